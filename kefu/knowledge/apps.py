@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class KnowledgeConfig(AppConfig):
+    """Knowledge base and bot."""
+
+    name = "kefu.knowledge"
+    label = "knowledge"
+    default_auto_field = "django.db.models.BigAutoField"
