@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
 import holidays as holidays_lib
@@ -121,6 +121,16 @@ class DateException:
         return DayHours(validate_hours(self.hours), working)
 
 
+def _check_zone(zone: str) -> None:
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise BilingualError(
+            f"time zone {zone!r}: not an IANA time zone name such as Asia/Shanghai",
+            f"时区 {zone!r}：不是有效的 IANA 时区名称（例如 Asia/Shanghai）",
+        ) from error
+
+
 @dataclass(frozen=True)
 class CalendarSpec:
     """Everything needed to say when a calendar is open. Immutable and hashable, so the clock can
@@ -140,19 +150,28 @@ class CalendarSpec:
     _cache: dict[Any, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
-        ZoneInfo(self.zone)  # raises for an unknown zone name
+        _check_zone(self.zone)
         if len(self.weekly) != 7:
-            raise ValueError(f"calendar {self.code}: weekly needs 7 entries, Monday first")
+            raise BilingualError(
+                f"calendar {self.code}: weekly hours need 7 entries, Monday first",
+                f"日历 {self.code}：每周营业时间须有 7 项，从星期一开始",
+            )
         object.__setattr__(self, "weekly", tuple(validate_hours(h) for h in self.weekly))
         object.__setattr__(self, "off_day_hours", validate_hours(self.off_day_hours))
         makeup = self.makeup_hours or next((h for h in self.weekly[:5] if h), ())
         object.__setattr__(self, "makeup_hours", validate_hours(makeup))
         overrides = {e.day: e.resolved() for e in self.exceptions}
         if len(overrides) != len(self.exceptions):
-            raise ValueError(f"calendar {self.code}: two exceptions for the same date")
+            raise BilingualError(
+                f"calendar {self.code}: two date exceptions for the same date",
+                f"日历 {self.code}：同一日期有两条例外设置",
+            )
         both = self.closed_dates & self.makeup_dates
         if both:
-            raise ValueError(f"calendar {self.code}: {min(both)} is both closed and make-up day")
+            raise BilingualError(
+                f"calendar {self.code}: {min(both)} is both a closed date and a make-up day",
+                f"日历 {self.code}：{min(both)} 不能既是休息日又是调休上班日",
+            )
         self._cache["overrides"] = overrides
 
     def day(self, on: date) -> DayHours:
