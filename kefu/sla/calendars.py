@@ -117,8 +117,7 @@ class DateException:
     working: bool | None = None
 
     def resolved(self) -> DayHours:
-        working = bool(self.hours) if self.working is None else self.working and bool(self.hours)
-        return DayHours(validate_hours(self.hours), working)
+        return DayHours(validate_hours(self.hours), bool(self.hours) and self.working is not False)
 
 
 def _check_zone(zone: str) -> None:
@@ -235,14 +234,14 @@ class HolidayData:
 
 def load_holidays(source: str, years: Iterable[int]) -> HolidayData:
     """Statutory closed dates and make-up working days of ``years`` from a named source."""
-    years = sorted(set(years))
+    wanted = tuple(sorted(set(years)))  # hashable, for the per-source caches
     if not source:
         return HolidayData(frozenset(), frozenset(), frozenset())
     if source == CN_SOURCE:
-        return _chinese_holidays(tuple(years))
+        return _chinese_holidays(wanted)
     if source.startswith(COUNTRY_SOURCE_PREFIX):
         country, _, subdiv = source.removeprefix(COUNTRY_SOURCE_PREFIX).partition(":")
-        return _country_holidays(country, subdiv or None, tuple(years))
+        return _country_holidays(country, subdiv or None, wanted)
     raise BilingualError(
         f"holiday source {source!r}: use '', {CN_SOURCE!r} or 'holidays:<COUNTRY>[:<SUBDIV>]'",
         f"节假日来源 {source!r}：应为空、{CN_SOURCE!r} 或 'holidays:<国家代码>[:<地区代码>]'",

@@ -11,9 +11,9 @@ Targets:
 * ``3m``, ``90m``, ``24h``, ``1h30m`` count open time only (reduced weekend and holiday hours too).
 * ``1d``, ``5d`` count working days: the due instant is the same local time on the Nth following
   working day, measured from the first working-day opening at or after the start, and clamped
-  into that day's opening hours (to its close when the day is shorter). Reduced-hours days are not
-  working days, so ``cn-chat`` and ``cn-standard`` agree on working-day targets. For a union the
-  primary (first) calendar's working days count.
+  between that day's first opening and last close (to its close when the day is shorter).
+  Reduced-hours days are not working days, so ``cn-chat`` and ``cn-standard`` agree on
+  working-day targets. For a union the primary (first) calendar's working days count.
 
 Pauses (e.g. pending_customer) are spans of instants during which a clock does not run; the end
 of the last span may be ``None`` while the clock is still paused. A paused working-day clock is
@@ -50,6 +50,11 @@ class Target:
     minutes: int = 0
     working_days: int = 0
 
+    def __post_init__(self) -> None:
+        one_kind = bool(self.minutes) != bool(self.working_days)
+        if not one_kind or min(self.minutes, self.working_days) < 0:
+            raise ValueError(f"{self!r}: give a positive number of minutes or of working days")
+
     def __str__(self) -> str:
         if self.working_days:
             return f"{self.working_days}d"
@@ -66,9 +71,8 @@ def parse_target(text: str) -> Target:
     match = _TARGET.match(text.strip().lower().replace(" ", ""))
     if match:
         days, hours, minutes = (int(match[g] or 0) for g in "dhm")
-        target = Target(minutes=hours * 60 + minutes, working_days=days)
-        if target.minutes or target.working_days:
-            return target
+        if days or hours or minutes:
+            return Target(minutes=hours * 60 + minutes, working_days=days)
     raise BilingualError(
         f"target {text!r}: use a positive number with m, h or d, e.g. 3m, 24h, 1h30m, 5d",
         f"目标 {text!r}：应为正数加 m、h 或 d，例如 3m、24h、1h30m、5d",
@@ -249,7 +253,7 @@ def add_open_time(calendar: Calendar, start: datetime, amount: timedelta) -> dat
 
 def add_working_days(calendar: Calendar, start: datetime, days: int) -> datetime:
     """The same local time on the ``days``-th working day after the first working-day opening at
-    or after ``start``, clamped into that day's opening hours."""
+    or after ``start``, clamped between that day's first opening and last close."""
     spec, zone = _primary(calendar), _zone(calendar)
     point, first_day = _next_working_instant(spec, _to_us(start))
     wall = _from_us(point, zone)
@@ -274,14 +278,22 @@ def _next_working_instant(spec: CalendarSpec, at: int) -> tuple[int, date]:
 
 def _nth_working_day(spec: CalendarSpec, after: date, count: int) -> date:
     on = after
-    for _ in range(MAX_IDLE_DAYS):
-        on += timedelta(days=1)
-        day = spec.day(on)
-        if day.working and day.hours:
-            count -= 1
-            if count == 0:
-                return on
-    raise _never_opens(spec)
+    for _ in range(count):
+        on = _next_working_day(spec, on)
+    return on
+
+
+def _next_working_day(spec: CalendarSpec, after: date) -> date:
+    key = ("next working day", after)
+    found = spec._cache.get(key)
+    if found is None:
+        for offset in range(1, MAX_IDLE_DAYS):
+            spans, working = _local_spans(spec, after + timedelta(days=offset))
+            if working and spans:
+                found = spec._cache[key] = after + timedelta(days=offset)
+                return found
+        raise _never_opens(spec)
+    return found
 
 
 # --- clocks with pauses ------------------------------------------------------------------------

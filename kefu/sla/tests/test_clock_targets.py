@@ -28,3 +28,11 @@ def test_bad_targets_are_refused(text: str) -> None:
     with pytest.raises(BilingualError) as error:
         parse_target(text)
     assert "3m, 24h" in error.value.en and "目标" in error.value.zh
+
+
+@pytest.mark.parametrize(
+    "fields", [{}, {"minutes": 5, "working_days": 1}, {"minutes": -3}, {"working_days": -1}]
+)
+def test_target_needs_exactly_one_positive_kind(fields: dict[str, int]) -> None:
+    with pytest.raises(ValueError, match="positive number"):
+        Target(**fields)
