@@ -89,10 +89,11 @@ def _database() -> dict:
     url = os.environ.get("KEFU_TEST_DATABASE_URL" if TESTING else "KEFU_DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "kefu.sqlite3",
+        # A file, not :memory:, so tests see real WAL locking across threads and processes.
+        "TEST": {"NAME": DATA_DIR / "test-kefu.sqlite3"},
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on
             # busy_timeout instead of failing with "database is locked" on upgrade.
@@ -148,6 +149,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 MEDIA_ROOT = Path(os.environ.get("KEFU_MEDIA_ROOT", DATA_DIR / "media"))
 # Served through the Kefu views that check access; never as a public directory.
 MEDIA_URL = "/media/"

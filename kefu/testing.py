@@ -1,6 +1,25 @@
-"""Named test personas and helpers shared by every test module."""
+"""Named test personas and helpers shared by every test module.
+
+Org A ("Acme Trading") has Anna (main account) and Sam (a sub-account that may create tickets
+and see tickets about orders). Org B ("Orbit Merchants") has Otto. Staff: Alice (orders team),
+Bob (billing team), Lena (lead of orders), Quinn (QA) and Ada (admin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.test import Client
+
+from kefu.accounts.access import Viewer, viewer_for
+from kefu.accounts.actions import create_agent, create_api_token, create_customer
+from kefu.accounts.models import Account, Agent, Organization, Team, User
+from kefu.tickets import actions
+from kefu.tickets.models import Category, Channel, Ticket
+
+PASSWORD = "persona-password-1"
 
 
 class FastArgon2PasswordHasher(Argon2PasswordHasher):
@@ -9,3 +28,134 @@ class FastArgon2PasswordHasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 64
     parallelism = 1
+
+
+@dataclass
+class Personas:
+    acme: Organization
+    orbit: Organization
+    anna: User
+    sam: User
+    otto: User
+    alice: User
+    bob: User
+    lena: User
+    quinn: User
+    ada: User
+    orders: Team
+    billing: Team
+
+    def viewer(self, user: User) -> Viewer:
+        return viewer_for(user)
+
+
+def make_personas() -> Personas:
+    orders = Team.objects.get(code="orders")
+    billing = Team.objects.get(code="billing")
+    acme = Organization.objects.create(name="Acme Trading", code="acme", kind="buyer")
+    orbit = Organization.objects.create(name="Orbit Merchants", code="orbit", kind="merchant")
+    anna = create_customer(
+        email="anna@acme.test",
+        name="Anna",
+        organization=acme,
+        password=PASSWORD,
+        is_main=True,
+        language="en",
+    ).user
+    sam = create_customer(
+        email="sam@acme.test",
+        name="Sam",
+        organization=acme,
+        password=PASSWORD,
+        scopes=[Account.Scope.CREATE_TICKETS, Account.Scope.ORDER_TICKETS],
+        language="en",
+    ).user
+    otto = create_customer(
+        email="otto@orbit.test",
+        name="Otto",
+        organization=orbit,
+        password=PASSWORD,
+        is_main=True,
+        language="zh-hans",
+    ).user
+    alice = create_agent(
+        email="alice@kefu.test", code="A0001", name="Alice", password=PASSWORD, teams=[orders]
+    ).user
+    bob = create_agent(
+        email="bob@kefu.test", code="A0002", name="Bob", password=PASSWORD, teams=[billing]
+    ).user
+    lena = create_agent(
+        email="lena@kefu.test",
+        code="L0001",
+        name="Lena",
+        password=PASSWORD,
+        role=Agent.Role.LEAD,
+        teams=[orders],
+    ).user
+    quinn = create_agent(
+        email="quinn@kefu.test", code="Q0001", name="Quinn", password=PASSWORD, role=Agent.Role.QA
+    ).user
+    ada = create_agent(
+        email="ada@kefu.test", code="ADM01", name="Ada", password=PASSWORD, role=Agent.Role.ADMIN
+    ).user
+    orders.lead = lena.agent
+    orders.save()
+    return Personas(acme=acme, orbit=orbit, anna=anna, sam=sam, otto=otto, alice=alice, bob=bob,
+                    lena=lena, quinn=quinn, ada=ada, orders=orders, billing=billing)  # fmt: skip
+
+
+def make_ticket(requester: User, **fields: Any) -> Ticket:
+    """A ticket filed by ``requester`` through the actions, defaulting to an order question."""
+    category_code = fields.pop("category", "order_trade")
+    options: dict[str, Any] = {
+        "subject": "Where is my order?",
+        "body": "Order PO-1 has not arrived.",
+        "channel": Channel.WEB,
+        "category": Category.objects.get(code=category_code) if category_code else None,
+        "language": requester.lang,
+    }
+    options.update(fields)
+    account = getattr(requester, "account", None)
+    return actions.create_ticket(
+        actor=viewer_for(requester) if account else Viewer(user=requester, system=True),
+        requester=requester,
+        organization=account.organization if account else None,
+        **options,
+    )
+
+
+def api_client(user: User, **headers: str) -> Client:
+    """A test client that authenticates with a fresh bearer token of ``user``."""
+    token = create_api_token(user=user, name="test")
+    return Client(headers={"Authorization": f"Bearer {token}", **headers})
+
+
+def session_client(user: User) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def sample_file(kind: str, size: int = 0) -> bytes:
+    """Real, minimal files of each kind for upload tests; ``size`` pads to at least that."""
+    import io
+
+    from PIL import Image
+
+    if kind in ("png", "jpeg"):
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(buffer, format=kind.upper())
+        data = buffer.getvalue()
+    elif kind == "pdf":
+        data = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    elif kind == "exe":
+        data = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"PE\x00\x00"
+    else:
+        raise ValueError(kind)
+    if size > len(data) and kind == "pdf":
+        # Padding inside a comment keeps the PDF well-formed with %%EOF at the end.
+        head, tail = data[:-6], b"\n%%EOF\n"
+        data = head + b"%" + b"x" * (size - len(head) - 1 - len(tail)) + tail
+    elif size > len(data):
+        data += b"\x00" * (size - len(data))
+    return data

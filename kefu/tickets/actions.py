@@ -1,0 +1,330 @@
+"""The only code that writes tickets, messages, attachments and their events.
+
+Every function is keyword-only, checks the actor's right to act, writes a ``TicketEvent`` for each
+change, and defers side effects until the transaction commits (``ticket_changed``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.access import Viewer, may_create_ticket
+from kefu.accounts.models import Agent, Organization, Team, User
+from kefu.errors import Forbidden, Invalid, InvalidTransition
+from kefu.tickets.lifecycle import allowed_transitions, is_reopen
+from kefu.tickets.models import (
+    Attachment,
+    Category,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from kefu.tickets.numbering import next_ticket_number
+from kefu.tickets.signals import ticket_changed
+from kefu.tickets.uploads import validate_attachment
+
+# Fields an agent may change with ``update_ticket`` besides status (which has its own rules).
+EDITABLE_FIELDS = (
+    "priority",
+    "category",
+    "assignee",
+    "team",
+    "tags",
+    "complexity",
+    "order_id",
+    "shipment_code",
+    "error_code",
+    "is_emergency",
+    "is_complaint",
+)
+
+
+def record_event(
+    ticket: Ticket,
+    actor: Viewer,
+    kind: str,
+    *,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TicketEvent:
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor.user,
+        kind=kind,
+        field=field,
+        old=old,
+        new=new,
+        data=data or {},
+        created_at=at or timezone.now(),
+    )
+    transaction.on_commit(
+        partial(ticket_changed.send, sender=Ticket, ticket_id=ticket.pk, kind=kind)
+    )
+    return event
+
+
+def _author_role(actor: Viewer) -> str:
+    if actor.is_agent:
+        return Message.AuthorRole.AGENT
+    if actor.system and actor.user is None:
+        return Message.AuthorRole.SYSTEM
+    return Message.AuthorRole.CUSTOMER
+
+
+@transaction.atomic
+def create_ticket(
+    *,
+    actor: Viewer,
+    requester: User,
+    organization: Organization | None,
+    subject: str,
+    body: str,
+    channel: str,
+    category: Category | None = None,
+    priority: str = Priority.NORMAL,
+    language: str = "zh",
+    tags: Iterable[str] = (),
+    order_id: str = "",
+    order_value: Decimal | None = None,
+    shipment_code: str = "",
+    error_code: str = "",
+    desired_outcome: str = "",
+    expected_by: date | None = None,
+    mailbox: str = "",
+    is_verified: bool = True,
+    is_complaint: bool = False,
+    team: Team | None = None,
+    html: str = "",
+    body_full: str = "",
+    created_at: datetime | None = None,
+) -> Ticket:
+    """Open a ticket with its first message; ``created_at`` backdates imported tickets."""
+    if not may_create_ticket(actor, category.code if category else None):
+        raise Forbidden(_("You may not create this kind of ticket."), field="category")
+    now = created_at or timezone.now()
+    ticket = Ticket(
+        requester=requester,
+        organization=organization,
+        subject=subject.strip()[:255],
+        channel=channel,
+        category=category,
+        priority=priority,
+        language=language,
+        tags=sorted(set(tags)),
+        order_id=order_id,
+        order_value=order_value,
+        shipment_code=shipment_code,
+        error_code=error_code,
+        desired_outcome=desired_outcome,
+        expected_by=expected_by,
+        mailbox=mailbox,
+        is_verified=is_verified,
+        is_complaint=is_complaint,
+        team=team or (category.team if category else None),
+        created_at=now,
+        updated_at=now,
+        last_public_at=now,
+    )
+    # Last step before the insert: the day's counter row stays locked until commit.
+    ticket.number = next_ticket_number(now)
+    ticket.save()
+    record_event(ticket, actor, "created", new=ticket.number, data={"channel": channel}, at=now)
+    _insert_message(
+        ticket, actor, body=body, internal=False, html=html, body_full=body_full, at=now
+    )
+    return ticket
+
+
+def _insert_message(
+    ticket: Ticket,
+    actor: Viewer,
+    *,
+    body: str,
+    internal: bool,
+    html: str,
+    body_full: str,
+    at: datetime | None = None,
+) -> Message:
+    message = Message.objects.create(
+        ticket=ticket,
+        author=actor.user,
+        author_role=_author_role(actor),
+        is_internal=internal,
+        channel=ticket.channel,
+        body=body,
+        html=html,
+        body_full=body_full,
+        created_at=at or timezone.now(),
+    )
+    record_event(ticket, actor, "note" if internal else "reply", new=message.pk, at=at)
+    return message
+
+
+@transaction.atomic
+def add_message(
+    *,
+    ticket: Ticket,
+    actor: Viewer,
+    body: str,
+    internal: bool = False,
+    html: str = "",
+    body_full: str = "",
+) -> Message:
+    if internal and not actor.is_agent and not actor.system:
+        raise Forbidden(_("Only support staff can write internal notes."), field="internal")
+    if not internal and actor.is_agent and not actor.may_edit_tickets:
+        raise Forbidden(_("Your role may add internal notes only."), field="internal")
+    if ticket.status == Status.CLOSED and not internal:
+        raise InvalidTransition(
+            _("This ticket is closed. Please open a new ticket that refers to it."),
+            field="status",
+        )
+    message = _insert_message(
+        ticket, actor, body=body, internal=internal, html=html, body_full=body_full
+    )
+    now = message.created_at
+    ticket.updated_at = now
+    if not internal:
+        ticket.last_public_at = now
+        if actor.is_agent:
+            _on_agent_reply(ticket, actor, now)
+        else:
+            _on_customer_reply(ticket, actor)
+    ticket.save()
+    return message
+
+
+def _on_agent_reply(ticket: Ticket, actor: Viewer, now: Any) -> None:
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+    if ticket.status == Status.NEW:
+        _set_status(ticket, actor, Status.OPEN)
+
+
+def _on_customer_reply(ticket: Ticket, actor: Viewer) -> None:
+    # The customer's answer puts the ball back in support's court; on a resolved
+    # ticket it means "not solved" and reopens it.
+    if ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.RESOLVED):
+        _set_status(ticket, actor, Status.OPEN)
+
+
+def _set_status(ticket: Ticket, actor: Viewer, new: str) -> None:
+    old = ticket.status
+    ticket.status = new
+    now = timezone.now()
+    if new == Status.RESOLVED:
+        ticket.resolved_at = now
+    elif new == Status.CLOSED:
+        ticket.closed_at = now
+    elif is_reopen(old, new):
+        ticket.resolved_at = None
+    kind = "reopened" if is_reopen(old, new) else "status"
+    record_event(ticket, actor, kind, field="status", old=old, new=new)
+
+
+@transaction.atomic
+def change_status(*, ticket: Ticket, actor: Viewer, status: str) -> Ticket:
+    if status == ticket.status:
+        return ticket
+    customer = not (actor.is_agent or actor.system)
+    if not customer and not actor.may_edit_tickets:
+        raise Forbidden(_("Your role may not change tickets."), field="status")
+    if status not in allowed_transitions(ticket.status, customer=customer):
+        raise InvalidTransition(
+            _("A ticket cannot go from “%(old)s” to “%(new)s”.")
+            % {"old": Status(ticket.status).label, "new": _status_label(status)},
+            field="status",
+        )
+    _set_status(ticket, actor, status)
+    ticket.updated_at = timezone.now()
+    ticket.save()
+    return ticket
+
+
+def _status_label(value: str) -> str:
+    return str(Status(value).label) if value in Status.values else value
+
+
+def _event_value(value: Any) -> Any:
+    """How a field value is written into the audit trail: codes, not database ids."""
+    if isinstance(value, Agent | Team | Category):
+        return value.code
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def update_ticket(*, ticket: Ticket, actor: Viewer, changes: Mapping[str, Any]) -> Ticket:
+    """Apply an agent's edits; ``status`` goes through the lifecycle rules."""
+    unknown = set(changes) - {"status", *EDITABLE_FIELDS}
+    if unknown:
+        raise Invalid(_("This field cannot be changed."), field=sorted(unknown)[0])
+    edits = {f: v for f, v in changes.items() if f != "status"}
+    if edits and not actor.may_edit_tickets:
+        raise Forbidden(_("Your role may not change tickets."), field=next(iter(edits)))
+    for field, value in edits.items():
+        old = getattr(ticket, field)
+        if field == "tags":
+            value = sorted(set(value))
+        if old == value:
+            continue
+        setattr(ticket, field, value)
+        record_event(
+            ticket, actor, field, field=field, old=_event_value(old), new=_event_value(value)
+        )
+    if edits:
+        ticket.updated_at = timezone.now()
+        ticket.save()
+    if "status" in changes:
+        change_status(ticket=ticket, actor=actor, status=changes["status"])
+    return ticket
+
+
+@transaction.atomic
+def attach_file(
+    *,
+    ticket: Ticket,
+    actor: Viewer,
+    filename: str,
+    data: bytes,
+    message: Message | None = None,
+) -> Attachment:
+    if ticket.status == Status.CLOSED:
+        raise InvalidTransition(_("This ticket is closed."), field="status")
+    verdict = validate_attachment(filename, data)
+    digest = hashlib.sha256(data).hexdigest()
+    attachment = Attachment(
+        ticket=ticket,
+        message=message,
+        filename=filename[:255] or f"file.{verdict.kind}",
+        content_type=verdict.mime_type,
+        size=len(data),
+        sha256=digest,
+        uploaded_by=actor.user,
+    )
+    path = f"attachments/{digest[:2]}/{digest}"
+    if default_storage.exists(path):
+        attachment.file.name = path
+    else:
+        attachment.file.save(digest, ContentFile(data), save=False)
+    attachment.save()
+    record_event(ticket, actor, "attachment", new=attachment.filename, data={"id": attachment.pk})
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
+    return attachment

@@ -1,0 +1,184 @@
+"""``/api/v1/tickets``: thin handlers over ``tickets.actions`` and ``tickets.queries``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from kefu.accounts.access import Viewer, request_viewer
+from kefu.accounts.models import Agent, Organization, Team, User
+from kefu.errors import Forbidden, Invalid
+from kefu.tickets import actions, queries
+from kefu.tickets.models import Category, Channel, Ticket
+from kefu.tickets.schemas import (
+    AttachmentOut,
+    EventOut,
+    MessageCreate,
+    MessageOut,
+    TicketCreate,
+    TicketDetailOut,
+    TicketOut,
+    TicketPage,
+    TicketUpdate,
+)
+from kefu.tickets.uploads import read_upload
+
+router = Router(tags=["tickets"])
+
+
+class ListParams(Schema):
+    status: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    assignee: str | None = None
+    team: str | None = None
+    org: str | None = None
+    q: str | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=200)
+
+
+def category_by_code(code: str | None) -> Category | None:
+    if not code:
+        return None
+    category = Category.objects.select_related("team").filter(code=code, is_active=True).first()
+    if category is None:
+        raise Invalid(_("Unknown category “%(code)s”.") % {"code": code}, field="category")
+    return category
+
+
+def _requester_for(viewer: Viewer, payload: TicketCreate) -> tuple[User, Organization | None]:
+    if viewer.account is not None:
+        return viewer.account.user, viewer.account.organization
+    assert viewer.user is not None
+    organization = None
+    if payload.organization:
+        organization = Organization.objects.filter(code=payload.organization).first()
+        if organization is None:
+            raise Invalid(_("Unknown organisation."), field="organization")
+    if not payload.requester_email:
+        return viewer.user, organization
+    requester = User.objects.filter(email__iexact=payload.requester_email).first()
+    if requester is None or (
+        organization and not organization.accounts.filter(user=requester).exists()
+    ):
+        raise Invalid(
+            _("No customer with this email in that organisation."), field="requester_email"
+        )
+    return requester, organization
+
+
+@router.post("", response={201: TicketOut}, summary="Create a ticket")
+def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
+    viewer = request_viewer(request)
+    requester, organization = _requester_for(viewer, payload)
+    ticket = actions.create_ticket(
+        actor=viewer,
+        requester=requester,
+        organization=organization,
+        subject=payload.subject,
+        body=payload.body,
+        channel=Channel.API,
+        category=category_by_code(payload.category),
+        priority=payload.priority or "normal",
+        language=payload.language or requester.lang,
+        tags=payload.tags,
+        order_id=payload.order_id,
+        order_value=payload.order_value,
+        shipment_code=payload.shipment_code,
+        error_code=payload.error_code,
+        desired_outcome=payload.desired_outcome,
+        expected_by=payload.expected_by,
+    )
+    return Status(201, ticket)
+
+
+@router.get("", response=TicketPage, summary="List tickets")
+def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
+    filters = queries.TicketFilters(
+        **params.model_dump(exclude={"page", "page_size"}, exclude_none=True)
+    )
+    tickets = queries.list_tickets(request_viewer(request), filters)
+    start = (params.page - 1) * params.page_size
+    return {
+        "count": tickets.count(),
+        "page": params.page,
+        "page_size": params.page_size,
+        "results": list(tickets[start : start + params.page_size]),
+    }
+
+
+@router.get("/{number}", response=TicketDetailOut, summary="Get a ticket with its conversation")
+def get_ticket(request: HttpRequest, number: str) -> Ticket:
+    return queries.get_ticket(request_viewer(request), number)
+
+
+def _resolve_update(changes: dict[str, Any]) -> dict[str, Any]:
+    """Turn codes from the request into the objects ``update_ticket`` sets."""
+    resolved = dict(changes)
+    if "category" in changes:
+        resolved["category"] = category_by_code(changes["category"])
+    if changes.get("assignee"):
+        resolved["assignee"] = Agent.objects.filter(code=changes["assignee"]).first()
+        if resolved["assignee"] is None:
+            raise Invalid(_("Unknown agent."), field="assignee")
+    if changes.get("team"):
+        resolved["team"] = Team.objects.filter(code=changes["team"]).first()
+        if resolved["team"] is None:
+            raise Invalid(_("Unknown team."), field="team")
+    return {k: (None if v == "" else v) for k, v in resolved.items()}
+
+
+@router.patch("/{number}", response=TicketOut, summary="Change a ticket")
+def update_ticket(request: HttpRequest, number: str, payload: TicketUpdate) -> Ticket:
+    viewer = request_viewer(request)
+    ticket = queries.get_ticket(viewer, number)
+    changes = payload.model_dump(exclude_unset=True)
+    if not (viewer.is_agent or viewer.system) and set(changes) - {"status"}:
+        raise Forbidden(
+            _("Customers may only confirm or reopen a resolved ticket."), field="status"
+        )
+    return actions.update_ticket(ticket=ticket, actor=viewer, changes=_resolve_update(changes))
+
+
+@router.post("/{number}/messages", response={201: MessageOut}, summary="Reply or add a note")
+def add_message(request: HttpRequest, number: str, payload: MessageCreate) -> Status:
+    viewer = request_viewer(request)
+    ticket = queries.get_ticket(viewer, number)
+    message = actions.add_message(
+        ticket=ticket, actor=viewer, body=payload.body, internal=payload.internal
+    )
+    return Status(201, message)
+
+
+@router.post("/{number}/attachments", response={201: AttachmentOut}, summary="Attach a file")
+def add_attachment(
+    request: HttpRequest,
+    number: str,
+    file: File[UploadedFile],
+    message_id: Form[int | None] = None,
+) -> Status:
+    viewer = request_viewer(request)
+    ticket = queries.get_ticket(viewer, number)
+    message = None
+    if message_id is not None:
+        message = queries.ticket_messages(viewer, ticket).filter(pk=message_id).first()
+        if message is None:
+            raise Invalid(_("Unknown message."), field="message_id")
+    filename = file.name or ""
+    data = read_upload(filename, file)
+    attachment = actions.attach_file(
+        ticket=ticket, actor=viewer, filename=filename, data=data, message=message
+    )
+    return Status(201, attachment)
+
+
+@router.get("/{number}/events", response=list[EventOut], summary="The ticket's audit trail")
+def list_events(request: HttpRequest, number: str) -> Any:
+    viewer = request_viewer(request)
+    return queries.ticket_events(viewer, queries.get_ticket(viewer, number))

@@ -1,0 +1,277 @@
+"""Tickets, the conversation on them, their files, and the audit trail of every change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.models import Agent, BilingualName, Organization, Team
+
+
+class Category(BilingualName):
+    """A taxonomy entry (DESIGN.md). Data, not code: admins may rename, add, retire."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("default team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="categories",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "code"]
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING_CUSTOMER = "pending_customer", _("Pending customer")
+    ON_HOLD = "on_hold", _("On hold")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web portal")
+    EMAIL = "email", _("Email")
+    CHAT = "chat", _("Live chat")
+    PHONE = "phone", _("Phone")
+    WECHAT = "wechat", _("WeChat")
+    API = "api", _("API")
+
+
+class Complexity(models.TextChoices):
+    SIMPLE = "simple", _("Simple")
+    COMPLEX = "complex", _("Complex")
+    MULTI_TEAM = "multi_team", _("Multi-team")
+    SPECIAL = "special", _("Special case")
+
+
+class Relation(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up of")
+    COMPLAINT = "complaint", _("Complaint about")
+    INCIDENT = "incident", _("Part of incident")
+    SPLIT = "split", _("Split from")
+
+
+class Ticket(models.Model):
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    mailbox = models.CharField(_("mailbox"), max_length=20, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    complexity = models.CharField(
+        _("complexity"), max_length=12, choices=Complexity.choices, default=Complexity.SIMPLE
+    )
+    assignee = models.ForeignKey(
+        Agent,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
+    language = models.CharField(_("language"), max_length=8, default="zh")
+    tags = models.JSONField(_("tags"), default=list, blank=True)
+    order_id = models.CharField(_("order id"), max_length=64, blank=True, db_index=True)
+    order_value = models.DecimalField(
+        _("order value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    shipment_code = models.CharField(_("shipment code"), max_length=64, blank=True)
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
+    desired_outcome = models.TextField(_("desired outcome"), blank=True)
+    expected_by = models.DateField(_("expected by"), null=True, blank=True)
+    is_verified = models.BooleanField(_("verified requester"), default=True)
+    is_emergency = models.BooleanField(_("emergency"), default=False)
+    is_complaint = models.BooleanField(_("complaint"), default=False)
+    # Ranking for the agents' queue (issue 4): higher first; the terms live in ``triage``.
+    score = models.FloatField(_("priority score"), default=0)
+    triage = models.JSONField(_("triage details"), default=dict, blank=True)
+    related_to = models.ForeignKey(
+        "self",
+        verbose_name=_("related ticket"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="related_tickets",
+    )
+    relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_tickets"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    last_public_at = models.DateTimeField(_("last public update"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="ticket_recent"),
+            models.Index(fields=["organization", "-created_at"], name="ticket_org_recent"),
+            models.Index(fields=["team", "status", "-score"], name="ticket_team_queue"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["status", "-score"], name="ticket_status_score"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (Status.RESOLVED, Status.CLOSED)
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD)
+
+
+class Message(models.Model):
+    """One entry of a ticket's conversation: a public reply or an internal note."""
+
+    class AuthorRole(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        BOT = "bot", _("Bot")
+        SYSTEM = "system", _("System")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    author_role = models.CharField(max_length=8, choices=AuthorRole.choices)
+    is_internal = models.BooleanField(_("internal note"), default=False)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    body = models.TextField(_("text"))
+    # The full original (quoted history included) when ``body`` shows only the new part.
+    body_full = models.TextField(blank=True)
+    html = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}:{self.pk}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # Stored under the content hash, never the sender's name: no path tricks, free dedupe.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=64)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TicketEvent(models.Model):
+    """The audit trail: who changed what on a ticket, from what to what, and when."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    kind = models.CharField(max_length=32)
+    field = models.CharField(max_length=32, blank=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_ticket_time"),
+            models.Index(fields=["kind", "created_at"], name="event_kind_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.field} {self.old!r} → {self.new!r}"
+
+
+class TicketCounter(models.Model):
+    """The last sequence number handed out per day (Asia/Shanghai) for ticket numbers."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

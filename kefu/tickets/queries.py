@@ -1,0 +1,103 @@
+"""Reads of tickets, always scoped to what the viewer may see (``accounts.access``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from kefu.accounts.access import Viewer, ticket_filter
+from kefu.errors import NotFound
+from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
+
+# Events a customer may read on their own tickets; the rest is the team's business.
+CUSTOMER_EVENT_KINDS = ("created", "status", "reopened", "reply", "attachment")
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    status: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    assignee: str | None = None  # agent code, "me" or "none"
+    team: str | None = None
+    org: str | None = None
+    q: str | None = None
+
+
+def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(ticket_filter(viewer))
+
+
+def get_ticket(viewer: Viewer, number: str) -> Ticket:
+    """The ticket, or NotFound — also when it exists but belongs to someone else."""
+    ticket = (
+        visible_tickets(viewer)
+        .select_related("organization", "requester", "category", "assignee", "team")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound()
+    return ticket
+
+
+def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
+    tickets = visible_tickets(viewer)
+    if filters.status:
+        tickets = tickets.filter(status=filters.status)
+    if filters.category:
+        tickets = tickets.filter(category__code=filters.category)
+    if filters.priority:
+        tickets = tickets.filter(priority=filters.priority)
+    if filters.team:
+        tickets = tickets.filter(team__code=filters.team)
+    if filters.org:
+        tickets = tickets.filter(organization__code=filters.org)
+    if filters.assignee == "none":
+        tickets = tickets.filter(assignee__isnull=True)
+    elif filters.assignee == "me":
+        tickets = tickets.filter(assignee_id=viewer.agent.pk if viewer.agent else None)
+    elif filters.assignee:
+        tickets = tickets.filter(assignee__code=filters.assignee)
+    if filters.q:
+        tickets = tickets.filter(Q(subject__icontains=filters.q) | Q(number=filters.q.upper()))
+    return tickets.select_related(
+        "organization", "requester", "category", "assignee", "team"
+    ).order_by("-created_at", "-id")
+
+
+def ticket_messages(viewer: Viewer, ticket: Ticket) -> QuerySet[Message]:
+    messages = ticket.messages.select_related("author", "author__agent")
+    if not (viewer.is_agent or viewer.system):
+        messages = messages.filter(is_internal=False)
+    return messages.prefetch_related("attachments")
+
+
+def ticket_events(viewer: Viewer, ticket: Ticket) -> QuerySet[TicketEvent]:
+    events = ticket.events.select_related("actor", "actor__agent")
+    if not (viewer.is_agent or viewer.system):
+        events = events.filter(kind__in=CUSTOMER_EVENT_KINDS)
+    return events
+
+
+def ticket_attachments(viewer: Viewer, ticket: Ticket) -> QuerySet[Attachment]:
+    attachments = ticket.attachments.all()
+    if not (viewer.is_agent or viewer.system):
+        attachments = attachments.exclude(message__is_internal=True)
+    return attachments
+
+
+def get_attachment(viewer: Viewer, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("ticket", "message")
+        .filter(pk=attachment_id, ticket__in=visible_tickets(viewer))
+        .first()
+    )
+    if attachment is None or (
+        attachment.message
+        and attachment.message.is_internal
+        and not (viewer.is_agent or viewer.system)
+    ):
+        raise NotFound()
+    return attachment

@@ -1,0 +1,180 @@
+"""API shapes of tickets, messages, attachments and events."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from kefu.accounts.access import request_viewer
+from kefu.accounts.models import User
+from kefu.tickets import queries
+from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+]
+StatusName = Literal["new", "open", "pending_customer", "on_hold", "resolved", "closed"]
+PriorityName = Literal["urgent", "high", "normal", "low"]
+ComplexityName = Literal["simple", "complex", "multi_team", "special"]
+
+
+def display_name(user: User | None) -> str:
+    """Agents appear by agent id, never by real name (the charter); the system has no name."""
+    if user is None:
+        return "Kefu"
+    agent = getattr(user, "agent", None)
+    return agent.code if agent is not None else (user.name or user.email)
+
+
+class TicketCreate(Schema):
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
+    category: Code | None = None
+    priority: PriorityName | None = None
+    order_id: Code = ""
+    order_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
+    shipment_code: Code = ""
+    error_code: Code = ""
+    desired_outcome: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    expected_by: date | None = None
+    language: Literal["zh", "en"] | None = None
+    tags: list[Code] = Field(default_factory=list, max_length=20)
+    # Agents filing for a customer (e.g. from a phone call) name the organisation and requester.
+    organization: Code | None = None
+    requester_email: Email | None = None
+
+
+class TicketUpdate(Schema):
+    status: StatusName | None = None
+    priority: PriorityName | None = None
+    complexity: ComplexityName | None = None
+    category: Code | None = None
+    assignee: Code | None = None
+    team: Code | None = None
+    tags: list[Code] | None = Field(None, max_length=20)
+
+
+class MessageCreate(Schema):
+    body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
+    internal: bool = False
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Attachment) -> str:
+        return reverse("attachment", args=[obj.pk, obj.filename])
+
+
+class MessageOut(Schema):
+    id: int
+    author: str
+    author_role: str
+    internal: bool
+    body: str
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_author(obj: Message) -> str:
+        return display_name(obj.author)
+
+    @staticmethod
+    def resolve_internal(obj: Message) -> bool:
+        return obj.is_internal
+
+    @staticmethod
+    def resolve_attachments(obj: Message) -> list[Attachment]:
+        return list(obj.attachments.all())
+
+
+class EventOut(Schema):
+    kind: str
+    field: str
+    old: object | None
+    new: object | None
+    actor: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: TicketEvent) -> str:
+        return display_name(obj.actor)
+
+
+class TicketOut(Schema):
+    number: str
+    subject: str
+    status: StatusName
+    priority: PriorityName
+    complexity: ComplexityName
+    channel: str
+    category: str | None
+    organization: str | None
+    requester: str
+    assignee: str | None
+    team: str | None
+    language: str
+    tags: list[str]
+    order_id: str
+    shipment_code: str
+    error_code: str
+    desired_outcome: str
+    expected_by: date | None
+    is_emergency: bool
+    is_complaint: bool
+    is_verified: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_category(obj: Ticket) -> str | None:
+        return obj.category.code if obj.category else None
+
+    @staticmethod
+    def resolve_organization(obj: Ticket) -> str | None:
+        return obj.organization.code if obj.organization else None
+
+    @staticmethod
+    def resolve_requester(obj: Ticket) -> str:
+        return display_name(obj.requester)
+
+    @staticmethod
+    def resolve_assignee(obj: Ticket) -> str | None:
+        return obj.assignee.code if obj.assignee else None
+
+    @staticmethod
+    def resolve_team(obj: Ticket) -> str | None:
+        return obj.team.code if obj.team else None
+
+
+class TicketDetailOut(TicketOut):
+    """A ticket with the conversation and files its viewer may see."""
+
+    messages: list[MessageOut]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_messages(obj: Ticket, context: dict[str, Any]) -> list[Message]:
+        return list(queries.ticket_messages(request_viewer(context["request"]), obj))
+
+    @staticmethod
+    def resolve_attachments(obj: Ticket, context: dict[str, Any]) -> list[Attachment]:
+        return list(queries.ticket_attachments(request_viewer(context["request"]), obj))
+
+
+class TicketPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[TicketOut]

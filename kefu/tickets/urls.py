@@ -1,0 +1,14 @@
+from django.urls import path
+
+from kefu.tickets.views import desk, files, portal
+
+urlpatterns = [
+    path("portal/", portal.portal_list, name="portal_list"),
+    path("portal/new/", portal.portal_new, name="portal_new"),
+    path("portal/t/<str:number>/", portal.portal_ticket, name="portal_ticket"),
+    path("portal/t/<str:number>/decide/", portal.portal_decide, name="portal_decide"),
+    path("desk/", desk.desk_queue, name="desk_queue"),
+    path("desk/t/<str:number>/", desk.desk_ticket, name="desk_ticket"),
+    path("desk/t/<str:number>/update/", desk.desk_update, name="desk_update"),
+    path("files/<int:attachment_id>/<path:filename>", files.attachment, name="attachment"),
+]

@@ -1,0 +1,122 @@
+"""The agents' workspace: the queue and the ticket with its timeline."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kefu.accounts.access import Viewer
+from kefu.accounts.models import Team
+from kefu.errors import KefuError
+from kefu.tickets import actions, queries
+from kefu.tickets.forms import ReplyForm, TicketUpdateForm
+from kefu.tickets.models import (
+    OPEN_STATUSES,
+    Category,
+    Message,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from kefu.tickets.views.common import agent_required, flash_error, paginate
+
+FILTER_NAMES = ("status", "category", "priority", "team", "assignee", "q")
+
+
+@agent_required
+def desk_queue(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    chosen = {name: request.GET.get(name) or None for name in FILTER_NAMES}
+    tickets = queries.list_tickets(viewer, queries.TicketFilters(**chosen))
+    if not chosen["status"]:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    context = {
+        "page": paginate(request, tickets),
+        "chosen": chosen,
+        "statuses": Status.choices,
+        "priorities": Priority.choices,
+        "categories": Category.objects.filter(is_active=True),
+        "teams": Team.objects.all(),
+    }
+    template = "tickets/_queue_table.html" if request.htmx else "tickets/desk_queue.html"
+    return render(request, template, context)
+
+
+def _timeline(viewer: Viewer, ticket: Ticket) -> list[tuple[str, Message | TicketEvent]]:
+    """Messages and events of a ticket, merged in time order for the agent's view."""
+    conversation: list[tuple[str, Message | TicketEvent]] = [
+        ("message", m) for m in queries.ticket_messages(viewer, ticket)
+    ]
+    changes: list[tuple[str, Message | TicketEvent]] = [
+        ("event", e)
+        for e in queries.ticket_events(viewer, ticket)
+        if e.kind not in ("reply", "note", "attachment")
+    ]
+    return sorted(chain(conversation, changes), key=lambda item: item[1].created_at)
+
+
+@agent_required
+def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    ticket = queries.get_ticket(viewer, number)
+    reply = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and reply.is_valid():
+        data = reply.cleaned_data
+        try:
+            with transaction.atomic():
+                message = actions.add_message(
+                    ticket=ticket, actor=viewer, body=data["body"], internal=data["internal"]
+                )
+                for name, content in data["attachments"]:
+                    actions.attach_file(
+                        ticket=ticket, actor=viewer, filename=name, data=content, message=message
+                    )
+        except KefuError as exc:
+            flash_error(request, exc)
+        else:
+            return redirect("desk_ticket", number=number)
+    update = TicketUpdateForm(
+        initial={
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "category": ticket.category,
+            "team": ticket.team,
+            "assignee": ticket.assignee,
+        }
+    )
+    context = {
+        "ticket": ticket,
+        "timeline": _timeline(viewer, ticket),
+        "attachments": queries.ticket_attachments(viewer, ticket),
+        "reply": reply,
+        "update": update,
+        "may_edit": viewer.may_edit_tickets,
+    }
+    return render(request, "tickets/desk_ticket.html", context)
+
+
+@require_POST
+@agent_required
+def desk_update(request: HttpRequest, number: str) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    ticket = queries.get_ticket(viewer, number)
+    if request.POST.get("take"):
+        changes = {"assignee": viewer.agent}
+    else:
+        form = TicketUpdateForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.values():
+                messages.error(request, error.as_text())
+            return redirect("desk_ticket", number=number)
+        changes = form.cleaned_data
+    try:
+        actions.update_ticket(ticket=ticket, actor=viewer, changes=changes)
+    except KefuError as exc:
+        flash_error(request, exc)
+    return redirect("desk_ticket", number=number)

@@ -1,0 +1,110 @@
+"""The customer portal: submit, follow, answer, and confirm or reopen tickets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.accounts.access import may_create_ticket
+from kefu.errors import KefuError
+from kefu.tickets import actions, queries
+from kefu.tickets.forms import PortalTicketForm, ReplyForm
+from kefu.tickets.models import OPEN_STATUSES, Channel, Status
+from kefu.tickets.views.common import customer_required, flash_error, paginate
+
+
+@customer_required
+def portal_list(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    show = request.GET.get("show", "open")
+    tickets = queries.list_tickets(viewer, queries.TicketFilters(q=request.GET.get("q")))
+    if show == "open":
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+    elif show == "done":
+        tickets = tickets.exclude(status__in=OPEN_STATUSES)
+    context = {
+        "page": paginate(request, tickets),
+        "show": show,
+        "may_create": may_create_ticket(viewer, None),
+    }
+    return render(request, "tickets/portal_list.html", context)
+
+
+@customer_required
+def portal_new(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    form = PortalTicketForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        account = viewer.account
+        try:
+            with transaction.atomic():
+                ticket = actions.create_ticket(
+                    actor=viewer,
+                    requester=account.user,
+                    organization=account.organization,
+                    subject=data["subject"],
+                    body=data["body"],
+                    channel=Channel.WEB,
+                    category=data["category"],
+                    language=account.user.lang,
+                    order_id=data["order_id"],
+                    desired_outcome=data["desired_outcome"],
+                    expected_by=data["expected_by"],
+                )
+                for name, content in data["attachments"]:
+                    actions.attach_file(ticket=ticket, actor=viewer, filename=name, data=content)
+        except KefuError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            created = _("Ticket %(number)s was created.") % {"number": ticket.number}
+            messages.success(request, created)
+            return redirect("portal_ticket", number=ticket.number)
+    return render(request, "tickets/portal_new.html", {"form": form})
+
+
+@customer_required
+def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    ticket = queries.get_ticket(viewer, number)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    form.fields.pop("internal")
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                message = actions.add_message(
+                    ticket=ticket, actor=viewer, body=form.cleaned_data["body"]
+                )
+                for name, content in form.cleaned_data["attachments"]:
+                    actions.attach_file(
+                        ticket=ticket, actor=viewer, filename=name, data=content, message=message
+                    )
+        except KefuError as exc:
+            flash_error(request, exc)
+        else:
+            return redirect("portal_ticket", number=number)
+    context = {
+        "ticket": ticket,
+        "messages_list": queries.ticket_messages(viewer, ticket),
+        "form": form,
+        "is_resolved": ticket.status == Status.RESOLVED,
+    }
+    return render(request, "tickets/portal_ticket.html", context)
+
+
+@require_POST
+@customer_required
+def portal_decide(request: HttpRequest, number: str) -> HttpResponse:
+    """The customer confirms the resolution (close) or says it is not solved (reopen)."""
+    viewer = request.viewer  # type: ignore[attr-defined]
+    ticket = queries.get_ticket(viewer, number)
+    status = Status.CLOSED if request.POST.get("decision") == "confirm" else Status.OPEN
+    try:
+        actions.change_status(ticket=ticket, actor=viewer, status=status)
+    except KefuError as exc:
+        flash_error(request, exc)
+    return redirect("portal_ticket", number=number)
