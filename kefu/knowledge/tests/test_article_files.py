@@ -1,0 +1,197 @@
+"""The shipped knowledge-base articles and the KB benchmark questions are well formed.
+
+Pure file checks (no Django, no database) of the format described in
+kefu/knowledge/articles/README.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+ARTICLES = REPO / "kefu" / "knowledge" / "articles"
+QUESTIONS = REPO / "bench" / "data" / "kb_questions.csv"
+LANGS = ("en", "zh")
+
+# Mirrors the taxonomy codes in DESIGN.md; the seeded categories must use the same codes.
+CATEGORY_CODES = frozenset(
+    {
+        "account_access",
+        "order_trade",
+        "payment_billing",
+        "shipment_logistics",
+        "after_sales",
+        "product_merchant",
+        "integration_tech",
+        "other",
+    }
+)
+FRONT_MATTER_KEYS = ("slug", "title", "category", "keywords")
+MIN_ARTICLES_PER_LANG = 32
+MIN_QUESTIONS_PER_LANG = 60
+BODY_LENGTH = {"en": (120, 400), "zh": (200, 800)}
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+CJK_RE = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+HTML_TAG_RE = re.compile(r"</?[A-Za-z][^>]*>")
+# Characters that would make a plain value mean something else to a YAML parser.
+YAML_INDICATOR_START = tuple("'\"&*!|>%@`{[")
+
+
+@dataclass(frozen=True)
+class Article:
+    lang: str
+    path: Path
+    meta: dict[str, str | list[str]]
+    body: str
+
+
+def parse_article(path: Path) -> Article:
+    """Split a file into front matter and body, enforcing the README grammar."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "---" and "---" in lines[1:], f"{path}: front matter must be fenced by '---'"
+    end = lines.index("---", 1)
+    meta: dict[str, str | list[str]] = {}
+    for line in lines[1:end]:
+        key, sep, value = line.partition(": ")
+        assert sep and key in FRONT_MATTER_KEYS, f"{path}: bad front-matter line {line!r}"
+        assert key not in meta, f"{path}: duplicate key {key}"
+        meta[key] = parse_keywords(path, value) if key == "keywords" else check_plain(path, value)
+    assert tuple(meta) == FRONT_MATTER_KEYS, f"{path}: keys must be {FRONT_MATTER_KEYS}"
+    return Article(path.parent.name, path, meta, "\n".join(lines[end + 1 :]))
+
+
+def check_plain(path: Path, value: str) -> str:
+    assert value.strip() == value and value, f"{path}: empty or padded value {value!r}"
+    assert ": " not in value and " #" not in value, f"{path}: {value!r} is not plain YAML"
+    assert not value.startswith(YAML_INDICATOR_START), f"{path}: {value!r} needs quoting"
+    return value
+
+
+def parse_keywords(path: Path, value: str) -> list[str]:
+    assert value.startswith("[") and value.endswith("]"), f"{path}: keywords must be [a, b]"
+    items = [item.strip() for item in value[1:-1].split(",")]
+    for item in items:
+        assert item and not set(item) & set("[]{}"), f"{path}: bad keyword {item!r}"
+        check_plain(path, item)
+    return items
+
+
+ARTICLE_PATHS = [p for lang in LANGS for p in sorted((ARTICLES / lang).glob("*.md"))]
+
+
+@functools.cache
+def all_articles() -> list[Article]:
+    return [parse_article(p) for p in ARTICLE_PATHS]
+
+
+def slugs(lang: str) -> set[str]:
+    return {str(a.meta["slug"]) for a in all_articles() if a.lang == lang}
+
+
+def body_length(lang: str, body: str) -> int:
+    """English: words. Chinese: CJK characters plus Latin words."""
+    if lang == "en":
+        return len(body.split())
+    return len(CJK_RE.findall(body)) + len(LATIN_WORD_RE.findall(body))
+
+
+def path_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("path", ARTICLE_PATHS, ids=path_id)
+def test_front_matter_is_valid(path: Path) -> None:
+    article = parse_article(path)
+    slug, title, category = (article.meta[k] for k in ("slug", "title", "category"))
+    assert isinstance(slug, str) and SLUG_RE.match(slug), f"bad slug {slug!r}"
+    assert slug == article.path.stem, "slug must equal the file name"
+    assert category in CATEGORY_CODES, f"{category!r} is not a taxonomy code"
+    assert len(article.meta["keywords"]) >= 3, "give customers' synonyms as keywords"
+    assert bool(CJK_RE.search(str(title))) == (article.lang == "zh"), "title in the wrong language"
+
+
+@pytest.mark.parametrize("path", ARTICLE_PATHS, ids=path_id)
+def test_body_is_markdown_of_the_right_length(path: Path) -> None:
+    article = parse_article(path)
+    low, high = BODY_LENGTH[article.lang]
+    assert low <= body_length(article.lang, article.body) <= high
+    assert not HTML_TAG_RE.search(article.body), "bodies are Markdown without HTML"
+    assert not article.body.lstrip().startswith("# "), "the title is the only level-1 heading"
+
+
+def test_every_slug_has_both_languages_with_the_same_category() -> None:
+    assert slugs("en") == slugs("zh")
+    assert len(slugs("en")) >= MIN_ARTICLES_PER_LANG
+    category = {(a.lang, a.meta["slug"]): a.meta["category"] for a in all_articles()}
+    mismatched = [s for s in slugs("en") if category[("en", s)] != category[("zh", s)]]
+    assert not mismatched, f"categories differ between languages: {mismatched}"
+
+
+def test_titles_are_unique_per_language() -> None:
+    for lang in LANGS:
+        titles = [a.meta["title"] for a in all_articles() if a.lang == lang]
+        assert len(titles) == len(set(titles)), f"duplicate {lang} titles"
+
+
+@functools.cache
+def questions() -> list[dict[str, str]]:
+    with QUESTIONS.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        assert reader.fieldnames == ["question", "lang", "expected_slug"]
+        return list(reader)
+
+
+def test_questions_reference_existing_articles() -> None:
+    for row in questions():
+        assert row["lang"] in LANGS, row
+        assert row["expected_slug"] in slugs(row["lang"]), row
+
+
+def test_questions_cover_every_article_in_both_languages() -> None:
+    for lang in LANGS:
+        rows = [r for r in questions() if r["lang"] == lang]
+        assert len(rows) >= MIN_QUESTIONS_PER_LANG, f"too few {lang} questions"
+        missing = slugs(lang) - {r["expected_slug"] for r in rows}
+        assert not missing, f"{lang} articles without a question: {sorted(missing)}"
+
+
+def test_questions_are_unique_and_in_their_language() -> None:
+    seen = [normalise(r["question"]) for r in questions()]
+    assert len(seen) == len(set(seen)), "duplicate questions"
+    for row in questions():
+        has_cjk = bool(CJK_RE.search(row["question"]))
+        assert has_cjk == (row["lang"] == "zh"), row
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def shared_runs(question: str, title: str, lang: str) -> set[str]:
+    """Runs of 3 English words, or 5 Chinese characters, that the question copies from the title."""
+    if lang == "en":
+        q, t = normalise(question).split(), normalise(title).split()
+        size, join = 3, " ".join
+    else:
+        q, t = list(normalise(question).replace(" ", "")), list(normalise(title).replace(" ", ""))
+        size, join = 5, "".join
+    grams = {join(q[i : i + size]) for i in range(len(q) - size + 1)}
+    return grams & {join(t[i : i + size]) for i in range(len(t) - size + 1)}
+
+
+def test_questions_do_not_copy_the_title() -> None:
+    titles = {(a.lang, a.meta["slug"]): str(a.meta["title"]) for a in all_articles()}
+    copies = []
+    for row in questions():
+        title = titles.get((row["lang"], row["expected_slug"]), "")  # unknown slugs: see above
+        if shared_runs(row["question"], title, row["lang"]):
+            copies.append((row["question"], title))
+    assert not copies, f"questions reuse their article's title wording: {copies}"
