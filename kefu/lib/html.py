@@ -44,7 +44,7 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 
 _CLEANER = nh3.Cleaner(
     tags=set(_TAGS),
-    clean_content_tags={"script", "style", "title", "head", "noscript", "template", "xmp"},
+    clean_content_tags={"script", "style", "title", "noscript", "template", "xmp"},
     attributes=_ATTRIBUTES,
     attribute_filter=_filter_attribute,
     url_schemes={"http", "https", "mailto", "cid", "tel"},
@@ -67,7 +67,7 @@ _BLOCK_TAG_NAMES = (
 )
 _BLOCK_TAGS = frozenset(_BLOCK_TAG_NAMES.split())
 _SKIPPED_TAGS = frozenset(
-    ("script", "style", "head", "title", "noscript", "template", "xmp", "svg", "object")
+    ("script", "style", "title", "noscript", "template", "xmp", "svg", "object")
 )
 _VOID_SKIPPED = frozenset({"meta", "link", "base"})
 _INLINE_SPACE = re.compile(r"[ \t\r\n\f\u00a0\u200b]+")

@@ -213,11 +213,11 @@ def _charset_hint(message: Message) -> str | None:
 
 def _build(message: Message, data: bytes, defects: list[str]) -> ParsedEmail:
     hint = _charset_hint(message)
-    defects = [*defects, *_header_defects(message)]
     walker = Walker(hint)
     body, attachments = walker.walk_message(message)
     text, html, from_html = render_body(body)
-    defects.extend(walker.defects)
+    # Part defects are read after the walk: decoding payloads adds some (bad base64 ...).
+    defects = [*defects, *_parser_defects(message), *walker.defects]
     sender, sender_note = _sender(message, hint)
     if sender_note:
         defects.append(sender_note)
@@ -259,7 +259,7 @@ def _build(message: Message, data: bytes, defects: list[str]) -> ParsedEmail:
     )
 
 
-def _header_defects(message: Message) -> list[str]:
+def _parser_defects(message: Message) -> list[str]:
     found = [type(defect).__name__ for part in message.walk() for defect in part.defects]
     notes = list(dict.fromkeys(found))
     for name in _SINGLETON_HEADERS:
@@ -291,7 +291,8 @@ def _headers_of_interest(message: Message, hint: str | None) -> dict[str, str]:
 
 def _degraded(cleaned: bytes, data: bytes, defects: list[str]) -> ParsedEmail:
     """Last resort when both policies failed: the headers we can read and the raw body as text."""
-    head, _sep, rest = cleaned.partition(b"\n\n")
+    end = _HEADER_END.search(cleaned)
+    head, rest = (cleaned[: end.start()], cleaned[end.end() :]) if end else (cleaned, b"")
     message = BytesParser(policy=policy.compat32).parsebytes(head + b"\n\n", headersonly=True)
     sender = next(iter(_safe(lambda: parse_addresses(raw_value(message, "from")), [])), None)
     return ParsedEmail(

@@ -77,11 +77,15 @@ def normalize_charset(label: str | None) -> str | None:
     if key in _ALIASES:
         return _ALIASES[key]
     try:
-        name = codecs.lookup(key).name
+        info = codecs.lookup(key)
     except (LookupError, ValueError):
         prefix = _KNOWN_PREFIX.match(key)
         return normalize_charset(prefix.group(1)) if prefix else None
-    return None if name in _REFUSED_CODECS else _ALIASES.get(name, name)
+    # zlib, base64, rot13 ... are codecs but not character sets.
+    is_text = getattr(info, "_is_text_encoding", True)
+    if not is_text or info.name.replace("-", "_") in _REFUSED_CODECS:
+        return None
+    return _ALIASES.get(info.name, info.name)
 
 
 def sniff_html_charset(data: bytes) -> str | None:

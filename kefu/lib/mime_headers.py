@@ -20,6 +20,8 @@ from kefu.lib.mime_charset import decode_bytes
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+?)\?([bBqQ])\?([^?]*?)\?=")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _SPACES = re.compile(r"[ \t\r\n]+")
+_ANGLE_ADDRESS = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
+_BARE_ADDRESS = re.compile(r"([^\s<>\"]+@[^\s<>\"]+)")
 _MSGID = re.compile(r"<([^<>\s]+)>")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -125,11 +127,22 @@ def parse_addresses(value: str | None, hint: str | None = None) -> list[Mailbox]
     text = unfold(raw_to_text(value, hint))
     result = []
     for name, address in getaddresses([text]):
-        address = _CONTROL.sub("", address).strip()
+        name, address = _repair_mailbox(name, _CONTROL.sub("", address).strip())
         name = decode_unstructured(name, hint)
         if address or name:
             result.append(Mailbox(name=name, address=address))
     return result
+
+
+def _repair_mailbox(name: str, address: str) -> tuple[str, str]:
+    """``"Broken <a@b>`` (an unterminated quote) parses as one address; split it again."""
+    if " " not in address and "<" not in address:
+        return name, address
+    inner = _ANGLE_ADDRESS.search(address) or _BARE_ADDRESS.search(address)
+    if inner is None:
+        return name, address
+    leftover = (address[: inner.start()] + address[inner.end() :]).strip(' "<>')
+    return name or leftover, inner.group(1)
 
 
 def parse_message_ids(value: str | None) -> list[str]:

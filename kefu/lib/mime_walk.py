@@ -7,11 +7,16 @@ message cannot exhaust memory or the stack.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import mimetypes
+import quopri
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from email import policy
 from email.message import Message
+from email.parser import BytesParser
 
 from kefu.lib.html import html_to_text, sanitize_html
 from kefu.lib.mime_charset import decode_bytes
@@ -28,6 +33,12 @@ from kefu.lib.mime_headers import (
 MAX_PARTS = 500
 MAX_DEPTH = 20
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# NUL and friends break PostgreSQL text columns and mean nothing to a reader.
+_BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_KNOWN_TRANSFER_ENCODINGS = frozenset(
+    {"", "7bit", "8bit", "binary", "base64", "quoted-printable", "x-uuencode", "uuencode",
+     "x-uue", "uue"}
+)  # fmt: skip
 _REPORT_ONLY_TYPES = frozenset(
     {
         "text/rfc822-headers",
@@ -37,6 +48,7 @@ _REPORT_ONLY_TYPES = frozenset(
         "message/feedback-report",
     }
 )
+_ORIGINAL_RECIPIENT = re.compile(r"^original-recipient:\s*[^;\n]*;\s*<?([^\s<>]+)>?", re.I | re.M)
 _FINAL_RECIPIENT = re.compile(r"^final-recipient:\s*[^;\n]*;\s*<?([^\s<>]+)>?", re.I | re.M)
 _ACTION = re.compile(r"^action:\s*([a-z-]+)", re.I | re.M)
 
@@ -152,7 +164,22 @@ class Walker:
             return Body()
         if part.is_multipart():
             return self._multipart(part, ctype, where)
+        if ctype.startswith("multipart/"):
+            return self._unsplit_multipart(part, ctype, where)
         return self._leaf(part, ctype, where)
+
+    def _unsplit_multipart(self, part: Message, ctype: str, where: _Where) -> Body:
+        """A multipart the parser could not split (no or wrong boundary): guess the boundary."""
+        payload = _payload_bytes(part)
+        first = next((line.strip() for line in payload.splitlines() if line.strip()), b"")
+        if first.startswith(b"--") and len(first) > 2:
+            self._defect(f"{ctype} without a usable boundary; boundary guessed from the body")
+            head = b'Content-Type: %s; boundary="%s"\r\n\r\n' % (ctype.encode(), first[2:])
+            rebuilt = BytesParser(policy=policy.compat32).parsebytes(head + payload)
+            if rebuilt.is_multipart():
+                return self._multipart(rebuilt, ctype, where)
+        self._defect(f"{ctype} without a usable boundary; read as plain text")
+        return Body(texts=[decode_bytes(payload, None, hint=self.hint).text])
 
     def _defect(self, text: str) -> None:
         if text not in self.defects:
@@ -210,7 +237,7 @@ class Walker:
         decoded = decode_bytes(data, charset, hint=self.hint, html=ctype == "text/html")
         if decoded.note:
             self._defect(f"{ctype}: {decoded.note}")
-        text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _BODY_CONTROL.sub("", decoded.text.replace("\r\n", "\n").replace("\r", "\n"))
         if ctype == "text/plain" and (header_param(raw_type, "format") or "").lower() == "flowed":
             delsp = (header_param(raw_type, "delsp") or "").lower() == "yes"
             text = unflow(text, delsp=delsp)
@@ -281,29 +308,45 @@ class Walker:
             where.attachments.extend(attachments)
 
     def _read_delivery_status(self, part: Message) -> None:
+        """Actions and recipients per DSN block; Original-Recipient (what we sent to) first."""
         payload = part.get_payload()
         if isinstance(payload, list):
-            text = "\n".join(
-                f"{key}: {value}"
-                for block in payload
-                if isinstance(block, Message)
-                for key, value in block.raw_items()
-            )
+            blocks = ["\n".join(f"{key}: {value}" for key, value in block.raw_items())
+                      for block in payload if isinstance(block, Message)]  # fmt: skip
         else:
-            text = decode_bytes(_payload_bytes(part), None).text
-        self.report.actions.extend(action.lower() for action in _ACTION.findall(text))
-        self.report.recipients.extend(_FINAL_RECIPIENT.findall(text))
+            blocks = re.split(r"\n\s*\n", decode_bytes(_payload_bytes(part), None).text)
+        for block in blocks:
+            self.report.actions.extend(action.lower() for action in _ACTION.findall(block))
+            recipient = _ORIGINAL_RECIPIENT.search(block) or _FINAL_RECIPIENT.search(block)
+            if recipient:
+                self.report.recipients.append(recipient.group(1))
 
 
 def _payload_bytes(part: Message) -> bytes:
+    """The part's content with its transfer encoding undone, leniently."""
     try:
         data = part.get_payload(decode=True)
     except Exception:  # undecodable transfer encoding: keep the raw text
         data = None
-    if isinstance(data, bytes):
+    if not isinstance(data, bytes):
+        raw = part.get_payload()
+        return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    encoding = (raw_value(part, "content-transfer-encoding") or "").strip().lower()
+    if encoding not in _KNOWN_TRANSFER_ENCODINGS:  # the parser left these bytes undecoded
+        if "base64" in encoding:
+            return _lenient_base64(data)
+        if "quoted" in encoding:
+            return quopri.decodestring(data)
+    return data
+
+
+def _lenient_base64(data: bytes) -> bytes:
+    cleaned = re.sub(rb"[^A-Za-z0-9+/]", b"", data)
+    cleaned = cleaned[: len(cleaned) - len(cleaned) % 4]
+    try:
+        return base64.b64decode(cleaned)
+    except binascii.Error:
         return data
-    raw = part.get_payload()
-    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
 
 
 def safe_filename(name: str) -> str | None:
