@@ -254,9 +254,16 @@ def _fold_logits(
     for step, (train_rows, test_rows) in enumerate(folds.split(texts, y), start=1):
         vectorizer, estimator = _fit([texts[i] for i in train_rows], y[train_rows], config)
         scores = estimator.decision_function(vectorizer.transform([texts[i] for i in test_rows]))
-        logits[np.ix_(test_rows, estimator.classes_)] = scores
+        logits[np.ix_(test_rows, estimator.classes_)] = _two_columns(scores)
         progress("calibrating", step, total)
     return logits
+
+
+def _two_columns(scores: np.ndarray) -> np.ndarray:
+    """Binary SVMs give one margin per row; as logits (0, margin) they softmax to a sigmoid."""
+    if scores.ndim == 1:
+        return np.column_stack([np.zeros_like(scores), scores])
+    return scores
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
@@ -302,6 +309,7 @@ def train(
     vectorizer, estimator = _fit(texts, y, config)
     report("fitting", total, total)
     vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
+    binary = len(labels) == 2
     meta = {
         "format": FORMAT_VERSION,
         "ngram_range": list(NGRAM_RANGE),
@@ -316,8 +324,8 @@ def train(
         labels=labels,
         vocabulary=vocabulary,
         idf=vectorizer.idf_,
-        weights=estimator.coef_.T,
-        bias=estimator.intercept_,
+        weights=_two_columns(estimator.coef_.T[:, 0]) if binary else estimator.coef_.T,
+        bias=_two_columns(estimator.intercept_)[0] if binary else estimator.intercept_,
         temperature=temperature,
         meta=meta,
     )
