@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TICKET = re.compile(r"(?<![A-Za-z0-9])KF\d{11,}(?!\d)", re.IGNORECASE)
+_TICKET = re.compile(r"(?<![A-Za-z0-9])KF\d{11,}(?![0-9A-Za-z])", re.IGNORECASE)
 _BRACKETED_TICKET = re.compile(r"[\[【［(（]\s*(KF\d{11,})\s*[\]】］)）]", re.IGNORECASE)
 _PREFIX_WORDS = (
     r"re|aw|sv|vs|antw|ref|fw|fwd|tr|wg|rv|enc|"
