@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -52,7 +52,7 @@ class ReportInfo:
     report_type: str | None = None
     part_types: frozenset[str] = frozenset()
     actions: tuple[str, ...] = ()
-    recipients: tuple[str, ...] = field(default_factory=tuple)
+    recipients: tuple[str, ...] = ()
 
 
 _MACHINE_SENDERS = re.compile(

@@ -47,8 +47,9 @@ _SEVEN_BIT_PREFIXES = ("iso2022", "utf_7", "hz", "utf_16", "utf_32")
 _MULTIBYTE_PREFIXES = ("utf", "gb", "big5", "cp9", "euc", "iso2022", "shift_jis", "hz", "johab")
 _DETECTION_ORDER = ("utf-8", "gb18030", "big5hkscs")
 _LAST_RESORT = "cp1252"
-_SCORE_SAMPLE = 4000
+_SCORE_SAMPLE = 1000  # characters enough to tell mojibake from text
 _UTF8_REPLACEMENT = b"\xef\xbf\xbd"
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Vendor-decorated labels such as "utf-8-prunus" still name a real charset at the front.
 _KNOWN_PREFIX = re.compile(
     r"^(utf-8|utf8|gb2312|gbk|gb18030|big5|euc-kr|euc-jp|shift_jis|iso-8859-\d+|windows-125\d)[-_.]"
@@ -257,21 +258,18 @@ def plausibility(text: str) -> float:
     """
     total = 0.0
     count = 0
-    previous = ""
-    for char in text:
-        if char < "\u0080":
-            if char.isalpha() and _is_hanzi(previous):
-                total -= 1.5
-            previous = char
-            continue
+    for match in _NON_ASCII.finditer(text):
+        index = match.start()
+        char = text[index]
+        previous = text[index - 1] if index else ""
         if _is_latin1_pair(previous, char):
             total -= 4.0
         else:
             total += _char_score(char)
-            if _is_hanzi(char) and previous.isascii() and previous.isalpha():
-                total -= 1.5
+            if _is_hanzi(char):
+                following = text[index + 1 : index + 2]
+                total -= 1.5 * sum(1 for c in (previous, following) if c.isascii() and c.isalpha())
         count += 1
-        previous = char
         if count >= _SCORE_SAMPLE:
             break
     return total / count if count else 1.0
