@@ -88,10 +88,13 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("KEFU_TEST_DATABASE_URL" if TESTING else "KEFU_DATABASE_URL")
     if url:
+        # Requests run on a fixed pool of long-lived threads (see asgi.py), so each thread
+        # keeps its connection; health checks replace one that the server dropped.
         return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "kefu.sqlite3",
+        "CONN_MAX_AGE": None,
         # A file, not :memory:, so tests see real WAL locking across threads and processes.
         "TEST": {"NAME": DATA_DIR / "test-kefu.sqlite3"},
         "OPTIONS": {

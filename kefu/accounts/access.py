@@ -59,15 +59,21 @@ SYSTEM = Viewer(user=None, system=True)
 NOBODY = Viewer(user=None)
 
 
+# Load a user with both possible profiles in one query (a user is an agent, a customer, or neither).
+USER_PROFILES = ("agent", "account__organization")
+
+
 def viewer_for(user: User | AnonymousUser | None) -> Viewer:
     if user is None or not user.is_authenticated:
         return NOBODY
     assert isinstance(user, User)
-    agent = Agent.objects.filter(user=user).first()
+    if not {"agent", "account"} <= user._state.fields_cache.keys():
+        user = User.objects.select_related(*USER_PROFILES).get(pk=user.pk)
+    agent: Agent | None = getattr(user, "agent", None)
     if agent is not None:
         team_ids = frozenset(agent.teams.values_list("id", flat=True))
         return Viewer(user=user, agent=agent, team_ids=team_ids)
-    account = Account.objects.select_related("organization").filter(user=user).first()
+    account: Account | None = getattr(user, "account", None)
     return Viewer(user=user, account=account)
 
 

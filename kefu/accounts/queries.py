@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kefu.accounts.access import USER_PROFILES
 from kefu.accounts.actions import TOKEN_PREFIX, token_digest
 from kefu.accounts.models import ApiToken
 
@@ -11,7 +12,7 @@ def live_token(token: str, *, purposes: tuple[str, ...]) -> ApiToken | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     return (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related(*(f"user__{p}" for p in USER_PROFILES))
         .filter(
             digest=token_digest(token),
             revoked_at__isnull=True,

@@ -268,10 +268,10 @@ class TicketEvent(models.Model):
 
 
 class TicketCounter(models.Model):
-    """The last sequence number handed out per day (Asia/Shanghai) for ticket numbers."""
+    """Per day (Asia/Shanghai), the state of ticket numbering; see ``tickets.numbering``."""
 
     day = models.DateField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    value = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.day}: {self.last}"
+        return f"{self.day}: {self.value}"

@@ -12,6 +12,8 @@ from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 # Events a customer may read on their own tickets; the rest is the team's business.
 CUSTOMER_EVENT_KINDS = ("created", "status", "reopened", "reply", "attachment")
+# What a ticket's API and pages show beside it; ``requester__agent`` tells staff from customers.
+TICKET_RELATIONS = ("organization", "requester__agent", "category", "assignee", "team")
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,7 @@ def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
 
 def get_ticket(viewer: Viewer, number: str) -> Ticket:
     """The ticket, or NotFound — also when it exists but belongs to someone else."""
-    ticket = (
-        visible_tickets(viewer)
-        .select_related("organization", "requester", "category", "assignee", "team")
-        .filter(number=number)
-        .first()
-    )
+    ticket = visible_tickets(viewer).select_related(*TICKET_RELATIONS).filter(number=number).first()
     if ticket is None:
         raise NotFound()
     return ticket
@@ -62,9 +59,7 @@ def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee__code=filters.assignee)
     if filters.q:
         tickets = tickets.filter(Q(subject__icontains=filters.q) | Q(number=filters.q.upper()))
-    return tickets.select_related(
-        "organization", "requester", "category", "assignee", "team"
-    ).order_by("-created_at", "-id")
+    return tickets.select_related(*TICKET_RELATIONS).order_by("-created_at", "-id")
 
 
 def ticket_messages(viewer: Viewer, ticket: Ticket) -> QuerySet[Message]:

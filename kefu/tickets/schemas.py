@@ -174,7 +174,8 @@ class TicketDetailOut(TicketOut):
 
 
 class TicketPage(Schema):
-    count: int
+    count: int = Field(description="Matching tickets, counted up to 10,000")
+    count_exact: bool = Field(description="False when there are more than ``count``")
     page: int
     page_size: int
     results: list[TicketOut]

@@ -3,7 +3,7 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 
 from kefu.testing import make_ticket
 from kefu.tickets.numbering import next_ticket_number
@@ -42,7 +42,7 @@ def test_fifty_concurrent_creates_get_fifty_distinct_numbers(personas):
         except BaseException as exc:  # collected and re-raised by the test
             errors.append(exc)
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=create) for _ in range(50)]
     for thread in threads:

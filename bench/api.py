@@ -1,0 +1,270 @@
+"""Ticket API benchmark: create throughput and latency, and list latency over 100k tickets.
+
+Runs a real server (`kefu serve`, uvicorn) against a fresh database, drives it over HTTP with
+concurrent clients, and prints a table per database:
+
+    .venv/bin/python bench/api.py                       # SQLite and PostgreSQL
+    .venv/bin/python bench/api.py --db postgres --creates 3000 --tickets 100000
+
+PostgreSQL is the local server (``--pg-url``); the benchmark creates and drops its own database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def kefu(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "-m", "kefu.cli", *args], env=env, cwd=ROOT, check=True, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    return done.stdout
+
+
+SEED = """
+import os, random
+from datetime import timedelta
+import django
+django.setup()
+from django.utils import timezone
+from kefu.accounts.actions import create_agent, create_customer
+from kefu.accounts.models import Organization, Team
+from kefu.tickets.models import Category, Ticket
+
+orgs = [Organization.objects.create(name=f"Org {i}", code=f"org{i}") for i in range(50)]
+customer = create_customer(email="bench@org0.test", organization=orgs[0], is_main=True,
+                           password="bench-password").user
+admin = create_agent(email="admin@bench.test", code="ADM", role="admin", password="x-bench-x").user
+categories = list(Category.objects.all())
+now = timezone.now()
+rng = random.Random(7)
+batch = []
+total = int(os.environ["BENCH_TICKETS"])
+for i in range(total):
+    cat = rng.choice(categories)
+    batch.append(Ticket(
+        number=f"KF2020{i:07d}", organization=rng.choice(orgs), requester=customer,
+        channel="api", subject=f"Bench ticket {i}", category=cat, team_id=cat.team_id,
+        status=rng.choice(["new", "open", "pending_customer", "resolved", "closed"]),
+        created_at=now - timedelta(minutes=i), updated_at=now - timedelta(minutes=i),
+    ))
+    if len(batch) == 5000:
+        Ticket.objects.bulk_create(batch)
+        batch = []
+Ticket.objects.bulk_create(batch)
+"""
+
+
+@contextmanager
+def database(kind: str, pg_url: str) -> Iterator[dict[str, str]]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    env.pop("KEFU_DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-") as data_dir:
+        env["KEFU_DATA_DIR"] = data_dir
+        if kind == "sqlite":
+            yield env
+            return
+        import psycopg
+
+        base, _ = pg_url.rsplit("/", 1)
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("DROP DATABASE IF EXISTS kefu_bench")
+            admin.execute("CREATE DATABASE kefu_bench")
+        env["KEFU_DATABASE_URL"] = f"{base}/kefu_bench"
+        try:
+            yield env
+        finally:
+            with psycopg.connect(pg_url, autocommit=True) as admin:
+                admin.execute("DROP DATABASE IF EXISTS kefu_bench WITH (FORCE)")
+
+
+@contextmanager
+def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]:
+    port = free_port()
+    process = subprocess.Popen(
+        [PYTHON, "-m", "kefu.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(url + "/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        yield url, [process.pid, *map(int, children)]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def rss_mib(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total / 1024
+
+
+class Connection:
+    """A minimal keep-alive HTTP/1.1 client: the load generator must cost far less CPU than
+    the server it measures, and on a 2-core machine a general-purpose client does not."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str):
+        self.reader, self.writer, self.host = reader, writer, host
+
+    @classmethod
+    async def open(cls, url: str) -> Connection:
+        host, port = url.removeprefix("http://").split(":")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        return cls(reader, writer, f"{host}:{port}")
+
+    async def request(self, method: str, path: str, token: str, body: bytes = b"") -> int:
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
+                f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n")  # fmt: skip
+        if body:
+            head += "Content-Type: application/json\r\n"
+        self.writer.write(head.encode() + b"\r\n" + body)
+        status_line = await self.reader.readline()
+        headers = {}
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            headers[name.strip().lower()] = value.strip()
+        if headers.get("transfer-encoding") == "chunked":
+            while size := int((await self.reader.readline()).strip(), 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readline()
+        else:
+            await self.reader.readexactly(int(headers.get("content-length", 0)))
+        return int(status_line.split()[1])
+
+
+async def timed_requests(
+    url: str, token: str, count: int, concurrency: int, make_request
+) -> tuple[list[float], float, int]:
+    latencies: list[float] = []
+    failures = 0
+    next_index = iter(range(count))
+
+    async def client_loop() -> None:
+        nonlocal failures
+        connection = await Connection.open(url)
+        for i in next_index:
+            method, path, body = make_request(i)
+            started = time.perf_counter()
+            status = await connection.request(method, path, token, body)
+            latencies.append((time.perf_counter() - started) * 1000)
+            failures += status >= 400
+        connection.writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client_loop() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - began, failures
+
+
+def create_request(i: int) -> tuple[str, str, bytes]:
+    payload = {"subject": f"订单 PO-{i} 物流没有更新", "body": "一周没有轨迹 please check",
+               "category": "shipment_logistics", "order_id": f"PO-{i}"}  # fmt: skip
+    return "POST", "/api/v1/tickets", json.dumps(payload).encode()
+
+
+def list_request(query: str):
+    def request(i: int) -> tuple[str, str, bytes]:
+        return "GET", f"/api/v1/tickets?page={1 + i % 20}&page_size=25{query}", b""
+
+    return request
+
+
+def run(kind: str, args: argparse.Namespace) -> list[tuple]:
+    rows = []
+    with database(kind, args.pg_url) as env:
+        kefu(env, "migrate", "-v0")
+        seed_started = time.perf_counter()
+        subprocess.run([PYTHON, "-c", SEED], env={**env, "BENCH_TICKETS": str(args.tickets)},
+                       cwd=ROOT, check=True)  # fmt: skip
+        seeded = time.perf_counter() - seed_started
+        customer = kefu(env, "token", "create", "--email", "bench@org0.test").split()[-1]
+        admin = kefu(env, "token", "create", "--email", "admin@bench.test").split()[-1]
+        with server(env, args.workers) as (url, pids):
+            asyncio.run(timed_requests(url, customer, 50, 4, create_request))  # warm up
+            cases = [
+                ("create", customer, args.creates, args.concurrency, create_request),
+                ("list (admin, all)", admin, args.lists, 4, list_request("")),
+                ("list (customer)", customer, args.lists, 4, list_request("")),
+                ("list (filtered)", admin, args.lists, 4,
+                 list_request("&status=open&category=payment_billing")),
+            ]  # fmt: skip
+            for name, token, count, concurrency, request in cases:
+                latencies, elapsed, failures = asyncio.run(
+                    timed_requests(url, token, count, concurrency, request)
+                )
+                rows.append((kind, name, count, concurrency, count / elapsed,
+                             statistics.median(latencies), percentile(latencies, 0.95),
+                             percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
+    print(f"  ({kind}: seeded {args.tickets:,} tickets in {seeded:.1f}s)", file=sys.stderr)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--creates", type=int, default=2000)
+    parser.add_argument("--lists", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    rows = [row for kind in kinds for row in run(kind, args)]
+    header = ("db", "case", "requests", "conc.", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors",
+              "server MiB")  # fmt: skip
+    print(f"\nKefu API benchmark — {args.tickets:,} tickets in the database, "
+          f"{args.workers} server workers, {os.cpu_count()} CPUs")  # fmt: skip
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        kind, name, count, conc, rate, p50, p95, p99, errors, mem = row
+        print(f"| {kind} | {name} | {count} | {conc} | {rate:,.0f} | {p50:.1f} | {p95:.1f} | "
+              f"{p99:.1f} | {errors} | {mem:.0f} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
