@@ -11,11 +11,13 @@ forms, frames, event handlers or ``style`` attributes (CSS can exfiltrate throug
 from __future__ import annotations
 
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import nh3
 
 MAX_HTML_CHARS = 2_000_000  # bigger bodies are cut: no customer writes two million characters
+MAX_NESTING = 500  # real mail (Outlook tables in tables) stays far below this
 
 _TAG_NAMES = (
     "a abbr b bdi bdo blockquote br caption center cite code col colgroup dd del details dfn div "
@@ -34,6 +36,13 @@ _ATTRIBUTES = {
     "*": {"dir", "lang"},
 }
 _IMAGE_SCHEMES = ("cid:", "https:")
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+# Void elements, and elements the parser closes implicitly (an unclosed <td> does not nest).
+_NOT_NESTING = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr", "p", "li", "td", "th", "tr", "dt", "dd", "option", "optgroup",
+     "thead", "tbody", "tfoot", "colgroup", "rt", "rp")
+)  # fmt: skip
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -54,8 +63,28 @@ _CLEANER = nh3.Cleaner(
 
 
 def sanitize_html(html: str) -> str:
-    """Safe-to-display HTML: allow-listed tags and attributes only, dangerous URLs removed."""
-    return _CLEANER.clean(html[:MAX_HTML_CHARS])
+    """Safe-to-display HTML: allow-listed tags and attributes only, dangerous URLs removed.
+
+    Absurdly deep nesting (the sanitiser's tree builder is quadratic in depth, so 20,000 nested
+    ``<div>`` cost seconds) is not worth rendering: such HTML becomes its escaped text rendering.
+    """
+    html = html[:MAX_HTML_CHARS]
+    if _nesting_depth(html) > MAX_NESTING:
+        return "<pre>" + escape(html_to_text(html)) + "</pre>"
+    return _CLEANER.clean(html)
+
+
+def _nesting_depth(html: str) -> int:
+    """Deepest element nesting, counting only tags that the HTML parser does not close itself."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG.findall(html):
+        if self_closing or name.lower() in _NOT_NESTING:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+    return deepest
 
 
 # --- HTML to text ----------------------------------------------------------------------------

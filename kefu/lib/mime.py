@@ -156,12 +156,11 @@ def parse_email(raw: bytes) -> ParsedEmail:
         raise TypeError(f"parse_email expects bytes, not {type(raw).__name__}")
     data = bytes(raw)
     cleaned, defects = _prepare(data)
+    if not BytesParser().parsebytes(cleaned, headersonly=True).keys():
+        raise NotAnEmailError("no header fields found: this is not an email message")
     for chosen in PARSE_POLICIES:
-        message = BytesParser(policy=chosen).parsebytes(cleaned)
-        if not message.keys():
-            raise NotAnEmailError("no header fields found: this is not an email message")
         try:
-            return _build(message, data, defects)
+            return _build(BytesParser(policy=chosen).parsebytes(cleaned), data, defects)
         except Exception as error:  # never lose a message to a parser bug: retry, then degrade
             defects.append(
                 f"extraction failed ({_policy_name(chosen)}): {type(error).__name__}: {error}"[:300]

@@ -144,6 +144,16 @@ def test_absurdly_deep_nesting_is_cut_off_with_a_defect() -> None:
     assert any("MIME tree too large" in defect for defect in parsed.defects)
 
 
+def test_nesting_deeper_than_the_stdlib_parser_can_recurse_degrades_gracefully() -> None:
+    nested = "Content-Type: text/plain\n\nbottom of the well\n"
+    for level in range(3000, 0, -1):
+        head = f'Content-Type: multipart/mixed; boundary="b{level}"\n\n'
+        nested = f"{head}--b{level}\n{nested}--b{level}--\n"
+    parsed = parse_email(("From: a@b.example\nSubject: deep\n" + nested).encode())
+    assert (parsed.subject, parsed.from_address) == ("deep", "a@b.example")
+    assert "extraction failed (compat32): RecursionError" in " ".join(parsed.defects)
+
+
 def test_multipart_without_boundary_is_recovered() -> None:
     parsed = own("multipart-missing-boundary.eml")
     assert parsed.text == "Text that lives in a multipart without a boundary parameter."

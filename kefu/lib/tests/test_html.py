@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kefu.lib.html import MAX_HTML_CHARS, html_to_text, sanitize_html
+from kefu.lib.html import MAX_HTML_CHARS, MAX_NESTING, html_to_text, sanitize_html
 from kefu.lib.mime import parse_email
 
 OWN = Path(__file__).resolve().parent / "fixtures" / "emails"
@@ -75,3 +75,13 @@ def test_huge_html_is_cut_not_choked_on() -> None:
     assert len(html) > MAX_HTML_CHARS
     assert len(html_to_text(html)) <= MAX_HTML_CHARS
     assert len(sanitize_html(html)) <= MAX_HTML_CHARS + 100
+
+
+def test_absurd_nesting_is_rendered_as_escaped_text() -> None:
+    for html in ("<div>" * 50_000 + "<script>x</script>deep & <b>", "<b><i>" * 20_000 + "deep"):
+        sanitized = sanitize_html(html)
+        assert sanitized.startswith("<pre>") and "deep" in sanitized
+        assert "<script" not in sanitized and "<div" not in sanitized
+    shallow = "<div>" * (MAX_NESTING - 1) + "ok" + "</div>" * (MAX_NESTING - 1)
+    assert sanitize_html(shallow).startswith("<div>")
+    assert sanitize_html("<table>" + "<tr><td>cell" * 5_000 + "</table>").startswith("<table>")
