@@ -25,12 +25,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from scipy import sparse
 
 from kefu.triage.language import detect_language
+
+if TYPE_CHECKING:  # scikit-learn is only imported when training
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
 
 # Ticket categories (DESIGN.md taxonomy), then the bot's "give me a person" intent.
 TICKET_CATEGORIES: tuple[str, ...] = (
@@ -228,14 +232,17 @@ class Model:
 # --- training -------------------------------------------------------------------------------
 
 
-def _ordered_labels(categories: Iterable[str]) -> tuple[str, ...]:
+def ordered_labels(categories: Iterable[str]) -> tuple[str, ...]:
+    """The distinct categories: known labels in taxonomy order, then any others sorted."""
     present = set(categories)
     return tuple(label for label in LABELS if label in present) + tuple(
         sorted(present - set(LABELS))
     )
 
 
-def _fit(texts: list[str], y: np.ndarray, config: TrainingConfig):  # -> (vectorizer, estimator)
+def _fit(
+    texts: list[str], y: np.ndarray, config: TrainingConfig
+) -> tuple[TfidfVectorizer, LinearSVC]:
     """TF-IDF over character n-grams and a one-vs-rest linear SVM (the most accurate linear model
     on the examples; its margins become probabilities through the fitted temperature)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -314,7 +321,7 @@ def train(
 
     config = config or TrainingConfig()
     report = progress or (lambda stage, done, total: None)
-    labels = _ordered_labels(e.category for e in examples)
+    labels = ordered_labels(e.category for e in examples)
     if len(labels) < 2:
         raise ValueError("training needs examples of at least two categories")
     texts = [e.text for e in examples]
@@ -389,21 +396,32 @@ def save(model: Model, path: str | os.PathLike[str]) -> Path:
 
 def load(path: str | os.PathLike[str]) -> Model:
     """Read a model written by ``save``; raises ValueError for anything else."""
-    with np.load(path, allow_pickle=False) as arrays:
-        header = json.loads(arrays["meta"].tobytes().decode())
-        if header.get("format") != FORMAT_VERSION:
-            raise ValueError(f"{path}: unsupported triage model format {header.get('format')!r}")
-        labels = header.pop("labels")
-        temperature = header.pop("temperature")
-        return Model(
-            labels=labels,
-            vocabulary=arrays["vocabulary"].tolist(),
-            idf=arrays["idf"],
-            weights=arrays["weights"],
-            bias=arrays["bias"],
-            temperature=temperature,
-            meta=header,
-        )
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            return _model_from(arrays)
+    except (KeyError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path}: not a triage model ({error})") from error
+
+
+def _model_from(arrays: np.lib.npyio.NpzFile) -> Model:
+    header = json.loads(arrays["meta"].tobytes().decode())
+    if header.get("format") != FORMAT_VERSION:
+        raise ValueError(f"unsupported triage model format {header.get('format')!r}")
+    # Features are computed by this module's code: a model built with other settings must be
+    # rebuilt rather than silently fed different n-grams.
+    if header.get("ngram_range") != list(NGRAM_RANGE) or header.get("max_chars") != MAX_CHARS:
+        raise ValueError("triage model built with other feature settings; rebuild it")
+    labels = header.pop("labels")
+    temperature = header.pop("temperature")
+    return Model(
+        labels=labels,
+        vocabulary=arrays["vocabulary"].tolist(),
+        idf=arrays["idf"],
+        weights=arrays["weights"],
+        bias=arrays["bias"],
+        temperature=temperature,
+        meta=header,
+    )
 
 
 @cache

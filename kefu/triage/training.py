@@ -2,6 +2,8 @@
 
 Rebuild the shipped model (deterministic; prints the held-out reports):
     .venv/bin/python -m kefu.triage.training build
+Train with extra labelled rows into another file (the shipped model never includes them):
+    .venv/bin/python -m kefu.triage.training build --extra FILE.csv [--extra-split train] --output M
 Evaluate a model on any labelled CSV (columns ``text,category`` and optionally ``split``):
     .venv/bin/python -m kefu.triage.training evaluate FILE.csv [--split test] [--model PATH]
 """
@@ -13,7 +15,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -21,11 +23,11 @@ import numpy as np
 
 from kefu.triage.classifier import (
     DEFAULT_MODEL_PATH,
-    LABELS,
     Example,
     Model,
     ProgressCallback,
     load,
+    ordered_labels,
     save,
     train,
 )
@@ -169,13 +171,6 @@ def _calibration(confidence: np.ndarray, correct: np.ndarray) -> tuple[float, li
     return float(error), bins
 
 
-def _ordered(labels: Iterable[str]) -> tuple[str, ...]:
-    present = set(labels)
-    return tuple(label for label in LABELS if label in present) + tuple(
-        sorted(present - set(LABELS))
-    )
-
-
 def evaluate(model: Model, examples: Sequence[Example]) -> Report:
     """Per-class precision/recall/F1, macro-F1, confusion matrix and calibration."""
     from sklearn.metrics import precision_recall_fscore_support
@@ -185,7 +180,7 @@ def evaluate(model: Model, examples: Sequence[Example]) -> Report:
     probabilities = model.probabilities([e.text for e in examples])
     truth = [e.category for e in examples]
     predicted = [model.labels[i] for i in probabilities.argmax(axis=1)]
-    labels = _ordered([*truth, *predicted])
+    labels = ordered_labels([*truth, *predicted])
     precision, recall, f1, support = precision_recall_fscore_support(
         truth, predicted, labels=list(labels), zero_division=0
     )
@@ -218,7 +213,12 @@ def _print_progress(stage: str, done: int, total: int) -> None:
 
 
 def _build(args: argparse.Namespace) -> None:
-    model = build_default_model(progress=_print_progress)
+    extra = read_examples_csv(args.extra, split=args.extra_split) if args.extra else []
+    if extra and Path(args.output).resolve() == DEFAULT_MODEL_PATH.resolve():
+        raise SystemExit(
+            "--extra needs --output: the shipped model is built from the examples only"
+        )
+    model = build_default_model(extra, progress=_print_progress)
     path = save(model, args.output)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, {len(model.vocabulary)} features)")
     heldout = project_examples("heldout")
@@ -238,6 +238,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="rebuild the shipped model from the examples")
     build.add_argument("--output", default=DEFAULT_MODEL_PATH)
+    build.add_argument("--extra", help="a labelled CSV to train on as well")
+    build.add_argument("--extra-split", help="only rows of this split of --extra")
     build.set_defaults(run=_build)
     check = commands.add_parser("evaluate", help="score a model on a labelled CSV")
     check.add_argument("file")

@@ -155,8 +155,26 @@ def test_load_current_reloads_after_replacement(small_model, tmp_path):
     assert load_current(path) is not first
 
 
-def test_load_rejects_other_formats(small_model, tmp_path):
-    path = tmp_path / "bad.npz"
-    np.savez(path, meta=np.frombuffer(b'{"format": 99}', dtype=np.uint8))
+@pytest.mark.parametrize(
+    "meta",
+    [
+        b'{"format": 99}',
+        b'{"format": 1, "ngram_range": [2, 5], "max_chars": 1000}',  # other feature settings
+        b"not json",
+    ],
+)
+def test_load_rejects_other_models(tmp_path, meta):
+    path = tmp_path / "other.npz"
+    np.savez(path, meta=np.frombuffer(meta, dtype=np.uint8))
+    with pytest.raises(ValueError):
+        load(path)
+
+
+def test_load_rejects_files_that_are_not_models(tmp_path):
+    path = tmp_path / "notes.npz"
+    path.write_text("hello", encoding="utf-8")
+    with pytest.raises(ValueError):
+        load(path)
+    np.savez(path, something=np.zeros(2))
     with pytest.raises(ValueError):
         load(path)
