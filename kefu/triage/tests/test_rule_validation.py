@@ -35,6 +35,7 @@ def broken(**changes):
         (broken(conditions={"keywords_any": ["放款", ""]}), "conditions.keywords_any"),
         (broken(conditions={"patterns_any": ["(unclosed"]}), "conditions.patterns_any[0]"),
         (broken(conditions={"patterns_all": ["x" * 501]}), "conditions.patterns_all[0]"),
+        (broken(conditions={"patterns_any": [r"\bAccount\b"]}), "conditions.patterns_any[0]"),
         (broken(conditions={"error_code_pattern": "[z-a]"}), "conditions.error_code_pattern"),
         (broken(conditions={"min_order_value": "lots"}), "conditions.min_order_value"),
         (broken(conditions={"categories": ["Payment Billing"]}), "conditions.categories[0]"),
