@@ -126,8 +126,13 @@ else:
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("KEFU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default", "mail", "sla"],
+        # Tests run tasks inline; `kefu worker` runs them from the database otherwise.
+        "BACKEND": os.environ.get(
+            "KEFU_TASKS_BACKEND",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
+        ),
     }
 }
 

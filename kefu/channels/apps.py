@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IntakeConfig(AppConfig):
@@ -6,4 +7,11 @@ class IntakeConfig(AppConfig):
 
     name = "kefu.channels"
     label = "intake"
+    verbose_name = _("Intake")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.channels.email import outbox
+        from kefu.jobs.sweepers import register
+
+        register(outbox.SWEEPER)

@@ -33,7 +33,7 @@ from kefu.tickets.models import (
     TicketEvent,
 )
 from kefu.tickets.numbering import next_ticket_number
-from kefu.tickets.signals import ticket_changed
+from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
 
 # Fields an agent may change with ``update_ticket`` besides status (which has its own rules).
@@ -73,6 +73,7 @@ def record_event(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    event_recorded.send(sender=Ticket, ticket=ticket, event=event)
     transaction.on_commit(
         partial(ticket_changed.send, sender=Ticket, ticket_id=ticket.pk, kind=kind)
     )

@@ -1,0 +1,180 @@
+"""What the intake keeps: every inbound message's record, what could not be processed, the
+mailboxes it reads, and the mail it sends."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.tickets.models import Channel, Message, Ticket
+
+
+class Outcome(models.TextChoices):
+    TICKET = "ticket", _("New ticket")
+    MESSAGE = "message", _("Added to a ticket")
+    DUPLICATE = "duplicate", _("Duplicate")
+    AUTO_REPLY = "auto_reply", _("Auto-reply or bounce")
+    IGNORED = "ignored", _("Ignored")
+    QUARANTINED = "quarantined", _("Quarantined")
+
+
+class InboundRecord(models.Model):
+    """One row per inbound message ever seen: idempotency and the audit trail of intake."""
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    external_id = models.CharField(_("external id"), max_length=255)
+    sender = models.CharField(_("sender"), max_length=255, blank=True, db_index=True)
+    mailbox = models.CharField(_("mailbox"), max_length=20, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL)
+    raw_path = models.CharField(_("raw payload"), max_length=200, blank=True)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_id"], name="inbound_once")
+        ]
+        indexes = [models.Index(fields=["sender", "received_at"], name="inbound_sender_time")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.external_id} → {self.outcome}"
+
+
+class Quarantine(models.Model):
+    """An inbound message that failed somewhere in the pipeline, kept raw with the reason."""
+
+    class State(models.TextChoices):
+        HELD = "held", _("Held")
+        REPROCESSED = "reprocessed", _("Re-processed")
+        DISCARDED = "discarded", _("Discarded")
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+    mailbox = models.CharField(_("mailbox"), max_length=20, blank=True)
+    sender = models.CharField(_("sender"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    stage = models.CharField(_("stage"), max_length=32)
+    reason = models.TextField(_("reason"))
+    raw_path = models.CharField(_("raw payload"), max_length=200)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.HELD)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("resulting ticket"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("quarantined"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quarantined message")
+        verbose_name_plural = _("quarantine")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="quarantine_state")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.sender}: {self.stage}"
+
+
+class Mailbox(models.Model):
+    """A support address by purpose (service@, merchant@, complaint@) and how to read it."""
+
+    class Purpose(models.TextChoices):
+        SERVICE = "service", _("Enterprise users (service@)")
+        MERCHANT = "merchant", _("Merchants (merchant@)")
+        COMPLAINT = "complaint", _("Complaints only (complaint@)")
+
+    code = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, unique=True)
+    address = models.EmailField(_("address"))
+    team = models.ForeignKey(
+        "accounts.Team", verbose_name=_("queue"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    imap_host = models.CharField(_("IMAP host"), max_length=255, blank=True)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_ssl = models.BooleanField(_("IMAP over TLS"), default=True)
+    imap_user = models.CharField(_("IMAP user"), max_length=255, blank=True)
+    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True)
+    imap_folder = models.CharField(_("folder"), max_length=120, default="INBOX")
+    imap_done_folder = models.CharField(
+        _("move processed mail to"),
+        max_length=120,
+        blank=True,
+        help_text=_("Empty: flag processed mail as seen and leave it."),
+    )
+    poll_seconds = models.PositiveIntegerField(_("poll every (seconds)"), default=30)
+    next_poll_at = models.DateTimeField(null=True, blank=True)
+    uid_validity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        indexes = [
+            models.Index(fields=["next_poll_at"], name="mailbox_due", condition=~Q(imap_host=""))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} <{self.address}>"
+
+    @property
+    def polls_imap(self) -> bool:
+        return bool(self.imap_host)
+
+
+class OutboundEmail(models.Model):
+    """Mail Kefu sends, kept until delivered: retried with backoff, failures shown on the ticket."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed; retrying")
+        DEAD = "dead", _("Gave up")
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "ack", _("Acknowledgement")
+        REPLY = "reply", _("Reply")
+        NOTIFICATION = "notification", _("Notification")
+        REFUSED_FILES = "refused_files", _("Refused attachments")
+
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
+    )
+    # The ticket message this mail delivers (a reply); empty for notifications.
+    ticket_message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_address = models.CharField(_("from"), max_length=255)
+    to = models.JSONField(_("to"), default=list)
+    subject = models.CharField(_("subject"), max_length=255)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbound email")
+        verbose_name_plural = _("outbound email")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbound_due",
+                condition=Q(state__in=["pending", "failed", "sending"]),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)} ({self.state})"
