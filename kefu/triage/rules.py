@@ -32,7 +32,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
@@ -54,12 +54,10 @@ class RuleError(ValueError):
     """A rule that cannot be used, with the rule, the field and the reason in zh and en."""
 
     def __init__(self, rule: str, field_name: str, reason_en: str, reason_zh: str) -> None:
-        self.rule, self.field, self.reason_en, self.reason_zh = (
-            rule,
-            field_name,
-            reason_en,
-            reason_zh,
-        )
+        self.rule = rule
+        self.field = field_name
+        self.reason_en = reason_en
+        self.reason_zh = reason_zh
         super().__init__(f"rule {rule!r}, {field_name}: {reason_en}")
 
     def message(self, language: str) -> str:
@@ -155,7 +153,7 @@ class Outcome:
     team: str | None = None
     urgent: bool = False
     emergency: bool = False
-    fired: tuple[str, ...] = field(default=())  # codes of the rules that fired, in order
+    fired: tuple[str, ...] = ()  # codes of the rules that fired, in order
 
     def merge(self, later: Outcome) -> Outcome:
         """This stage's outcome followed by a later stage's (see the module docstring)."""
@@ -366,6 +364,9 @@ def _check_rule(rule: Rule) -> None:
     for name in ("enabled", "stop"):
         if not isinstance(getattr(rule, name), bool):
             raise RuleError(rule.code, name, "must be true or false", "必须是 true 或 false")
+    for name in ("name_en", "name_zh"):
+        if not isinstance(getattr(rule, name), str):
+            raise RuleError(rule.code, name, "must be a text", "必须是文本")
     if rule.conditions.is_empty():
         raise RuleError(rule.code, "conditions", "state at least one condition", "至少需要一个条件")
     if rule.effects.is_empty():
