@@ -59,6 +59,11 @@ def create_customer(
     )
 
 
+def create_contact(*, email: str, name: str = "", language: str = "zh-hans") -> User:
+    """Someone known only by address (e.g. a stranger's email); cannot sign in."""
+    return User.objects.create_user(email, None, name=name[:150], language=language)
+
+
 def set_account_scopes(*, account: Account, scopes: Iterable[str]) -> Account:
     """The main account decides what each sub-account may do."""
     account.scopes = sorted(set(scopes) & set(Account.Scope.values))

@@ -11,7 +11,10 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kefu.channels import outbound
         from kefu.channels.email import outbox
         from kefu.jobs.sweepers import register
+        from kefu.tickets.signals import event_recorded
 
         register(outbox.SWEEPER)
+        event_recorded.connect(outbound.on_event_recorded, dispatch_uid="intake-outbound")

@@ -32,6 +32,8 @@ class InboundRecord(models.Model):
     ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL)
     message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL)
     raw_path = models.CharField(_("raw payload"), max_length=200, blank=True)
+    # Tells a redelivery (same fingerprint) from another message reusing the id.
+    fingerprint = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField(_("received"), default=timezone.now)
 
     class Meta:

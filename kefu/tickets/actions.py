@@ -110,10 +110,14 @@ def create_ticket(
     mailbox: str = "",
     is_verified: bool = True,
     is_complaint: bool = False,
+    is_emergency: bool = False,
     team: Team | None = None,
     html: str = "",
     body_full: str = "",
     created_at: datetime | None = None,
+    related_to: Ticket | None = None,
+    relation: str = "",
+    triage: dict[str, Any] | None = None,
 ) -> Ticket:
     """Open a ticket with its first message; ``created_at`` backdates imported tickets."""
     if not may_create_ticket(actor, category.code if category else None):
@@ -137,7 +141,11 @@ def create_ticket(
         mailbox=mailbox,
         is_verified=is_verified,
         is_complaint=is_complaint,
+        is_emergency=is_emergency,
         team=team or (category.team if category else None),
+        related_to=related_to,
+        relation=relation,
+        triage=triage or {},
         created_at=now,
         updated_at=now,
         last_public_at=now,

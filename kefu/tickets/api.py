@@ -12,6 +12,9 @@ from pydantic import Field
 
 from kefu.accounts.access import Viewer, request_viewer
 from kefu.accounts.models import Agent, Organization, Team, User
+from kefu.channels import interactive
+from kefu.channels.base import TicketFields
+from kefu.channels.models import Outcome
 from kefu.errors import Forbidden, Invalid
 from kefu.tickets import actions, queries
 from kefu.tickets.models import Category, Channel, Ticket
@@ -74,29 +77,35 @@ def _requester_for(viewer: Viewer, payload: TicketCreate) -> tuple[User, Organiz
     return requester, organization
 
 
-@router.post("", response={201: TicketOut}, summary="Create a ticket")
+@router.post("", response={200: TicketOut, 201: TicketOut}, summary="Create a ticket")
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
+    """201 with the new ticket; 200 with the existing one when the request repeats an
+    ``Idempotency-Key`` or the same message was just sent (it joins that ticket)."""
     viewer = request_viewer(request)
     requester, organization = _requester_for(viewer, payload)
-    ticket = actions.create_ticket(
-        actor=viewer,
+    category_by_code(payload.category)  # an unknown category is the caller's error (422)
+    result = interactive.open_ticket(
+        channel=Channel.API,
+        viewer=viewer,
         requester=requester,
         organization=organization,
         subject=payload.subject,
         body=payload.body,
-        channel=Channel.API,
-        category=category_by_code(payload.category),
-        priority=payload.priority or "normal",
-        language=payload.language or requester.lang,
-        tags=payload.tags,
-        order_id=payload.order_id,
-        order_value=payload.order_value,
-        shipment_code=payload.shipment_code,
-        error_code=payload.error_code,
-        desired_outcome=payload.desired_outcome,
-        expected_by=payload.expected_by,
+        fields=TicketFields(
+            category=payload.category or "",
+            priority=payload.priority or "",
+            order_id=payload.order_id,
+            order_value=payload.order_value,
+            shipment_code=payload.shipment_code,
+            error_code=payload.error_code,
+            desired_outcome=payload.desired_outcome,
+            expected_by=payload.expected_by,
+            tags=payload.tags,
+            language=payload.language or "",
+        ),
+        idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
     )
-    return Status(201, ticket)
+    return Status(201 if result.outcome == Outcome.TICKET else 200, result.ticket)
 
 
 @router.get("", response=TicketPage, summary="List tickets")
@@ -151,13 +160,24 @@ def update_ticket(request: HttpRequest, number: str, payload: TicketUpdate) -> T
 
 
 @router.post("/{number}/messages", response={201: MessageOut}, summary="Reply or add a note")
-def add_message(request: HttpRequest, number: str, payload: MessageCreate) -> Status:
+def add_message(request: HttpRequest, payload: MessageCreate, number: str) -> Status:
     viewer = request_viewer(request)
     ticket = queries.get_ticket(viewer, number)
-    message = actions.add_message(
-        ticket=ticket, actor=viewer, body=payload.body, internal=payload.internal
+    if viewer.is_agent:  # staff replies are outbound, not intake
+        message = actions.add_message(
+            ticket=ticket, actor=viewer, body=payload.body, internal=payload.internal
+        )
+        return Status(201, message)
+    if payload.internal:
+        raise Forbidden(_("Only support staff can write internal notes."), field="internal")
+    result = interactive.reply(
+        channel=Channel.API,
+        viewer=viewer,
+        ticket=ticket,
+        body=payload.body,
+        idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
     )
-    return Status(201, message)
+    return Status(201, result.message)
 
 
 @router.post("/{number}/attachments", response={201: AttachmentOut}, summary="Attach a file")

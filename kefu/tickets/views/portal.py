@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.access import may_create_ticket
+from kefu.channels import interactive
+from kefu.channels.base import TicketFields
 from kefu.errors import KefuError
 from kefu.tickets import actions, queries
 from kefu.tickets.forms import PortalTicketForm, ReplyForm
@@ -42,28 +43,27 @@ def portal_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         account = viewer.account
         try:
-            with transaction.atomic():
-                ticket = actions.create_ticket(
-                    actor=viewer,
-                    requester=account.user,
-                    organization=account.organization,
-                    subject=data["subject"],
-                    body=data["body"],
-                    channel=Channel.WEB,
-                    category=data["category"],
-                    language=account.user.lang,
+            result = interactive.open_ticket(
+                channel=Channel.WEB,
+                viewer=viewer,
+                requester=account.user,
+                organization=account.organization,
+                subject=data["subject"],
+                body=data["body"],
+                fields=TicketFields(
+                    category=data["category"].code if data["category"] else "",
                     order_id=data["order_id"],
                     desired_outcome=data["desired_outcome"],
                     expected_by=data["expected_by"],
-                )
-                for name, content in data["attachments"]:
-                    actions.attach_file(ticket=ticket, actor=viewer, filename=name, data=content)
+                ),
+                attachments=data["attachments"],
+            )
         except KefuError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
-            created = _("Ticket %(number)s was created.") % {"number": ticket.number}
-            messages.success(request, created)
-            return redirect("portal_ticket", number=ticket.number)
+            number = result.ticket.number
+            messages.success(request, _("Ticket %(number)s was created.") % {"number": number})
+            return redirect("portal_ticket", number=number)
     return render(request, "tickets/portal_new.html", {"form": form})
 
 
@@ -75,14 +75,13 @@ def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
     form.fields.pop("internal")
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                message = actions.add_message(
-                    ticket=ticket, actor=viewer, body=form.cleaned_data["body"]
-                )
-                for name, content in form.cleaned_data["attachments"]:
-                    actions.attach_file(
-                        ticket=ticket, actor=viewer, filename=name, data=content, message=message
-                    )
+            interactive.reply(
+                channel=Channel.WEB,
+                viewer=viewer,
+                ticket=ticket,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
         except KefuError as exc:
             flash_error(request, exc)
         else:

@@ -1,0 +1,60 @@
+"""Inbound email → ``InboundMessage`` → the pipeline. Used by all three ways mail arrives:
+IMAP polling, the built-in SMTP listener, and the webhook for mail providers."""
+
+from __future__ import annotations
+
+import hashlib
+
+from kefu.channels.base import InboundAttachment, InboundMessage
+from kefu.channels.email.outbox import ORIGIN_HEADER, mail_domain
+from kefu.channels.ingest import IngestResult, ingest, quarantine
+from kefu.lib.mime import NotAnEmailError, ParsedEmail, parse_email
+from kefu.lib.quotes import split_reply
+from kefu.tickets.models import Channel
+
+MAILBOXES = ("service", "merchant", "complaint")
+
+
+def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
+    whole = parsed.full_text()
+    visible, _quoted = split_reply(parsed.text)
+    machine = parsed.auto if parsed.is_machine_mail else None
+    return InboundMessage(
+        channel=Channel.EMAIL,
+        external_id=parsed.message_id or f"sha256:{parsed.raw_sha256}",
+        text=visible.strip() or whole.strip(),
+        full_text=whole if whole.strip() != visible.strip() else "",
+        html=parsed.html or "",
+        subject=parsed.subject,
+        sender_address=parsed.from_address or "",
+        sender_name=parsed.from_name,
+        references=[r for r in [parsed.in_reply_to, *parsed.references] if r],
+        mailbox=mailbox,
+        auto_kind=machine.kind.value if machine else "",
+        auto_reason=machine.reason if machine else "",
+        suppress_ack=parsed.suppress_auto_reply,
+        from_us=parsed.headers.get(ORIGIN_HEADER.lower()) == mail_domain(),
+        attachments=[
+            InboundAttachment(a.filename or "attachment", a.data, a.inline)
+            for a in parsed.attachments
+        ],
+        raw=raw,
+        raw_suffix=".eml",
+    )
+
+
+def deliver(raw: bytes, mailbox: str = "service") -> IngestResult:
+    """Take one raw RFC 5322 message; it lands, or it is quarantined with the reason."""
+    try:
+        parsed = parse_email(raw)
+    except NotAnEmailError as error:
+        placeholder = InboundMessage(
+            channel=Channel.EMAIL,
+            external_id=f"sha256:{hashlib.sha256(raw).hexdigest()}",
+            text="",
+            mailbox=mailbox,
+            raw=raw,
+            raw_suffix=".eml",
+        )
+        return quarantine(placeholder, "parse", str(error))
+    return ingest(to_inbound(parsed, raw, mailbox))

@@ -1,0 +1,56 @@
+"""Who sent an inbound message: an account of an organisation, or an unverified contact."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from kefu.accounts.access import Viewer, viewer_for
+from kefu.accounts.actions import create_contact
+from kefu.accounts.models import Organization, User
+from kefu.channels.base import InboundMessage, IntakeRefused
+
+EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+")
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: User
+    organization: Organization | None
+    # True for signed-in users and known accounts; a stranger's mail is "unverified".
+    verified: bool
+
+    @property
+    def viewer(self) -> Viewer:
+        return viewer_for(self.user)
+
+
+def _organization_by_domain(address: str) -> Organization | None:
+    domain = address.rpartition("@")[2].lower()
+    if not domain:
+        return None
+    # JSON containment differs per database; the list is short, so filter in Python.
+    candidates = Organization.objects.filter(~Q(email_domains=[]))
+    return next((o for o in candidates if domain in {d.lower() for d in o.email_domains}), None)
+
+
+def resolve_identity(message: InboundMessage) -> Identity:
+    if message.user is not None:
+        account = getattr(message.user, "account", None)
+        organization = message.organization or (account.organization if account else None)
+        return Identity(message.user, organization, verified=True)
+    address = message.sender_address.strip().lower()
+    if not EMAIL.fullmatch(address):
+        raise IntakeRefused(f"no usable sender address ({message.sender_address!r})")
+    user = (
+        User.objects.select_related("account__organization", "agent")
+        .filter(email__iexact=address)
+        .first()
+    )
+    if user is not None and getattr(user, "account", None) is not None:
+        return Identity(user, user.account.organization, verified=True)
+    if user is None:
+        user = create_contact(email=address, name=message.sender_name)
+    return Identity(user, _organization_by_domain(address), verified=False)
