@@ -90,13 +90,16 @@ def _database() -> dict:
     if url:
         # Requests run on a fixed pool of long-lived threads (see asgi.py), so each thread
         # keeps its connection; health checks replace one that the server dropped.
-        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+        config["TEST"] = {"NAME": f"test_kefu_{os.getpid()}"}
+        return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "kefu.sqlite3",
         "CONN_MAX_AGE": None,
         # A file, not :memory:, so tests see real WAL locking across threads and processes.
-        "TEST": {"NAME": DATA_DIR / "test-kefu.sqlite3"},
+        # One file per test run: parallel runs on one checkout must not share it.
+        "TEST": {"NAME": DATA_DIR / f"test-kefu-{os.getpid()}.sqlite3"},
         "OPTIONS": {
             # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on
             # busy_timeout instead of failing with "database is locked" on upgrade.

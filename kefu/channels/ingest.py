@@ -105,6 +105,8 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
     else:
         result = _open(message, identity, stage)
     result.masked = masked
+    if masked and result.ticket is not None:
+        actions.record_event(result.ticket, SYSTEM, "masked", data={"kinds": list(masked)})
     stage("acknowledgement")
     acknowledgements.queue_for(message, result)
     return _finish(record, result)
