@@ -34,7 +34,7 @@ def test_another_message_reusing_an_id_is_not_dropped(personas):
     assert Ticket.objects.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_deliveries_of_one_message_make_one_ticket(personas):
     outcomes: list[str] = []
     start = threading.Barrier(6)

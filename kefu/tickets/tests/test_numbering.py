@@ -29,7 +29,7 @@ def test_sequence_grows_past_three_digits():
     assert all(NUMBER.match(n) for n in numbers)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_concurrent_creates_get_fifty_distinct_numbers(personas):
     numbers: list[str] = []
     errors: list[BaseException] = []
