@@ -23,7 +23,7 @@ def reprocess(entry: Quarantine) -> IngestResult:
     if entry.channel == Channel.EMAIL:
         from kefu.channels.email.inbound import deliver
 
-        result = deliver(raw, entry.mailbox or "service")
+        result = deliver(raw, entry.mailbox or "service", sender=entry.sender)
     else:
         result = ingest(from_json(raw))
     if result.outcome != Outcome.QUARANTINED:

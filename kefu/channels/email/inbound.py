@@ -7,12 +7,26 @@ import hashlib
 
 from kefu.channels.base import InboundAttachment, InboundMessage
 from kefu.channels.email.outbox import ORIGIN_HEADER, mail_domain
+from kefu.channels.identity import EMAIL
 from kefu.channels.ingest import IngestResult, ingest, quarantine
+from kefu.channels.models import OutboundEmail
 from kefu.lib.mime import NotAnEmailError, ParsedEmail, parse_email
 from kefu.lib.quotes import split_reply
 from kefu.tickets.models import Channel
 
 MAILBOXES = ("service", "merchant", "complaint")
+# The largest message any way in accepts (webhook, SMTP listener); IMAP skips larger ones.
+MAX_EMAIL_BYTES = 30 * 1024 * 1024
+
+
+def _is_ours(parsed: ParsedEmail) -> bool:
+    """Our own mail coming back: marked by our header, or carrying one of our Message-IDs."""
+    if parsed.headers.get(ORIGIN_HEADER.lower()) == mail_domain():
+        return True
+    mid = parsed.message_id or ""
+    return (
+        mid.endswith(f"@{mail_domain()}") and OutboundEmail.objects.filter(message_id=mid).exists()
+    )
 
 
 def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
@@ -33,7 +47,7 @@ def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
         auto_kind=machine.kind.value if machine else "",
         auto_reason=machine.reason if machine else "",
         suppress_ack=parsed.suppress_auto_reply,
-        from_us=parsed.headers.get(ORIGIN_HEADER.lower()) == mail_domain(),
+        from_us=_is_ours(parsed),
         attachments=[
             InboundAttachment(a.filename or "attachment", a.data, a.inline)
             for a in parsed.attachments
@@ -43,8 +57,12 @@ def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
     )
 
 
-def deliver(raw: bytes, mailbox: str = "service") -> IngestResult:
-    """Take one raw RFC 5322 message; it lands, or it is quarantined with the reason."""
+def deliver(raw: bytes, mailbox: str = "service", *, sender: str = "") -> IngestResult:
+    """Take one raw RFC 5322 message; it lands, or it is quarantined with the reason.
+
+    ``sender`` stands in for a missing or unusable From address: an admin's fix of a message
+    that was quarantined for having none.
+    """
     try:
         parsed = parse_email(raw)
     except NotAnEmailError as error:
@@ -57,4 +75,7 @@ def deliver(raw: bytes, mailbox: str = "service") -> IngestResult:
             raw_suffix=".eml",
         )
         return quarantine(placeholder, "parse", str(error))
-    return ingest(to_inbound(parsed, raw, mailbox))
+    message = to_inbound(parsed, raw, mailbox)
+    if sender and not EMAIL.fullmatch(message.sender_address.strip()):
+        message.sender_address = sender
+    return ingest(message)

@@ -157,11 +157,15 @@ def send_due(now: datetime) -> int:
     return sent
 
 
-def retry(email: OutboundEmail) -> None:
-    """An admin asks for another attempt (e.g. after fixing the SMTP settings)."""
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        state=OutboundEmail.State.PENDING, next_attempt_at=timezone.now()
-    )
+def retry(email: OutboundEmail) -> bool:
+    """An admin asks for another attempt (e.g. after fixing the SMTP settings).
+
+    Only failed or abandoned mail is retried: sent mail must never go out twice.
+    """
+    retried = OutboundEmail.objects.filter(
+        pk=email.pk, state__in=(OutboundEmail.State.FAILED, OutboundEmail.State.DEAD)
+    ).update(state=OutboundEmail.State.PENDING, next_attempt_at=timezone.now())
+    return retried == 1
 
 
 SWEEPER = Sweeper(name="outbound-email", run=send_due, next_due=next_due, max_sleep=2.0)
