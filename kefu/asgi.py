@@ -36,4 +36,13 @@ class PooledHTTP(WsgiToAsgi):
         await _PooledRequest(self.wsgi_application)(scope, receive, send)
 
 
-application = ProtocolTypeRouter({"http": PooledHTTP(get_wsgi_application())})
+http = PooledHTTP(get_wsgi_application())  # sets Django up before the consumers are imported
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import URLRouter  # noqa: E402
+
+from kefu.channels.chat.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {"http": http, "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}
+)

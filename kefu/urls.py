@@ -13,5 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("help/", include("kefu.knowledge.urls")),
     path("", include("kefu.tickets.urls")),
+    path("", include("kefu.channels.chat.urls")),
 ]

@@ -26,6 +26,7 @@ class Viewer:
     account: Account | None = None
     team_ids: frozenset[int] = field(default_factory=frozenset)
     system: bool = False
+    bot: bool = False  # the chat bot: a system actor whose messages say they come from a bot
 
     @property
     def is_agent(self) -> bool:
@@ -56,6 +57,7 @@ class Viewer:
 
 
 SYSTEM = Viewer(user=None, system=True)
+BOT = Viewer(user=None, system=True, bot=True)
 NOBODY = Viewer(user=None)
 
 

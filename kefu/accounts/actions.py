@@ -59,6 +59,13 @@ def create_customer(
     )
 
 
+def set_agent_status(*, agent: Agent, status: str) -> Agent:
+    """Online, away or offline: who may be routed chats and tickets."""
+    Agent.objects.filter(pk=agent.pk).update(status=status)
+    agent.status = status
+    return agent
+
+
 def create_contact(*, email: str, name: str = "", language: str = "zh-hans") -> User:
     """Someone known only by address (e.g. a stranger's email); cannot sign in."""
     return User.objects.create_user(email, None, name=name[:150], language=language)

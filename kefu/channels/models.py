@@ -111,6 +111,9 @@ class Mailbox(models.Model):
     next_poll_at = models.DateTimeField(null=True, blank=True)
     uid_validity = models.BigIntegerField(null=True, blank=True)
     last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(_("last polled"), null=True, blank=True)
+    # Failed polls in a row: the backoff grows with it and a success resets it.
+    poll_failures = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
@@ -180,3 +183,87 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.state})"
+
+
+class ChatSession(models.Model):
+    """A live chat: the bot first, then a person; its conversation lives on a ticket."""
+
+    class State(models.TextChoices):
+        BOT = "bot", _("With the bot")
+        QUEUED = "queued", _("Waiting for an agent")
+        ACTIVE = "active", _("With an agent")
+        ENDED = "ended", _("Ended")
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        NEUTRAL = "neutral", _("Neutral")
+        UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+    # The visitor's secret for resuming after a reconnect (kept in the widget's storage).
+    token = models.CharField(max_length=64, unique=True)
+    ticket = models.ForeignKey(
+        Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="chats"
+    )
+    visitor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="chats"
+    )
+    visitor_name = models.CharField(_("name"), max_length=150, blank=True)
+    visitor_email = models.EmailField(_("email"), blank=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    order_id = models.CharField(_("order id"), max_length=64, blank=True)
+    page_url = models.CharField(_("page"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="zh")
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.BOT)
+    agent = models.ForeignKey(
+        "accounts.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="chats"
+    )
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
+    unresolved_turns = models.PositiveSmallIntegerField(default=0)
+    handoff_reason = models.CharField(_("handoff reason"), max_length=40, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.TextField(_("rating comment"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chat")
+        verbose_name_plural = _("chats")
+        indexes = [
+            models.Index(fields=["state", "queued_at"], name="chat_queue"),
+            models.Index(fields=["agent", "state"], name="chat_agent_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"chat {self.pk} ({self.state})"
+
+
+class CannedReply(models.Model):
+    """A bilingual macro for agents; ``{customer}``, ``{ticket}``, ``{agent}``, ``{order}``
+    are filled in when used."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=120)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=120)
+    text_en = models.TextField(_("text (English)"))
+    text_zh = models.TextField(_("text (Chinese)"))
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        help_text=_("Empty: every agent may use it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -83,6 +83,8 @@ def record_event(
 def _author_role(actor: Viewer) -> str:
     if actor.is_agent:
         return Message.AuthorRole.AGENT
+    if actor.bot:
+        return Message.AuthorRole.BOT
     if actor.system and actor.user is None:
         return Message.AuthorRole.SYSTEM
     return Message.AuthorRole.CUSTOMER
@@ -213,7 +215,7 @@ def add_message(
         ticket.last_public_at = now
         if actor.is_agent:
             _on_agent_reply(ticket, actor, now)
-        else:
+        elif not actor.system:  # the bot's and the system's notes move nothing
             _on_customer_reply(ticket, actor)
     ticket.save()
     return message

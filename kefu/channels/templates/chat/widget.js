@@ -1,0 +1,209 @@
+/* Kefu chat widget. Embed with:
+   <script src="https://support.example.com/chat/widget.js" data-org="acme" data-order="PO-1" async></script>
+   Vanilla JS, no dependencies. Messages carry ids, so nothing is lost or doubled across reconnects. */
+(function () {
+  "use strict";
+  var script = document.currentScript || document.querySelector('script[src*="/chat/widget.js"]');
+  var base = new URL(script.src, location.href);
+  var T_ALL = {{ strings|safe }};
+  var lang = (script.dataset.lang || navigator.language || "zh").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
+  var T = T_ALL[lang];
+  var storeKey = "kefu-chat:" + base.host;
+  var saved = JSON.parse(localStorage.getItem(storeKey) || "{}");
+  var state = { token: saved.token || null, lastSeq: saved.lastSeq || 0, seen: {}, pending: {}, socket: null, retry: 0, stateName: "", open: true };
+
+  function save() { localStorage.setItem(storeKey, JSON.stringify({ token: state.token, lastSeq: state.lastSeq })); }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+  function uid() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 10); }
+
+  var css = el("link", { rel: "stylesheet", href: new URL("{{ css_url }}", base).href });
+  document.head.appendChild(css);
+  var root = el("div", { class: "kefu-chat", "data-state": "closed" });
+  var launcher = el("button", { class: "kefu-launcher", type: "button", "aria-label": T.open }, T.open);
+  var panel = el("section", { class: "kefu-panel", role: "dialog", "aria-label": T.title });
+  panel.innerHTML =
+    '<header><strong></strong><span class="kefu-status"></span><button type="button" class="kefu-close" aria-label="×">×</button></header>' +
+    '<div class="kefu-intro"></div>' +
+    '<form class="kefu-prechat"><label><span></span><input name="name" autocomplete="name"></label><label><span></span><input name="email" type="email" required autocomplete="email"></label><button type="submit"></button></form>' +
+    '<ol class="kefu-log" aria-live="polite"></ol><div class="kefu-typing" hidden></div>' +
+    '<form class="kefu-compose"><textarea rows="2" name="text"></textarea><div class="kefu-actions"><button type="button" class="kefu-human"></button><label class="kefu-file"><input type="file" accept=".jpg,.jpeg,.png,.pdf" hidden><span></span></label><button type="button" class="kefu-end"></button><button type="submit" class="kefu-send"></button></div></form>' +
+    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button></form>' +
+    '<form class="kefu-rate" hidden><p></p><div class="kefu-stars"><button type="button" data-rating="satisfied"></button><button type="button" data-rating="neutral"></button><button type="button" data-rating="unsatisfied"></button></div><textarea name="comment" rows="2"></textarea><button type="submit"></button></form>';
+  root.appendChild(launcher);
+  root.appendChild(panel);
+  document.body.appendChild(root);
+
+  var $ = function (sel) { return panel.querySelector(sel); };
+  $("header strong").textContent = T.title;
+  $(".kefu-intro").textContent = T.intro;
+  var pre = $(".kefu-prechat"), compose = $(".kefu-compose"), leave = $(".kefu-leave"), rateForm = $(".kefu-rate");
+  pre.querySelectorAll("span")[0].textContent = T.name;
+  pre.querySelectorAll("span")[1].textContent = T.email;
+  pre.querySelector("button").textContent = T.start;
+  compose.querySelector("textarea").placeholder = T.placeholder;
+  $(".kefu-human").textContent = T.human;
+  $(".kefu-file span").textContent = T.attach;
+  $(".kefu-end").textContent = T.end;
+  $(".kefu-send").textContent = T.send;
+  leave.querySelector("p").textContent = T.offline;
+  leave.elements.name.placeholder = T.name;
+  leave.elements.email.placeholder = T.email;
+  leave.elements.order.placeholder = T.order;
+  leave.elements.order.value = script.dataset.order || "";
+  leave.elements.text.placeholder = T.placeholder;
+  leave.querySelector("button").textContent = T.leave;
+  rateForm.querySelector("p").textContent = T.rate;
+  rateForm.querySelectorAll(".kefu-stars button").forEach(function (b) { b.textContent = T[b.dataset.rating]; });
+  rateForm.elements.comment.placeholder = T.comment;
+  rateForm.querySelector("button[type=submit]").textContent = T.submit;
+  var signedIn = script.dataset.signedIn === "1";
+
+  function show(view) {
+    pre.hidden = view !== "prechat";
+    compose.hidden = view !== "chat";
+    leave.hidden = view !== "leave";
+    rateForm.hidden = view !== "rate";
+    $(".kefu-log").hidden = view === "prechat" || view === "leave";
+  }
+  function setStatus(text) { $(".kefu-status").textContent = text || ""; }
+
+  function render(line) {
+    if (line.seq && state.seen[line.seq]) return;
+    if (line.seq) { state.seen[line.seq] = true; state.lastSeq = Math.max(state.lastSeq, line.seq); save(); }
+    if (line.client_id && state.pending[line.client_id]) {
+      var mine = panel.querySelector('[data-client="' + line.client_id + '"]');
+      delete state.pending[line.client_id];
+      if (mine) { mine.classList.remove("kefu-pending"); mine.dataset.seq = line.seq; return; }
+    }
+    var item = el("li", { class: "kefu-msg kefu-" + line.author });
+    var who = line.author === "bot" ? T.bot : line.author === "agent" ? T.agent + " " + (line.agent || "") : line.author === "visitor" ? T.you : T.system;
+    item.appendChild(el("small", {}, who));
+    item.appendChild(el("p", {}, line.text));
+    (line.articles || []).forEach(function (a) {
+      var link = el("a", { href: new URL(a.url, base).href, target: "_blank", rel: "noopener" }, a.title);
+      item.appendChild(link);
+    });
+    $(".kefu-log").appendChild(item);
+    $(".kefu-log").scrollTop = 1e9;
+  }
+
+  function connect() {
+    var url = (base.protocol === "https:" ? "wss://" : "ws://") + base.host + "/ws/chat/";
+    var socket = new WebSocket(url);
+    state.socket = socket;
+    socket.onopen = function () {
+      state.retry = 0;
+      socket.send(JSON.stringify({ type: "hello", token: state.token, last_seq: state.lastSeq, name: pre.elements.name.value, email: pre.elements.email.value, org: script.dataset.org || "", order: script.dataset.order || "", page: location.href, lang: lang }));
+    };
+    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
+    socket.onclose = function () {
+      state.socket = null;
+      setStatus(T.reconnecting);
+      var wait = Math.min(30000, 500 * Math.pow(2, state.retry++));
+      setTimeout(connect, wait);
+    };
+  }
+
+  function flush() {
+    Object.keys(state.pending).forEach(function (id) { sendRaw({ type: "message", id: id, text: state.pending[id] }); });
+  }
+  function sendRaw(payload) {
+    if (state.socket && state.socket.readyState === 1) state.socket.send(JSON.stringify(payload));
+  }
+
+  function receive(msg) {
+    if (msg.type === "session") {
+      var first = !state.token;
+      state.token = msg.token; save();
+      state.stateName = msg.state; state.open = msg.open;
+      root.dataset.chat = msg.state;
+      if (msg.state === "ended") { show("rate"); setStatus(T.ended); return; }
+      if (!msg.open && msg.state === "bot") { show("leave"); setStatus(T.closed); return; }
+      show("chat");
+      if (msg.state === "queued") setStatus(T.queue.replace("{n}", msg.position || 1).replace("{m}", Math.max(1, Math.round((msg.wait_seconds || 60) / 60))));
+      else if (msg.state === "active") setStatus(T.connected);
+      else setStatus(T.botStatus);
+      if (first) flush();
+      flush();
+    } else if (msg.type === "message") { render(msg); document.querySelector(".kefu-typing") && ($(".kefu-typing").hidden = true); }
+    else if (msg.type === "ack") {
+      var node = panel.querySelector('[data-client="' + msg.id + '"]');
+      if (node) { node.classList.remove("kefu-pending"); if (msg.seq) { node.dataset.seq = msg.seq; state.seen[msg.seq] = true; state.lastSeq = Math.max(state.lastSeq, msg.seq); save(); } }
+      delete state.pending[msg.id];
+    } else if (msg.type === "typing" && msg.from === "agent") {
+      var t = $(".kefu-typing"); t.textContent = T.typing; t.hidden = false;
+      clearTimeout(receive.typingTimer); receive.typingTimer = setTimeout(function () { t.hidden = true; }, 4000);
+    } else if (msg.type === "accepted") { setStatus(T.connected); root.dataset.chat = "active"; }
+    else if (msg.type === "ended") { show("rate"); setStatus(T.ended); }
+    else if (msg.type === "rated") { rateForm.innerHTML = "<p>" + T.thanks + "</p>"; }
+    else if (msg.type === "error") { setStatus(msg.detail && msg.detail[0] ? msg.detail[0].msg : (msg.detail || T.error)); }
+  }
+
+  function say(text) {
+    var id = uid();
+    state.pending[id] = text;
+    render({ author: "visitor", text: text, client_id: "" });
+    $(".kefu-log").lastChild.dataset.client = id;
+    $(".kefu-log").lastChild.classList.add("kefu-pending");
+    sendRaw({ type: "message", id: id, text: text });
+  }
+
+  launcher.addEventListener("click", function () {
+    root.dataset.state = "open";
+    if (!state.socket) {
+      if (state.token || signedIn) connect();
+      else show("prechat");
+    }
+  });
+  $(".kefu-close").addEventListener("click", function () { root.dataset.state = "closed"; });
+  pre.addEventListener("submit", function (e) { e.preventDefault(); show("chat"); connect(); });
+  compose.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = compose.elements.text.value.trim();
+    if (!text) return;
+    compose.elements.text.value = "";
+    say(text);
+  });
+  compose.elements.text.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); compose.requestSubmit(); }
+    else sendRaw({ type: "typing" });
+  });
+  $(".kefu-human").addEventListener("click", function () { sendRaw({ type: "human" }); });
+  $(".kefu-end").addEventListener("click", function () { sendRaw({ type: "end" }); });
+  $(".kefu-file input").addEventListener("change", function (e) {
+    var file = e.target.files[0];
+    if (!file || !state.token) return;
+    var form = new FormData();
+    form.append("token", state.token);
+    form.append("file", file);
+    setStatus(T.uploading);
+    fetch(new URL("{{ upload_url }}", base).href, { method: "POST", body: form })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (r) { setStatus(r.ok ? "" : (r.body.detail && r.body.detail[0] ? r.body.detail[0].msg : T.error)); if (r.ok) render(r.body); });
+    e.target.value = "";
+  });
+  rateForm.querySelectorAll(".kefu-stars button").forEach(function (b) {
+    b.addEventListener("click", function () {
+      rateForm.querySelectorAll(".kefu-stars button").forEach(function (o) { o.setAttribute("aria-pressed", o === b ? "true" : "false"); });
+      rateForm.dataset.rating = b.dataset.rating;
+    });
+  });
+  rateForm.addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!rateForm.dataset.rating) return;
+    sendRaw({ type: "rate", rating: rateForm.dataset.rating, comment: rateForm.elements.comment.value });
+  });
+  leave.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var form = new FormData(leave);
+    fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form })
+      .then(function (r) { return r.json(); })
+      .then(function (body) { leave.innerHTML = "<p>" + (body.ticket ? T.left.replace("{t}", body.ticket) : T.error) + "</p>"; });
+  });
+  if (state.token) { root.dataset.state = "closed"; }
+})();
