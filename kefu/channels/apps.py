@@ -12,9 +12,10 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.channels import outbound
-        from kefu.channels.email import outbox
+        from kefu.channels.email import imap, outbox
         from kefu.jobs.sweepers import register
         from kefu.tickets.signals import event_recorded
 
         register(outbox.SWEEPER)
+        register(imap.SWEEPER)
         event_recorded.connect(outbound.on_event_recorded, dispatch_uid="intake-outbound")
