@@ -12,8 +12,10 @@ rebuild it when the articles change (see ``search.py``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -50,6 +52,10 @@ class ArticleIndex:
     def __init__(self, documents: Sequence[Document]) -> None:
         self.ids = np.array([d.id for d in documents], dtype=np.int64)
         self.languages = np.array([d.language for d in documents])
+        self.texts = {
+            d.id: (d.language, fold(f"{d.title} {d.keywords} {d.body}")) for d in documents
+        }
+        self.term_weight = lru_cache(maxsize=4096)(self._term_weight)
         self.fields = {}
         for name in FIELD_WEIGHTS:
             texts = [getattr(d, name) for d in documents]
@@ -79,3 +85,21 @@ class ArticleIndex:
             similarity = np.where(self.languages == language, similarity, 0.0)
         order = np.argsort(-similarity, kind="stable")[:limit]
         return {int(self.ids[i]): float(similarity[i]) for i in order if similarity[i] > 0}
+
+    def _term_weight(self, term: str, language: str) -> float:
+        """Inverse document frequency of ``term`` among the documents in ``language``."""
+        texts = [text for lang, text in self.texts.values() if lang == language]
+        found = sum(term in text for text in texts)
+        return math.log((len(texts) + 1) / (found + 1)) + 1
+
+    def coverage(self, terms: Sequence[str], document_id: int) -> float:
+        """The IDF-weighted share of ``terms`` that the document contains, in [0, 1].
+
+        Similarity alone cannot tell "this article answers it" from "this is the least unrelated
+        article": an off-topic question still has a best match. Coverage can; words found in no
+        article at all ("weather", "红烧肉") weigh most and pull it down.
+        """
+        language, text = self.texts.get(document_id, ("", ""))
+        weights = {term: self.term_weight(term, language) for term in terms}
+        total = sum(weights.values())
+        return sum(w for term, w in weights.items() if term in text) / total if total else 0.0

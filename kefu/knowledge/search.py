@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kefu.knowledge import lexical
 from kefu.knowledge.models import Article, ArticleStatus
 from kefu.knowledge.rerank import ArticleIndex, Document
-from kefu.knowledge.text import fold, plain_text, query_terms, snippet
+from kefu.knowledge.text import fold, highlight_terms, plain_text, query_terms, snippet
 
 DEFAULT_LIMIT = 10
 CANDIDATES = 50
@@ -45,6 +45,7 @@ class Hit:
     article: Article
     score: float  # 0 (unrelated) … about 1 (the query is the article's own words)
     snippet_html: SafeString  # escaped text; only <mark> elements are markup
+    coverage: float = 0.0  # IDF-weighted share of the query's words the article contains
 
 
 def search_articles(
@@ -69,13 +70,20 @@ def search_articles(
     if category:
         published = published.filter(category_id=category)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    articles = published.in_bulk([article_id for article_id, _ in ranked[: limit * 3]])
-    hits = [
-        Hit(articles[i], round(score, 4), mark_safe(snippet(plain_text(articles[i].body), query)))
-        for i, score in ranked
-        if i in articles
+    # Without a category filter, a few more than ``limit`` cover unpublished races; with one,
+    # the best candidates may all be in other categories, so fetch them all (≤ 2 × CANDIDATES).
+    candidates = ranked if category else ranked[: limit * 3]
+    articles = published.in_bulk([article_id for article_id, _ in candidates])
+    words = highlight_terms(query)
+    return [
+        Hit(
+            article=articles[i],
+            score=round(score, 4),
+            snippet_html=mark_safe(snippet(plain_text(articles[i].body), query)),
+            coverage=round(index.coverage(words, i), 4),
+        )
+        for i, score in [(i, score) for i, score in ranked if i in articles][:limit]
     ]
-    return hits[:limit]
 
 
 def _combine(

@@ -144,7 +144,12 @@ def _match_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Merged (start, end) spans of ``text`` where any term occurs, case-insensitively."""
     if not terms:
         return []
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+    # A Latin stem marks the whole word it starts ("declin" marks "declined").
+    alternatives = [
+        re.escape(t) if is_cjk(t) else re.escape(t) + "[a-z0-9]*"
+        for t in sorted(terms, key=len, reverse=True)
+    ]
+    pattern = re.compile("|".join(alternatives))
     spans: list[tuple[int, int]] = []
     for match in pattern.finditer(fold(text)):
         start, end = match.span()
