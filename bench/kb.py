@@ -1,0 +1,142 @@
+"""Knowledge-base search accuracy and bot answer latency, on a fresh database.
+
+    .venv/bin/python bench/kb.py                    # SQLite (a new file in a temp directory)
+    .venv/bin/python bench/kb.py --db postgres      # PostgreSQL (creates and drops kefu_bench_kb)
+    .venv/bin/python bench/kb.py --misses           # also list the questions top-1 got wrong
+
+Each question of bench/data/kb_questions.csv (customer-style, zh and en) names the article that
+answers it. The questions go through ``search_articles`` in their language against the shipped
+articles, loaded by the migrations as in production; top-1 and top-3 accuracy are printed per
+language and overall (target: top-3 ≥ 0.9). Then every question goes through the bot
+(``bot.reply`` on a fresh conversation): latency p50/p95/p99 (target: p95 ≤ 200 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = ROOT / "bench" / "data" / "kb_questions.csv"
+BENCH_DB = "kefu_bench_kb"
+sys.path.insert(0, str(ROOT))
+
+
+@contextmanager
+def fresh_database(kind: str, pg_url: str) -> Iterator[None]:
+    """Point Django at an empty database for the duration (before ``django.setup()``)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
+    os.environ.pop("KEFU_DATABASE_URL", None)
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-kb-") as data_dir:
+        os.environ["KEFU_DATA_DIR"] = data_dir
+        if kind == "sqlite":
+            yield
+            return
+        import psycopg
+
+        base = pg_url.rsplit("/", 1)[0]
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+            admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        os.environ["KEFU_DATABASE_URL"] = f"{base}/{BENCH_DB}"
+        try:
+            yield
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(pg_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def questions() -> list[dict[str, str]]:
+    with QUESTIONS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def accuracy(rows: list[dict[str, str]], show_misses: bool) -> dict[str, tuple[int, int, int]]:
+    """Per language and overall: (questions, right at top 1, right in top 3)."""
+    from kefu.knowledge.search import search_articles
+
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        slugs = [hit.article.slug for hit in search_articles(row["question"], row["lang"], 3)]
+        top1, top3 = slugs[:1] == [row["expected_slug"]], row["expected_slug"] in slugs
+        for key in (row["lang"], "all"):
+            counts = totals.setdefault(key, [0, 0, 0])
+            counts[0] += 1
+            counts[1] += top1
+            counts[2] += top3
+        if show_misses and not top1:
+            want = row["expected_slug"]
+            print(f"  miss [{row['lang']}] {row['question']!r}: want {want}, got {slugs}")
+    return {key: (n, a, b) for key, (n, a, b) in totals.items()}
+
+
+def bot_latencies(rows: list[dict[str, str]], rounds: int) -> list[float]:
+    from kefu.knowledge import bot
+
+    for row in rows[:20]:
+        bot.reply([], row["question"])  # warm the index, the model and the regexes
+    timings = []
+    for _ in range(rounds):
+        for row in rows:
+            start = time.perf_counter_ns()
+            bot.reply([], row["question"])
+            timings.append((time.perf_counter_ns() - start) / 1e6)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--rounds", type=int, default=3, help="bot passes over the questions")
+    parser.add_argument("--misses", action="store_true", help="list top-1 misses")
+    parser.add_argument("--no-bot", action="store_true", help="search accuracy only")
+    args = parser.parse_args()
+    with fresh_database(args.db, args.pg_url):
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        rows = questions()
+        results = accuracy(rows, args.misses)
+        timings = [] if args.no_bot else bot_latencies(rows, args.rounds)
+        print_table(connection, results, timings)
+
+
+def print_table(connection, results: dict[str, tuple[int, int, int]], timings: list[float]) -> None:
+    version = (
+        connection.cursor().connection.info.server_version
+        if connection.vendor == "postgresql"
+        else connection.Database.sqlite_version
+    )
+    print(f"\nKnowledge-base search on {connection.vendor} {version}")
+    print(f"{'language':<10}{'questions':>10}{'top-1':>9}{'top-3':>9}")
+    for key in ("zh", "en", "all"):
+        n, top1, top3 = results.get(key, (0, 0, 0))
+        print(f"{key:<10}{n:>10}{top1 / max(n, 1):>9.3f}{top3 / max(n, 1):>9.3f}")
+    if timings:
+        print(f"\nBot answer latency over {len(timings)} replies (ms)")
+        print(f"{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+        print("".join(f"{percentile(timings, s):>8.1f}" for s in (0.5, 0.95, 0.99, 1.0)))
+
+
+if __name__ == "__main__":
+    main()
