@@ -107,9 +107,10 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
     result.masked = masked
     if masked and result.ticket is not None:
         actions.record_event(result.ticket, SYSTEM, "masked", data={"kinds": list(masked)})
+    _finish(record, result)  # first: the acknowledgement's References name this message
     stage("acknowledgement")
     acknowledgements.queue_for(message, result)
-    return _finish(record, result)
+    return result
 
 
 def _claim_record(message: InboundMessage) -> tuple[InboundRecord | None, InboundRecord | None]:
