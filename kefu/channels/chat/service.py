@@ -182,7 +182,7 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
         session.save(update_fields=["unresolved_turns"])
         turn.lines.append(Line.of(message, articles=answer.articles))
         if answer.handoff:
-            turn.queued = _queue(session, answer.handoff)
+            turn.queued = _queue(session, answer.handoff, answer.handoff_details)
     turn.state = session.state
 
 
@@ -191,7 +191,8 @@ def ask_for_person(session: ChatSession) -> Turn:
     return Turn(queued=_queue(session, "asked"), state=session.state)
 
 
-def _queue(session: ChatSession, reason: str) -> bool:
+def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = None) -> bool:
+    """To the agents' queue; the handoff carries the bot's summary and the triage."""
     if session.state != ChatSession.State.BOT or session.ticket_id is None:
         return False
     now = timezone.now()
@@ -202,7 +203,10 @@ def _queue(session: ChatSession, reason: str) -> bool:
     )
     session.save(update_fields=["state", "queued_at", "handoff_reason"])
     actions.record_event(
-        session.ticket, BOT, "chat_handoff", data={"reason": reason, "chat": session.pk}
+        session.ticket,
+        BOT,
+        "chat_handoff",
+        data={"reason": reason, "chat": session.pk, **(details or {})},
     )
     return True
 

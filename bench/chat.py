@@ -1,0 +1,134 @@
+"""Chat benchmark: many concurrent WebSocket visitors on one server, message round-trip times.
+
+Seeds N chats already with an agent (the bot is measured by bench/kb.py), starts `kefu serve`,
+connects N visitor sockets at once, and has each send messages at a steady pace. A message's
+round trip is the time from sending it to receiving it back from the chat's group — it has then
+been through the intake pipeline, stored on the ticket, and broadcast to the chat's members.
+
+    .venv/bin/python bench/chat.py                     # 1,000 clients, SQLite
+    .venv/bin/python bench/chat.py --db postgres --clients 1000 --messages 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from api import ROOT, database, kefu, percentile, rss_mib, server  # noqa: E402
+
+SEED = """
+import os, secrets
+import django
+django.setup()
+from kefu.accounts.access import SYSTEM
+from kefu.accounts.actions import create_agent, create_contact
+from kefu.accounts.models import Team
+from kefu.channels.models import ChatSession
+from kefu.tickets import actions
+
+agent = create_agent(email="bench.agent@kefu.test", code="B0001", password="x-bench-x",
+                     teams=[Team.objects.get(code="orders")])
+agent.max_chats = 100000
+agent.save()
+tokens = []
+for i in range(int(os.environ["BENCH_CLIENTS"])):
+    visitor = create_contact(email=f"visitor{i}@bench.test")
+    ticket = actions.create_ticket(actor=SYSTEM, requester=visitor, organization=None,
+                                   subject="chat", body="hello", channel="chat")
+    token = secrets.token_urlsafe(24)
+    ChatSession.objects.create(token=token, ticket=ticket, visitor_email=visitor.email,
+                               state="active", agent=agent)
+    tokens.append(token)
+print(" ".join(tokens))
+"""
+
+
+async def visitor(url: str, token: str, messages: int, pace: float, out: list[float]) -> int:
+    import websockets
+
+    failures = 0
+    async with websockets.connect(url, max_queue=None, open_timeout=60) as socket:
+        await socket.send(json.dumps({"type": "hello", "token": token}))
+        await asyncio.sleep(random.uniform(0, pace))  # spread the first messages
+        for n in range(messages):
+            client_id = f"{token[:8]}-{n}"
+            started = time.perf_counter()
+            await socket.send(json.dumps({"type": "message", "id": client_id, "text": f"msg {n}"}))
+            while True:
+                frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=60))
+                if frame.get("type") == "error":
+                    failures += 1
+                    break
+                if frame.get("type") == "message" and frame.get("client_id") == client_id:
+                    out.append((time.perf_counter() - started) * 1000)
+                    break
+            await asyncio.sleep(pace)
+    return failures
+
+
+async def drive(url: str, tokens: list[str], messages: int, pace: float) -> tuple:
+    latencies: list[float] = []
+    began = time.perf_counter()
+    failures = await asyncio.gather(
+        *(visitor(url, token, messages, pace, latencies) for token in tokens),
+        return_exceptions=True,
+    )
+    elapsed = time.perf_counter() - began
+    errors = sum(f if isinstance(f, int) else 1 for f in failures)
+    return latencies, elapsed, errors
+
+
+def raise_file_limit() -> None:
+    """A thousand sockets on each side need more than the usual 1,024 descriptors."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def main() -> None:
+    raise_file_limit()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=5, help="per client")
+    parser.add_argument("--pace", type=float, default=8.0, help="seconds between a client's messages")
+    args = parser.parse_args()
+    with database(args.db, args.pg_url) as env:
+        kefu(env, "migrate", "-v0")
+        seeded = subprocess.run(
+            [sys.executable, "-c", SEED], env={**env, "BENCH_CLIENTS": str(args.clients)},
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+        tokens = seeded.stdout.split()
+        with server(env, 1) as (url, pids):
+            idle = rss_mib(pids)
+            ws_url = url.replace("http://", "ws://") + "/ws/chat/"
+            latencies, elapsed, errors = asyncio.run(
+                drive(ws_url, tokens, args.messages, args.pace)
+            )
+            loaded = rss_mib(pids)
+    print(f"\nKefu chat benchmark — {args.db}, {os.cpu_count()} CPUs, one server process")
+    print("| clients | messages | msg/s | p50 ms | p95 ms | p99 ms | max ms | errors | "
+          "server MiB idle → loaded |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        f"| {len(tokens)} | {len(latencies)} | {len(latencies) / elapsed:,.0f} | "
+        f"{statistics.median(latencies):.1f} | {percentile(latencies, 0.95):.1f} | "
+        f"{percentile(latencies, 0.99):.1f} | {max(latencies):.1f} | {errors} | "
+        f"{idle:.0f} → {loaded:.0f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
