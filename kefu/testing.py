@@ -159,3 +159,68 @@ def sample_file(kind: str, size: int = 0) -> bytes:
     elif size > len(data):
         data += b"\x00" * (size - len(data))
     return data
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
+    """Environment for a `kefu serve` subprocess that uses this test's (committed) database."""
+    import os
+
+    from django.db import connection
+
+    hidden = ("PYTEST_VERSION", "KEFU_TEST_DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{settings_dict['NAME']}"
+    else:
+        url = (
+            f"postgresql://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+        )
+    env.update(KEFU_DATABASE_URL=url, KEFU_DATA_DIR=str(tmp_path), **extra)
+    return env
+
+
+class RunningServer:
+    """`kefu serve` in a subprocess, for tests that need real WebSockets or a browser."""
+
+    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+        self.env = env
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: Any = None
+
+    def __enter__(self) -> RunningServer:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=1):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read().decode()) from None
+                time.sleep(0.2)
+        raise RuntimeError("kefu serve did not start in 30 s")
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(10)
