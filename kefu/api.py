@@ -76,6 +76,7 @@ def _mount_routers() -> None:
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/tickets", tickets_router)
+    api.add_router("/tickets", "kefu.sla.api.router")
     api.add_router("/kb", "kefu.knowledge.api.router")
     api.add_router("", intake_router)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SlaConfig(AppConfig):
@@ -6,4 +7,23 @@ class SlaConfig(AppConfig):
 
     name = "kefu.sla"
     label = "sla"
+    verbose_name = _("SLA")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kefu.jobs.sweepers import register
+        from kefu.sla import receivers, sweep
+        from kefu.sla.models import BusinessCalendar, CalendarDate
+        from kefu.tickets.signals import event_recorded
+
+        register(sweep.SWEEPER)
+        event_recorded.connect(receivers.on_event_recorded, dispatch_uid="sla-clocks")
+        post_save.connect(
+            receivers.on_calendar_saved, sender=BusinessCalendar, dispatch_uid="sla-cal"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.on_calendar_date_changed, sender=CalendarDate, dispatch_uid="sla-date"
+            )

@@ -329,9 +329,13 @@ def build_calendar(
     )
 
 
-def coverage_warnings(calendar: Calendar) -> list[BilingualText]:
-    """One warning per year whose statutory holidays are unknown, for the admin to act on."""
+def coverage_warnings(
+    calendar: Calendar, *, years: Iterable[int] | None = None
+) -> list[BilingualText]:
+    """One warning per year whose statutory holidays are unknown, for the admin to act on;
+    ``years`` limits them to the years a computation touched."""
     specs = calendar.calendars if isinstance(calendar, CalendarUnion) else (calendar,)
+    wanted = None if years is None else frozenset(years)
     return [
         BilingualText(
             en=(
@@ -347,6 +351,7 @@ def coverage_warnings(calendar: Calendar) -> list[BilingualText]:
         )
         for spec in specs
         for year in sorted(spec.unknown_years)
+        if wanted is None or year in wanted
     ]
 
 

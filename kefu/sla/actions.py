@@ -1,0 +1,194 @@
+"""The only code that writes SLA clocks (and bumps calendar versions).
+
+``rebuild_clocks`` recomputes a ticket's clocks from its whole history, inside the transaction of
+the event that changed it, so due instants always follow the ticket's status, priority and the
+current policies. The sweeper's conditional UPDATEs (``claim_warning``/``claim_breach``) are the
+only writers of ``warned_at``/``breached_at``; a rebuild keeps them while they still stand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from kefu.sla import cycles, policies
+from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
+from kefu.sla.specs import calendar_for, clear_cache
+from kefu.tickets.models import Message, Ticket, TicketEvent
+
+State = SlaClock.State
+# Event kinds after which a ticket's clocks may change.
+CLOCK_EVENTS = frozenset(
+    {"created", "reply", "status", "reopened", "priority", "category", "complexity", "tags",
+     "is_emergency", "is_complaint", "channel", "organization"}
+)  # fmt: skip
+
+
+def touch_calendar(calendar_id: int) -> None:
+    """A calendar or one of its dates changed: new version, so every process rebuilds its spec."""
+    BusinessCalendar.objects.filter(pk=calendar_id).update(version=F("version") + 1)
+    clear_cache()
+
+
+def load_history(ticket: Ticket) -> cycles.History:
+    changes = list(
+        TicketEvent.objects.filter(ticket=ticket, field="status")
+        .order_by("created_at", "id")
+        .values_list("created_at", "old", "new")
+    )
+    messages = list(
+        Message.objects.filter(ticket=ticket, is_internal=False)
+        .order_by("created_at", "id")
+        .values_list("created_at", "author_role")
+    )
+    roles = {Message.AuthorRole.AGENT: cycles.AGENT, Message.AuthorRole.CUSTOMER: cycles.CUSTOMER}
+    return cycles.History(
+        created_at=ticket.created_at,
+        initial_status=changes[0][1] if changes else ticket.status,
+        status_changes=tuple((when, new) for when, _, new in changes),
+        # The opening message is the request itself, whoever typed it in; bots do not count.
+        messages=tuple((when, roles[role]) for when, role in messages[1:] if role in roles),
+    )
+
+
+def _seconds(value: timedelta | None) -> int | None:
+    return None if value is None else int(value.total_seconds())
+
+
+def _compute(
+    ticket: Ticket, metric: str, policy: SlaPolicy, history: cycles.History
+) -> SlaClock | None:
+    found = cycles.cycle(metric, history)
+    if found is None:
+        return None
+    codes = policies.calendar_codes(policy)
+    calendar = calendar_for(codes, around=ticket.created_at)
+    paused = cycles.pauses(
+        history, policy.pause_statuses or (), stopped=metric in cycles.STOPPED_PAUSES
+    )
+    values = cycles.evaluate(calendar, policy.target(metric), found, paused, policy.warn_share)
+    return SlaClock(
+        ticket=ticket,
+        metric=metric,
+        policy=policy,
+        target=policy.target(metric),
+        calendars="+".join(codes),
+        warn_share=policy.warn_share,
+        started_at=found.started_at,
+        state=values.state,
+        due_at=values.due_at,
+        warn_at=values.warn_at,
+        remaining_seconds=_seconds(values.remaining),
+        met_at=values.met_at,
+    )
+
+
+def _keep_sweeper_facts(new: SlaClock, old: SlaClock | None) -> None:
+    """Carry over the warning and breach of the same cycle while they still stand."""
+    if old is None or old.started_at != new.started_at:
+        return
+    late = new.remaining_seconds is not None and new.remaining_seconds <= 0
+    finished = new.state in (State.MET, State.CANCELLED)
+    warned = new.warn_at is not None and new.warn_at <= (old.warned_at or new.warn_at)
+    if old.warned_at and (finished or late or warned):
+        new.warned_at = old.warned_at
+    if old.breached_at and (late or (new.due_at is not None and new.due_at <= old.breached_at)):
+        new.breached_at = old.breached_at
+    if new.state == State.RUNNING and new.breached_at:
+        new.state = State.BREACHED
+
+
+FIELDS = (
+    *("policy", "target", "calendars", "warn_share", "started_at", "state", "due_at"),
+    *("warn_at", "remaining_seconds", "met_at", "warned_at", "breached_at", "updated_at"),
+)
+
+
+def _save(new: SlaClock, old: SlaClock | None) -> SlaClock:
+    new.updated_at = timezone.now()
+    if old is None:
+        new.save()
+        return new
+    new.pk = old.pk
+    if any(getattr(new, f) != getattr(old, f) for f in FIELDS if f != "updated_at"):
+        new.save(update_fields=FIELDS)
+    return new
+
+
+def rebuild_clocks(*, ticket: Ticket, active: Iterable[SlaPolicy] | None = None) -> list[SlaClock]:
+    """Recompute every clock of ``ticket`` from its history and the active policies."""
+    with transaction.atomic():
+        chosen = policies.choose(
+            policies.active_policies() if active is None else active,
+            policies.TicketFacts.of(ticket),
+        )
+        history = load_history(ticket)
+        # Locked in id order, as the sweeper does, so the two never deadlock.
+        existing = {
+            c.metric: c
+            for c in SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")
+        }
+        clocks = []
+        for metric, policy in chosen.items():
+            new = _compute(ticket, metric, policy, history)
+            if new is not None:
+                _keep_sweeper_facts(new, existing.get(metric))
+                clocks.append(_save(new, existing.get(metric)))
+        for metric, old in existing.items():
+            if metric not in chosen or not any(c.metric == metric for c in clocks):
+                _cancel(old)
+        return clocks
+
+
+def _cancel(clock: SlaClock) -> None:
+    if clock.state in (State.RUNNING, State.PAUSED, State.BREACHED):
+        SlaClock.objects.filter(pk=clock.pk).update(
+            state=State.CANCELLED, warn_at=None, updated_at=timezone.now()
+        )
+
+
+def rebuild_all_clocks(*, open_only: bool = True, batch: int = 500) -> int:
+    """After a policy or calendar change: recompute the clocks of every (open) ticket."""
+    active = policies.active_policies()
+    tickets = Ticket.objects.select_related("organization").order_by("pk")
+    if open_only:
+        tickets = tickets.exclude(status__in=cycles.STOPPED)
+    count = 0
+    for ticket in tickets.iterator(chunk_size=batch):
+        rebuild_clocks(ticket=ticket, active=active)
+        count += 1
+    return count
+
+
+# --- the sweeper's claims: conditional UPDATEs, so each fires exactly once ----------------------
+
+
+def lock_ticket_clocks(ticket_id: int) -> None:
+    list(
+        SlaClock.objects.select_for_update()
+        .filter(ticket_id=ticket_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def claim_warning(clock_id: int, now: datetime) -> bool:
+    return (
+        SlaClock.objects.filter(
+            pk=clock_id, state=State.RUNNING, warned_at__isnull=True, warn_at__lte=now
+        ).update(warned_at=now)
+        == 1
+    )
+
+
+def claim_breach(clock_id: int, now: datetime) -> bool:
+    return (
+        SlaClock.objects.filter(
+            pk=clock_id, state=State.RUNNING, breached_at__isnull=True, due_at__lte=now
+        ).update(state=State.BREACHED, breached_at=now)
+        == 1
+    )

@@ -1,0 +1,23 @@
+"""How the SLA app follows tickets and its own admin data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kefu.sla import actions
+from kefu.sla.models import BusinessCalendar, CalendarDate
+from kefu.tickets.models import Ticket, TicketEvent
+
+
+def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs: Any) -> None:
+    """Inside the event's transaction: the clocks change with the ticket, atomically."""
+    if event.kind in actions.CLOCK_EVENTS:
+        actions.rebuild_clocks(ticket=ticket)
+
+
+def on_calendar_saved(sender: Any, instance: BusinessCalendar, **kwargs: Any) -> None:
+    actions.touch_calendar(instance.pk)
+
+
+def on_calendar_date_changed(sender: Any, instance: CalendarDate, **kwargs: Any) -> None:
+    actions.touch_calendar(instance.calendar_id)
