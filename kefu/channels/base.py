@@ -84,8 +84,14 @@ class InboundMessage:
     raw_suffix: str = ".json"
 
     def fingerprint(self) -> str:
-        """What makes this message this message, whatever id its channel gave it."""
-        basis = "\x1f".join((self.channel, self.sender_address.lower(), self.subject, self.text))
+        """What makes this message this message, whatever id its channel gave it.
+
+        Forwarded parts and files count: mailers that reuse a Message-ID for a different
+        message with the same text would otherwise have it dropped as a redelivery.
+        """
+        files = (hashlib.sha256(item.data).hexdigest() for item in self.attachments)
+        basis = "\x1f".join((self.channel, self.sender_address.lower(), self.subject, self.text,
+                              self.full_text, *files))  # fmt: skip
         return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
