@@ -319,7 +319,7 @@ def quarantine(message: InboundMessage, stage: str, reason: str) -> IngestResult
             external_id=message.external_id[:255],
             mailbox=message.mailbox,
             sender=message.sender_address[:255],
-            subject=message.subject[:255],
+            subject=mask_sensitive(message.subject).text[:255],  # failures may precede masking
             stage=stage,
             reason=reason[:4000],
             raw_path=_keep_raw(message),
