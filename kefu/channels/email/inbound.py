@@ -29,6 +29,12 @@ def _is_ours(parsed: ParsedEmail) -> bool:
     )
 
 
+def _references(parsed: ParsedEmail) -> list[str]:
+    """Threading ids; a bounce or receipt also names the message it returns (often ours)."""
+    returned = [f.message_id for f in parsed.forwarded if f.returned and f.message_id]
+    return [r for r in [parsed.in_reply_to, *parsed.references, *returned] if r]
+
+
 def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
     whole = parsed.full_text()
     visible, _quoted = split_reply(parsed.text)
@@ -42,7 +48,7 @@ def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
         subject=parsed.subject,
         sender_address=parsed.from_address or "",
         sender_name=parsed.from_name,
-        references=[r for r in [parsed.in_reply_to, *parsed.references] if r],
+        references=_references(parsed),
         mailbox=mailbox,
         auto_kind=machine.kind.value if machine else "",
         auto_reason=machine.reason if machine else "",
