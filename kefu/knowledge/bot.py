@@ -279,7 +279,7 @@ class _Decision:
 
 def _decide(text: str, languages: tuple[str, str], streak: int) -> _Decision:
     now = triage(text)
-    if dialogue.asks_for_person(text) or now.handoff_intent >= HANDOFF_INTENT:
+    if dialogue.asks_for_person(text):
         return _Decision("handoff", now, reason=HandoffReason.REQUESTED)
     vague = dialogue.vagueness(text)
     searchable = vague in (None, Vagueness.TOO_SHORT)
@@ -290,6 +290,10 @@ def _decide(text: str, languages: tuple[str, str], streak: int) -> _Decision:
         return replace(decision, kind="handoff", reason=HandoffReason.URGENT)
     if dialogue.is_strongly_negative(text):
         return replace(decision, kind="handoff", reason=HandoffReason.NEGATIVE_SENTIMENT)
+    # The classifier also flags questions that merely mention support staff ("support asked
+    # me for the console log"); a confident article beats it.
+    if now.handoff_intent >= HANDOFF_INTENT and confidence < ANSWER_CONFIDENCE:
+        return replace(decision, kind="handoff", reason=HandoffReason.REQUESTED)
     decision = _without_escalation(decision, vague)
     if decision.kind != "answer" and streak + 1 >= dialogue.MAX_UNRESOLVED_TURNS:
         return replace(decision, kind="handoff", reason=HandoffReason.UNRESOLVED)

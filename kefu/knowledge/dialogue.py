@@ -190,18 +190,20 @@ def vagueness(text: str) -> Vagueness | None:
 def unresolved_streak(conversation: Sequence[Turn], text: str) -> int:
     """Bot turns in a row, most recent first, that did not resolve the visitor's question.
 
-    An answered turn the visitor now says did not help counts as unresolved; a person's
-    (agent's) message ends the streak.
+    An answered turn counts as unresolved when the visitor's next message (``text`` for the
+    latest) says it did not help; a person's (agent's) message ends the streak.
     """
     streak = 0
+    following = text  # what the visitor said after the bot turn being looked at
     for turn in reversed(conversation):
         if turn.role == Role.AGENT:
             break
-        if turn.role != Role.BOT:
-            continue
-        if turn.resolved and not (streak == 0 and says_not_solved(text)):
-            break
-        streak += 1
+        if turn.role == Role.VISITOR:
+            following = turn.text
+        elif turn.role == Role.BOT:
+            if turn.resolved and not says_not_solved(following):
+                break
+            streak += 1
     return streak
 
 

@@ -10,12 +10,16 @@ the best match of this query), whatever the database:
   is what matches Chinese;
 - 1–2 character terms, which no trigram contains, and databases without those indexes: a
   field-weighted ``LIKE`` scan of the published articles.
+
+``LIKE`` matches carry no term statistics, so the caller passes each term's weight (its inverse
+document frequency); FTS5's BM25 has its own.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 
 from django.db import DatabaseError, connection
 
@@ -37,13 +41,19 @@ _WORD = re.compile(r"[a-z0-9]+")
 _fts_checked: dict[str, bool] = {}
 
 
-def scores(terms: QueryTerms, lang: str | None, limit: int) -> dict[int, float]:
+Weights = Mapping[str, float]
+
+
+def scores(
+    terms: QueryTerms, lang: str | None, limit: int, weights: Weights | None = None
+) -> dict[int, float]:
     """Published articles matching ``terms`` (in ``lang`` if given): id → score in [0, 1]."""
+    weights = weights or {}
     found: dict[int, float] = {}
     if terms.trigram:
-        found = _normalised(_trigram_scores(terms.trigram, lang, limit))
+        found = _normalised(_trigram_scores(terms.trigram, lang, limit, weights))
     if terms.short:
-        short = _normalised(_like_scores(terms.short, lang, limit))
+        short = _normalised(_like_scores(terms.short, lang, limit, weights))
         share = len(terms.short) / len(terms.all)
         found = {
             article_id: (1 - share) * found.get(article_id, 0.0)
@@ -58,12 +68,14 @@ def _normalised(raw: dict[int, float]) -> dict[int, float]:
     return {k: v / top for k, v in raw.items() if v > 0} if top > 0 else {}
 
 
-def _trigram_scores(terms: tuple[str, ...], lang: str | None, limit: int) -> dict[int, float]:
+def _trigram_scores(
+    terms: tuple[str, ...], lang: str | None, limit: int, weights: Weights
+) -> dict[int, float]:
     if connection.vendor == "sqlite" and has_fts_index():
-        return _fts5_scores(terms, lang, limit)
+        return _fts5_scores(terms, lang, limit, weights)
     if connection.vendor == "postgresql":
-        return _postgres_scores(terms, lang, limit)
-    return _like_scores(terms, lang, limit)
+        return _postgres_scores(terms, lang, limit, weights)
+    return _like_scores(terms, lang, limit, weights)
 
 
 def has_fts_index() -> bool:
@@ -87,12 +99,14 @@ def _filters(lang: str | None) -> tuple[str, list[object]]:
     return sql, params
 
 
-def _fts5_scores(terms: tuple[str, ...], lang: str | None, limit: int) -> dict[int, float]:
+def _fts5_scores(
+    terms: tuple[str, ...], lang: str | None, limit: int, weights: Weights
+) -> dict[int, float]:
     match = " OR ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
     where, params = _filters(lang)
-    weights = ", ".join(str(w) for w in FTS_WEIGHTS)
+    columns = ", ".join(str(w) for w in FTS_WEIGHTS)
     sql = (
-        f"SELECT a.id, -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
+        f"SELECT a.id, -bm25({FTS_TABLE}, {columns}) FROM {FTS_TABLE} "
         f"JOIN knowledge_article a ON a.id = {FTS_TABLE}.rowid "
         f"WHERE {FTS_TABLE} MATCH %s AND {where} ORDER BY 2 DESC LIMIT %s"
     )
@@ -100,7 +114,7 @@ def _fts5_scores(terms: tuple[str, ...], lang: str | None, limit: int) -> dict[i
         return _fetch(sql, [match, *params, limit])
     except DatabaseError:  # a corrupt or missing index must not break the help centre
         log.exception("FTS5 query failed; falling back to LIKE")
-        return _like_scores(terms, lang, limit)
+        return _like_scores(terms, lang, limit, weights)
 
 
 def _like_pattern(term: str) -> str:
@@ -108,21 +122,27 @@ def _like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _field_matches(terms: tuple[str, ...], operator: str) -> tuple[str, list[object]]:
-    """SQL summing, per term, the weights of the fields that contain it."""
+def _field_matches(
+    terms: tuple[str, ...], operator: str, weights: Weights
+) -> tuple[str, list[object]]:
+    """SQL summing, per term, its weight times the weights of the fields that contain it."""
     parts, params = [], []
     for term in terms:
-        for field, weight in FIELD_WEIGHTS:
+        weight = float(weights.get(term, 1.0))
+        for field, field_weight in FIELD_WEIGHTS:
             parts.append(
-                f"(CASE WHEN a.{field} {operator} %s ESCAPE '\\' THEN {weight} ELSE 0 END)"
+                f"(CASE WHEN a.{field} {operator} %s ESCAPE '\\' "
+                f"THEN {weight * field_weight:.4f} ELSE 0 END)"
             )
             params.append(_like_pattern(term))
     return " + ".join(parts), params
 
 
-def _like_scores(terms: tuple[str, ...], lang: str | None, limit: int) -> dict[int, float]:
+def _like_scores(
+    terms: tuple[str, ...], lang: str | None, limit: int, weights: Weights
+) -> dict[int, float]:
     operator = "ILIKE" if connection.vendor == "postgresql" else "LIKE"
-    score_sql, score_params = _field_matches(terms, operator)
+    score_sql, score_params = _field_matches(terms, operator, weights)
     where, params = _filters(lang)
     sql = (
         f"SELECT id, score FROM (SELECT a.id AS id, {score_sql} AS score "
@@ -138,8 +158,10 @@ def _tsquery(terms: tuple[str, ...]) -> str:
     return " | ".join(f"{word}:*" for word in words)
 
 
-def _postgres_scores(terms: tuple[str, ...], lang: str | None, limit: int) -> dict[int, float]:
-    score_sql, score_params = _field_matches(terms, "ILIKE")
+def _postgres_scores(
+    terms: tuple[str, ...], lang: str | None, limit: int, weights: Weights
+) -> dict[int, float]:
+    score_sql, score_params = _field_matches(terms, "ILIKE", weights)
     patterns = [_like_pattern(term) for term in terms]
     where, params = _filters(lang)
     tsquery = _tsquery(terms)

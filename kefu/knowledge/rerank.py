@@ -86,9 +86,9 @@ class ArticleIndex:
         order = np.argsort(-similarity, kind="stable")[:limit]
         return {int(self.ids[i]): float(similarity[i]) for i in order if similarity[i] > 0}
 
-    def _term_weight(self, term: str, language: str) -> float:
-        """Inverse document frequency of ``term`` among the documents in ``language``."""
-        texts = [text for lang, text in self.texts.values() if lang == language]
+    def _term_weight(self, term: str, language: str | None = None) -> float:
+        """Inverse document frequency of ``term`` among the documents (in ``language``)."""
+        texts = [text for lang, text in self.texts.values() if language in (None, lang)]
         found = sum(term in text for text in texts)
         return math.log((len(texts) + 1) / (found + 1)) + 1
 

@@ -10,7 +10,8 @@ How a query is answered:
 3. A per-process character n-gram TF-IDF index (``rerank.py``) scores the query against every
    published article; it catches what substring matching misses (paraphrase, typos) and, being
    the same on both databases, keeps their results alike.
-4. The final score mixes both, plus a boost for article keywords the query contains.
+4. The final score mixes both with the query's coverage: the IDF-weighted share of its words
+   an article contains. Articles with none of the words are dropped.
 
 Snippets are built in Python from the body's text: escaped, with ``<mark>`` around matches.
 """
@@ -27,17 +28,18 @@ from django.utils.safestring import SafeString, mark_safe
 from kefu.knowledge import lexical
 from kefu.knowledge.models import Article, ArticleStatus
 from kefu.knowledge.rerank import ArticleIndex, Document
-from kefu.knowledge.text import fold, highlight_terms, plain_text, query_terms, snippet
+from kefu.knowledge.text import highlight_terms, plain_text, query_terms, snippet
 
 DEFAULT_LIMIT = 10
 CANDIDATES = 50
-# Weights of the final score, chosen with bench/kb.py (top-1 / top-3 over 202 questions on
-# SQLite): re-ranking alone 0.77 / 0.89, FTS5 alone 0.77 / 0.91, these weights 0.87 / 0.975.
-# The re-ranker is strong on Chinese paraphrase, BM25 on English words; they complement.
+# Weights of the final score, chosen with bench/kb.py (top-1 / top-3 over its 202 questions,
+# SQLite): re-ranking alone 0.77 / 0.89, FTS5 BM25 alone 0.77 / 0.91, combined 0.88 / 0.975,
+# plus coverage 0.90 / 0.97 (PostgreSQL: 0.89 / 0.965). The re-ranker is strong on Chinese
+# paraphrase, BM25 on English words; coverage prefers articles with more of the query's words.
+# Titles and keywords weigh more than bodies inside each part (field weights).
 RERANK_WEIGHT = 0.8
 LEXICAL_WEIGHT = 0.2
-KEYWORD_BOOST = 0.1
-MIN_KEYWORD_CHARS = 2
+COVERAGE_WEIGHT = 0.1
 
 
 @dataclass(frozen=True)
@@ -60,60 +62,55 @@ def search_articles(
     terms = query_terms(query)
     if not terms or limit < 1:
         return []
-    index, keywords = _cached_index()
-    scores = _combine(
-        lexical=lexical.scores(terms, lang, CANDIDATES),
-        rerank=index.scores(query, lang, CANDIDATES),
-        boosts=_keyword_boosts(query, keywords, lang),
+    index = _cached_index()
+    lexical_scores = lexical.scores(
+        terms, lang, CANDIDATES, {term: index.term_weight(term, lang) for term in terms.all}
     )
+    rerank_scores = index.scores(query, lang, CANDIDATES)
+    words = highlight_terms(query)
+    coverage = {i: index.coverage(words, i) for i in set(lexical_scores) | set(rerank_scores)}
+    scores = _combine(
+        lexical=lexical_scores,
+        rerank=rerank_scores,
+        coverage=coverage,
+    )
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     if category:
         published = published.filter(category_id=category)
-    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    # Without a category filter, a few more than ``limit`` cover unpublished races; with one,
-    # the best candidates may all be in other categories, so fetch them all (≤ 2 × CANDIDATES).
+    # Without a category filter, a few more than ``limit`` cover concurrent unpublishing; with
+    # one, the best candidates may all be in other categories, so fetch them all.
     candidates = ranked if category else ranked[: limit * 3]
     articles = published.in_bulk([article_id for article_id, _ in candidates])
-    words = highlight_terms(query)
     return [
         Hit(
             article=articles[i],
             score=round(score, 4),
             snippet_html=mark_safe(snippet(plain_text(articles[i].body), query)),
-            coverage=round(index.coverage(words, i), 4),
+            coverage=round(coverage[i], 4),
         )
-        for i, score in [(i, score) for i, score in ranked if i in articles][:limit]
+        for i, score in [(i, score) for i, score in candidates if i in articles][:limit]
     ]
 
 
 def _combine(
-    *, lexical: dict[int, float], rerank: dict[int, float], boosts: dict[int, float]
+    *,
+    lexical: dict[int, float],
+    rerank: dict[int, float],
+    coverage: dict[int, float],
 ) -> dict[int, float]:
+    """Final scores; an article without a single word of the query is dropped as noise
+    (character n-grams make every article a little similar to every query)."""
     top = max(lexical.values(), default=0.0)
-    combined: dict[int, float] = {}
-    for article_id in set(lexical) | set(rerank):
-        lexical_share = lexical.get(article_id, 0.0) / top if top else 0.0
-        combined[article_id] = (
+    return {
+        article_id: (
             RERANK_WEIGHT * rerank.get(article_id, 0.0)
-            + LEXICAL_WEIGHT * lexical_share
-            + boosts.get(article_id, 0.0)
+            + LEXICAL_WEIGHT * (lexical.get(article_id, 0.0) / top if top else 0.0)
+            + COVERAGE_WEIGHT * share
         )
-    return combined
-
-
-def _keyword_boosts(
-    query: str, keywords: dict[int, tuple[str, tuple[str, ...]]], lang: str | None
-) -> dict[int, float]:
-    """Articles one of whose keywords the query contains verbatim; longer keywords count more."""
-    folded = fold(query)
-    boosts = {}
-    for article_id, (language, words) in keywords.items():
-        if lang and language != lang:
-            continue
-        longest = max((len(w) for w in words if w in folded), default=0)
-        if longest >= MIN_KEYWORD_CHARS:
-            boosts[article_id] = KEYWORD_BOOST * min(1.0, longest / 6)
-    return boosts
+        for article_id, share in coverage.items()
+        if share > 0
+    }
 
 
 # --- the per-process re-ranking index -------------------------------------------------------
@@ -129,10 +126,9 @@ def _index_version() -> tuple[int, str]:
     return stats["n"], str(stats["latest"])
 
 
-def _build(articles: Iterable[Article]) -> tuple[ArticleIndex, dict]:
-    documents, keywords = [], {}
-    for article in articles:
-        documents.append(
+def _build(articles: Iterable[Article]) -> ArticleIndex:
+    return ArticleIndex(
+        [
             Document(
                 id=article.pk,
                 language=article.language,
@@ -140,12 +136,12 @@ def _build(articles: Iterable[Article]) -> tuple[ArticleIndex, dict]:
                 keywords=", ".join(article.keyword_list),
                 body=plain_text(article.body),
             )
-        )
-        keywords[article.pk] = (article.language, tuple(fold(k) for k in article.keyword_list))
-    return ArticleIndex(documents), keywords
+            for article in articles
+        ]
+    )
 
 
-def _cached_index() -> tuple[ArticleIndex, dict[int, tuple[str, tuple[str, ...]]]]:
+def _cached_index() -> ArticleIndex:
     """The index of all published articles, rebuilt when any of them changed.
 
     Checking costs one aggregate query; every edit goes through ``save()`` and so moves
@@ -154,11 +150,11 @@ def _cached_index() -> tuple[ArticleIndex, dict[int, tuple[str, tuple[str, ...]]
     version = _index_version()
     with _lock:
         if _cache.get("version") == version:
-            return _cache["index"], _cache["keywords"]  # type: ignore[return-value]
+            return _cache["index"]  # type: ignore[return-value]
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED).only(
         "id", "language", "title", "keywords", "body"
     )
-    index, keywords = _build(published)
+    index = _build(published)
     with _lock:
-        _cache.update(version=version, index=index, keywords=keywords)
-    return index, keywords
+        _cache.update(version=version, index=index)
+    return index
