@@ -77,6 +77,7 @@ def _mount_routers() -> None:
 
     api.add_router("/tickets", tickets_router)
     api.add_router("/tickets", "kefu.sla.api.router")
+    api.add_router("", "kefu.escalation.api.router")
     api.add_router("/kb", "kefu.knowledge.api.router")
     api.add_router("", intake_router)
 

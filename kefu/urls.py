@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("help/", include("kefu.knowledge.urls")),
     path("", include("kefu.tickets.urls")),
+    path("", include("kefu.escalation.urls")),
     path("", include("kefu.channels.chat.urls")),
 ]

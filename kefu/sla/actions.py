@@ -21,10 +21,10 @@ from kefu.sla.specs import calendar_for, clear_cache
 from kefu.tickets.models import Message, Ticket, TicketEvent
 
 State = SlaClock.State
-# Event kinds after which a ticket's clocks may change.
+# Event kinds after which a ticket's clocks may change (merges and splits move messages).
 CLOCK_EVENTS = frozenset(
     {"created", "reply", "status", "reopened", "priority", "category", "complexity", "tags",
-     "is_emergency", "is_complaint", "channel", "organization"}
+     "is_emergency", "is_complaint", "channel", "organization", "merged", "split", "split_from"}
 )  # fmt: skip
 
 

@@ -28,6 +28,7 @@ from kefu.tickets.models import (
     Category,
     Message,
     Priority,
+    Relation,
     Status,
     Ticket,
     TicketEvent,
@@ -339,3 +340,28 @@ def attach_file(
     record_event(ticket, actor, "attachment", new=attachment.filename, data={"id": attachment.pk})
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return attachment
+
+
+@transaction.atomic
+def raise_score(*, ticket: Ticket, actor: Viewer, by: float, reason: str) -> Ticket:
+    """Move a ticket up the queue (e.g. the customer nudged it), recording why."""
+    old = ticket.score
+    ticket.score = old + by
+    Ticket.objects.filter(pk=ticket.pk).update(score=ticket.score)
+    # Last, so that whoever recomputes the score on this event has the final word.
+    record_event(ticket, actor, "score", field="score", old=old, new=ticket.score,
+                 data={"reason": reason})  # fmt: skip
+    return ticket
+
+
+@transaction.atomic
+def link_ticket(*, ticket: Ticket, actor: Viewer, related_to: Ticket, relation: str) -> Ticket:
+    """Relate ``ticket`` to another one, e.g. as part of a surge incident."""
+    if relation not in Relation.values or related_to.pk == ticket.pk:
+        raise Invalid(_("This relation is not valid."), field="relation")
+    old = ticket.related_to.number if ticket.related_to_id and ticket.related_to else None
+    ticket.related_to, ticket.relation = related_to, relation
+    record_event(ticket, actor, "related_to", field="related_to", old=old, new=related_to.number,
+                 data={"relation": relation})  # fmt: skip
+    Ticket.objects.filter(pk=ticket.pk).update(related_to=related_to, relation=relation)
+    return ticket

@@ -1,0 +1,452 @@
+"""The only code that writes escalation data: notifications, escalations, pages, surges and QA.
+
+Everything here runs inside the caller's transaction (an event receiver, the SLA sweeper, an API
+call); mail is only queued (``queue_email``) and sent by the worker after commit. Ticket changes
+(priority, team, assignee, links, new tickets) go through ``tickets.actions`` and are recorded
+as events there; each escalation also records one ``escalated`` event saying what it did.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from kefu.accounts.access import SYSTEM, Viewer
+from kefu.accounts.models import Agent, Team
+from kefu.channels.email.outbox import queue_email
+from kefu.errors import Forbidden, InvalidTransition
+from kefu.escalation import queries, texts
+from kefu.escalation.models import (
+    EscalationLevel,
+    EscalationPath,
+    Notification,
+    Nudge,
+    QaReview,
+    SurgeIncident,
+    Trigger,
+)
+from kefu.sla.clock import add_working_days
+from kefu.sla.specs import calendar_for
+from kefu.tickets import actions as ticket_actions
+from kefu.tickets.models import Channel, Priority, Relation, Ticket
+
+log = logging.getLogger("kefu.escalation")
+
+PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+NOTIFICATION_KINDS = {
+    Trigger.SLA_WARNING: Notification.Kind.SLA_WARNING,
+    Trigger.SLA_BREACH: Notification.Kind.SLA_BREACH,
+    Trigger.URGENT: Notification.Kind.URGENT,
+    Trigger.EMERGENCY: Notification.Kind.EMERGENCY,
+}
+INCIDENT_TAG = "incident"
+QA_CALENDAR = getattr(settings, "KEFU_QA_CALENDAR", "cn-standard")
+QA_WORKING_DAYS = 2
+
+# Set while an incident ticket is being opened: its own events must not escalate or surge again.
+_opening_incident: contextvars.ContextVar[bool] = contextvars.ContextVar("incident", default=False)
+
+
+def is_opening_incident() -> bool:
+    return _opening_incident.get()
+
+
+@contextmanager
+def _incident_being_opened() -> Iterator[None]:
+    token = _opening_incident.set(True)
+    try:
+        yield
+    finally:
+        _opening_incident.reset(token)
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def ticket_params(ticket: Ticket, **extra: Any) -> dict[str, Any]:
+    return {"number": ticket.number, "subject": ticket.subject, **extra}
+
+
+def notify(
+    recipients: Iterable[Agent | None],
+    kind: str,
+    *,
+    ticket: Ticket | None,
+    params: dict[str, Any],
+    email: bool = False,
+) -> list[Agent]:
+    """In-app notifications for each distinct recipient, and mail in each one's language."""
+    unique = list({agent.pk: agent for agent in recipients if agent is not None}.values())
+    Notification.objects.bulk_create(
+        Notification(recipient=agent, ticket=ticket, kind=kind, params=params) for agent in unique
+    )
+    for agent in unique if email else ():
+        _mail(agent, kind, ticket, params)
+    return unique
+
+
+def _mail(agent: Agent, kind: str, ticket: Ticket | None, params: dict[str, Any]) -> None:
+    if not agent.user.email:
+        return
+    with translation.override(agent.user.language):
+        text = texts.render(kind, params)
+        if ticket is not None:
+            text += "\n\n" + texts.ticket_link(ticket.number)
+        queue_email(
+            to=[agent.user.email],
+            subject=texts.email_subject(kind, params),
+            text=text,
+            kind="notification",
+            ticket=ticket,
+        )
+
+
+def mark_notifications_read(*, agent: Agent, ids: Iterable[int] | None = None) -> int:
+    unread = Notification.objects.filter(recipient=agent, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+# --- escalation along a path -------------------------------------------------------------------
+
+
+def escalate(
+    *, ticket: Ticket, trigger: str, metric: str = "", details: dict[str, Any] | None = None
+) -> list[EscalationLevel]:
+    """Apply every level of the ticket's path that answers ``trigger`` (and ``metric``)."""
+    path = queries.path_for(ticket)
+    if path is None:
+        return []
+    levels = [
+        level
+        for level in path.levels.all()
+        if level.trigger == trigger and (not level.metric or level.metric == metric)
+    ]
+    for level in levels:
+        _apply_level(ticket, path, level, metric, details or {})
+    return levels
+
+
+def _changes_for(ticket: Ticket, path: EscalationPath, level: EscalationLevel) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if level.reassign and path.team is not None and ticket.team_id != path.team.pk:
+        changes["team"] = path.team
+        changes["assignee"] = path.team.lead
+    wanted = level.raise_priority
+    if wanted and PRIORITY_RANK[wanted] > PRIORITY_RANK.get(ticket.priority, 0):
+        changes["priority"] = wanted
+    return changes
+
+
+def _apply_level(
+    ticket: Ticket,
+    path: EscalationPath,
+    level: EscalationLevel,
+    metric: str,
+    details: dict[str, Any],
+) -> None:
+    owner = queries.path_lead(path, ticket)
+    recipients = [
+        ticket.assignee if level.notify_assignee else None,
+        ticket.team.lead if level.notify_team_lead and ticket.team else None,
+        owner if level.notify_path_lead else None,
+    ]
+    changes = _changes_for(ticket, path, level)
+    if changes:
+        ticket_actions.update_ticket(ticket=ticket, actor=SYSTEM, changes=changes)
+    params = ticket_params(ticket, metric=metric, due=details.get("due_at"))
+    kind = NOTIFICATION_KINDS[Trigger(level.trigger)]
+    notified = notify(recipients, kind, ticket=ticket, params=params, email=level.send_email)
+    new_assignee = changes.get("assignee")
+    if new_assignee is not None and new_assignee not in notified:
+        notified += notify([new_assignee], Notification.Kind.ESCALATED, ticket=ticket,
+                           params=params, email=level.send_email)  # fmt: skip
+    ticket_actions.record_event(
+        ticket,
+        SYSTEM,
+        "escalated",
+        new=path.code,
+        data={"path": path.code, "level": level.level, "trigger": level.trigger,
+              "metric": metric, "notified": [a.code for a in notified],
+              "changes": {k: getattr(v, "code", v) for k, v in changes.items()}},
+    )  # fmt: skip
+
+
+def page_on_duty_lead(*, ticket: Ticket, at: datetime | None = None) -> Agent | None:
+    """Emergencies reach a lead at once: in the workspace and by mail, any day, any hour."""
+    lead = queries.on_duty_lead(ticket, at)
+    if lead is not None:
+        notify([lead], Notification.Kind.PAGE, ticket=ticket, params=ticket_params(ticket),
+               email=True)  # fmt: skip
+    ticket_actions.record_event(
+        ticket, SYSTEM, "paged", new=lead.code if lead else None, data={"on_duty": bool(lead)}
+    )
+    return lead
+
+
+# --- surges ------------------------------------------------------------------------------------
+
+
+def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident | None:
+    """N new tickets of one category within the window: one incident ticket, the rest linked."""
+    path = queries.path_for(ticket)
+    if path is None or not path.surge_threshold or ticket.category_id is None:
+        return None
+    now = now or timezone.now()
+    since = now - timedelta(minutes=path.surge_window_minutes)
+    recent = Ticket.objects.filter(category_id=ticket.category_id, created_at__gte=since).exclude(
+        surge_incident__isnull=False
+    )
+    if recent.count() < path.surge_threshold and _active_incident(path, since) is None:
+        return None
+    # Serialise surge handling per path, then look again: one incident per surge.
+    EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
+    incident = _active_incident(path, since)
+    if incident is None:
+        if recent.count() < path.surge_threshold:
+            return None
+        incident = _open_incident(path, ticket, recent.count(), now)
+        if incident is None:
+            return None
+        # The ticket being created is linked through its own instance, which its action saves.
+        members = recent.filter(related_to__isnull=True).exclude(pk=ticket.pk)
+        _link(incident, [ticket, *members], now)
+    elif ticket.related_to_id is None:
+        _link(incident, [ticket], now)
+    return incident
+
+
+def _active_incident(path: EscalationPath, since: datetime) -> SurgeIncident | None:
+    return (
+        SurgeIncident.objects.filter(path=path, last_linked_at__gte=since)
+        .exclude(ticket__status__in=queries.CLOSED_STATUSES)
+        .select_related("ticket")
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def _incident_owner(path: EscalationPath, ticket: Ticket) -> Agent | None:
+    owner = queries.path_lead(path, ticket)
+    if owner is None:
+        owner = Agent.objects.filter(role=Agent.Role.ADMIN).select_related("user").first()
+    return owner
+
+
+def _open_incident(
+    path: EscalationPath, ticket: Ticket, count: int, now: datetime
+) -> SurgeIncident | None:
+    owner = _incident_owner(path, ticket)
+    if owner is None:
+        log.warning("surge on %s but nobody to own the incident", path.code)
+        return None
+    category = ticket.category
+    assert category is not None
+    params = {"count": count, "minutes": path.surge_window_minutes,
+              "category": {"en": category.name_en, "zh": category.name_zh}}  # fmt: skip
+    with translation.override(owner.user.language), _incident_being_opened():
+        subject = texts.render(Notification.Kind.SURGE, {**params, "number": "—"})
+        incident_ticket = ticket_actions.create_ticket(
+            actor=SYSTEM, requester=owner.user, organization=None, subject=subject,
+            body=subject, channel=Channel.API, category=category, priority=Priority.URGENT,
+            team=path.team or category.team, tags=[INCIDENT_TAG], language=owner.user.lang,
+        )  # fmt: skip
+        ticket_actions.update_ticket(
+            ticket=incident_ticket, actor=SYSTEM, changes={"assignee": owner}
+        )
+    incident = SurgeIncident.objects.create(
+        path=path, ticket=incident_ticket, opened_at=now, last_linked_at=now
+    )
+    notify([owner], Notification.Kind.SURGE, ticket=incident_ticket,
+           params={**params, "number": incident_ticket.number}, email=True)  # fmt: skip
+    return incident
+
+
+def _link(incident: SurgeIncident, tickets: Iterable[Ticket], now: datetime) -> None:
+    linked = 0
+    for member in tickets:
+        if member.pk == incident.ticket_id or member.related_to_id is not None:
+            continue
+        ticket_actions.link_ticket(
+            ticket=member, actor=SYSTEM, related_to=incident.ticket, relation=Relation.INCIDENT
+        )
+        linked += 1
+    incident.linked_count += linked
+    incident.last_linked_at = now
+    incident.save(update_fields=["linked_count", "last_linked_at"])
+
+
+# --- QA reviews --------------------------------------------------------------------------------
+
+
+def open_qa_review(
+    ticket: Ticket,
+    reason: str,
+    *,
+    agent: Agent | None = None,
+    source: str = QaReview.Source.COMPLAINT,
+    working_days: int = QA_WORKING_DAYS,
+) -> QaReview:
+    """A QA task about ``ticket`` (an unsatisfied rating, a complaint about an agent), due in
+    ``working_days`` working days (the charter: 2; complaint emails: 3)."""
+    now = timezone.now()
+    due = add_working_days(calendar_for([QA_CALENDAR], around=now), now, working_days)
+    review = QaReview.objects.create(
+        ticket=ticket, agent=agent, source=source, reason=reason, due_at=due, created_at=now
+    )
+    ticket_actions.record_event(
+        ticket, SYSTEM, "qa_review", new=review.pk,
+        data={"source": source, "agent": agent.code if agent else None, "due_at": due.isoformat()},
+    )  # fmt: skip
+    qa_staff = Agent.objects.filter(role=Agent.Role.QA, user__is_active=True).select_related("user")
+    notify(qa_staff, Notification.Kind.QA_REVIEW, ticket=ticket,
+           params=ticket_params(ticket, due=due.isoformat(), reason=reason[:200]))  # fmt: skip
+    return review
+
+
+@transaction.atomic
+def complete_qa_review(*, review: QaReview, actor: Viewer, outcome: str) -> QaReview:
+    review.state = QaReview.State.DONE
+    review.outcome = outcome
+    review.reviewer = actor.agent
+    review.completed_at = timezone.now()
+    review.save(update_fields=["state", "outcome", "reviewer", "completed_at"])
+    ticket_actions.record_event(review.ticket, actor, "qa_review_done", new=review.pk)
+    return review
+
+
+def claim_overdue_review(review_id: int, now: datetime) -> bool:
+    return (
+        QaReview.objects.filter(
+            pk=review_id, state=QaReview.State.OPEN, overdue_at__isnull=True, due_at__lte=now
+        ).update(overdue_at=now)
+        == 1
+    )
+
+
+# --- the customer's nudge (催办) and formal complaint -------------------------------------------
+
+NUDGE_SCORE = 10.0  # one nudge lifts a ticket above its peers in the queue (issue 4 ranks by score)
+COMPLAINTS_TEAM = "complaints"
+
+
+class TooEarly(InvalidTransition):
+    """Refused for now; ``available_at`` says from when it will be allowed."""
+
+    def __init__(self, message: str, *, code: str, available_at: datetime) -> None:
+        super().__init__(message)
+        self.code = code
+        self.available_at = available_at
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "available_at": self.available_at.isoformat()}
+
+
+def _customer_only(actor: Viewer, message: Any) -> None:
+    if not actor.is_customer:
+        raise Forbidden(message)
+
+
+def _lock(ticket: Ticket) -> None:
+    """One nudge or complaint at a time per ticket, so the 24-hour rule holds under races."""
+    Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk").first()
+
+
+@transaction.atomic
+def nudge_ticket(*, ticket: Ticket, actor: Viewer) -> Nudge:
+    """The customer asks for movement: allowed 24 h after support's last update, once a day."""
+    _customer_only(actor, _("Only the customer can nudge a ticket."))
+    _lock(ticket)
+    now = timezone.now()
+    if ticket.status in queries.CLOSED_STATUSES:
+        raise InvalidTransition(_("This ticket is resolved or closed, so it cannot be nudged."))
+    available = queries.nudge_available_at(ticket)
+    if now < available:
+        raise TooEarly(_nudge_refusal(ticket, available), code="nudge_too_early",
+                       available_at=available)  # fmt: skip
+    nudge = Nudge.objects.create(ticket=ticket, user=actor.user, created_at=now)
+    ticket_actions.raise_score(ticket=ticket, actor=actor, by=NUDGE_SCORE, reason="nudge")
+    ticket_actions.record_event(ticket, actor, "nudged", new=nudge.pk, at=now)
+    lead = ticket.team.lead if ticket.team else None
+    notify([ticket.assignee, lead or queries.on_duty_lead(ticket, now)], Notification.Kind.NUDGE,
+           ticket=ticket, params=ticket_params(ticket), email=True)  # fmt: skip
+    return nudge
+
+
+def _nudge_refusal(ticket: Ticket, available: datetime) -> str:
+    last = queries.last_nudge(ticket)
+    when = texts.format_instant(available)
+    if last is not None and last + queries.NUDGE_EVERY >= available:
+        return _("You nudged this ticket at %(last)s; you can nudge it again from %(when)s.") % {
+            "last": texts.format_instant(last),
+            "when": when,
+        }
+    return _(
+        "You can nudge this ticket from %(when)s, when support has not updated it for 24 hours."
+    ) % {"when": when}
+
+
+@transaction.atomic
+def file_complaint(
+    *, ticket: Ticket, actor: Viewer, reason: str, about_agent: bool = False,
+    channel: str = Channel.WEB,
+) -> Ticket:  # fmt: skip
+    """A formal complaint when support has left the ticket unhandled for 48 h: a linked ticket
+    for the complaints team, with its own 72-hour intervention SLA (the ``complaint`` policy)."""
+    _customer_only(actor, _("Only the customer can file a complaint."))
+    _lock(ticket)
+    _check_complaint_allowed(ticket)
+    with translation.override(ticket.language if ticket.language == "en" else "zh-hans"):
+        subject = _("Complaint about %(number)s: %(subject)s") % ticket_params(ticket)
+    complaint = ticket_actions.create_ticket(
+        # Filing a complaint is the customer's right on any ticket they can see, scopes aside.
+        actor=Viewer(user=actor.user, account=actor.account, system=True),
+        requester=actor.user, organization=ticket.organization, subject=subject, body=reason,
+        channel=channel, category=ticket.category, priority=Priority.HIGH,
+        language=ticket.language, team=Team.objects.filter(code=COMPLAINTS_TEAM).first(),
+        is_complaint=True, related_to=ticket, relation=Relation.COMPLAINT,
+    )  # fmt: skip
+    ticket_actions.record_event(ticket, actor, "complaint", new=complaint.number,
+                                data={"about_agent": about_agent})  # fmt: skip
+    complaints_lead = complaint.team.lead if complaint.team else None
+    notify([complaints_lead, ticket.team.lead if ticket.team else None, ticket.assignee],
+           Notification.Kind.COMPLAINT, ticket=complaint,
+           params=ticket_params(ticket, complaint=complaint.number), email=True)  # fmt: skip
+    if about_agent:
+        open_qa_review(ticket, reason, agent=ticket.assignee, source=QaReview.Source.COMPLAINT)
+    return complaint
+
+
+def _check_complaint_allowed(ticket: Ticket) -> None:
+    if ticket.status in queries.CLOSED_STATUSES:
+        raise InvalidTransition(
+            _("This ticket is resolved or closed. If the problem is not solved, reopen it first.")
+        )
+    if ticket.is_complaint:
+        raise InvalidTransition(_("This ticket is already a complaint."))
+    existing = queries.open_complaint(ticket)
+    if existing is not None:
+        error = InvalidTransition(
+            _("A formal complaint about this ticket is already open: %(number)s.")
+            % {"number": existing.number}
+        )
+        error.code = "complaint_exists"
+        raise error
+    available = queries.complaint_available_at(ticket)
+    if timezone.now() < available:
+        raise TooEarly(
+            _("You can file a formal complaint from %(when)s, when support has not updated "
+              "this ticket for 48 hours.") % {"when": texts.format_instant(available)},
+            code="complaint_too_early",
+            available_at=available,
+        )  # fmt: skip

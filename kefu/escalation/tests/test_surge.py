@@ -1,0 +1,77 @@
+"""A surge of one category opens one linked incident ticket, owned by the path's lead."""
+
+import pytest
+
+from kefu.accounts.actions import create_agent
+from kefu.accounts.models import Team
+from kefu.escalation.models import Notification, SurgeIncident
+from kefu.testing import make_ticket
+from kefu.tickets import actions
+from kefu.tickets.models import Category, Ticket
+
+
+def olga():
+    team = Team.objects.get(code="ops-response")
+    agent = create_agent(email="olga@kefu.test", code="L0900", role="lead", teams=[team])
+    team.lead = agent
+    team.save()
+    return agent
+
+
+def shipment_tickets(personas, frozen, count: int) -> list[Ticket]:
+    made = []
+    for n in range(count):
+        frozen.advance(minutes=2)
+        made.append(make_ticket(personas.anna, category="shipment_logistics", subject=f"Stuck {n}"))
+    return made
+
+
+@pytest.mark.django_db
+def test_ten_shipment_tickets_in_thirty_minutes_open_one_incident(personas, frozen):
+    lead = olga()
+    first = shipment_tickets(personas, frozen, 9)
+    assert not SurgeIncident.objects.exists()
+    tenth = shipment_tickets(personas, frozen, 1)[0]
+    incident = SurgeIncident.objects.get()
+    owned = incident.ticket
+    assert (owned.assignee, owned.team.code, owned.priority, owned.category.code) == (
+        lead, "ops-response", "urgent", "shipment_logistics",
+    )  # fmt: skip
+    assert owned.tags == ["incident"]
+    members = Ticket.objects.filter(related_to=owned, relation="incident")
+    assert set(members) == {*first, tenth}
+    tenth.refresh_from_db()
+    assert tenth.related_to == owned
+    assert Notification.objects.filter(kind="surge", recipient=lead, ticket=owned).count() == 1
+    assert Notification.objects.get(kind="surge").params["count"] == 10
+
+    eleventh = shipment_tickets(personas, frozen, 1)[0]
+    eleventh.refresh_from_db()
+    assert eleventh.related_to == owned and SurgeIncident.objects.count() == 1
+    assert SurgeIncident.objects.get().linked_count == 11
+
+
+@pytest.mark.django_db
+def test_other_categories_and_quiet_periods_do_not_join_the_incident(personas, frozen):
+    olga()
+    shipment_tickets(personas, frozen, 10)
+    other = make_ticket(personas.anna, category="order_trade")
+    assert other.related_to is None
+    frozen.advance(minutes=31)  # the surge is over: the next ticket stands alone
+    later = shipment_tickets(personas, frozen, 1)[0]
+    later.refresh_from_db()
+    assert later.related_to is None and SurgeIncident.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_ticket_recategorised_into_a_surge_joins_it(personas, frozen):
+    olga()
+    shipment_tickets(personas, frozen, 10)
+    moved = make_ticket(personas.anna, category="other")
+    actions.update_ticket(
+        ticket=moved,
+        actor=personas.viewer(personas.lena),
+        changes={"category": Category.objects.get(code="shipment_logistics")},
+    )
+    moved.refresh_from_db()
+    assert moved.related_to == SurgeIncident.objects.get().ticket
