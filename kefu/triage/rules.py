@@ -279,6 +279,14 @@ def _keyword_regex(keyword: str) -> str:
     return start + re.escape(word) + end
 
 
+def text_mentions(keywords: tuple[str, ...] | list[str], text: str) -> bool:
+    """Whether ``text`` mentions any keyword, matched as rules match ``keywords_any``."""
+    return (
+        bool(keywords)
+        and _any_keyword(tuple(keywords)).search(_normalise(text[:MAX_TEXT_LENGTH])) is not None
+    )
+
+
 @lru_cache(maxsize=4096)
 def _any_keyword(keywords: tuple[str, ...]) -> re.Pattern[str]:
     """One regex finding any of the keywords: one scan of the text instead of one per keyword."""

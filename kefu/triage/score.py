@@ -1,0 +1,212 @@
+"""The priority score that orders the agents' queue instead of first-come-first-served. Pure.
+
+``priority_score(facts, now)`` returns the score and its terms, each with a bilingual label and
+its points, so every ticket can say why it ranks where it does. Points are additive and the
+weights below are the whole policy:
+
+- urgency: the ticket's priority, emergencies (handled any day), complaints, the category;
+- who asks: key accounts (GMV ≥ $500k or 4.8+ for 6 months), certified partners with expedite
+  rights ("their tickets jump ahead");
+- history: repeat contacts on the same issue (same requester, same order or category, recently);
+- money: the order value, in steps;
+- time: hours waited, and how close the nearest SLA due time is (or how far past it);
+- noise: duplicates merged into the ticket and message floods lower it;
+- bumps: points other apps added on purpose (``tickets.actions.raise_score``, e.g. a customer's
+  nudge 催办), kept through every recomputation.
+
+Time terms are step functions, so a stored score stays exact until ``next_change`` — the sweeper
+only revisits a ticket when one of its steps is reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+PRIORITY_POINTS = {"urgent": 40, "high": 25, "normal": 10, "low": 0}
+CATEGORY_POINTS = {
+    "account_access": 8,
+    "payment_billing": 8,
+    "integration_tech": 6,
+    "after_sales": 6,
+    "order_trade": 5,
+    "shipment_logistics": 5,
+    "product_merchant": 3,
+    "other": 0,
+}
+OTHER_CATEGORY_POINTS = 3  # categories admins add later
+UNCATEGORISED_POINTS = 5  # waiting for a person to triage it
+EMERGENCY_POINTS = 50
+COMPLAINT_POINTS = 10
+KEY_ACCOUNT_POINTS = 20
+EXPEDITE_POINTS = 25
+REPEAT_POINTS, REPEAT_CAP = 8, 3  # per earlier contact on the same issue, at most three
+ORDER_VALUE_STEPS = ((Decimal(50_000), 15), (Decimal(10_000), 10), (Decimal(1_000), 5))
+WAIT_POINTS_PER_HOUR, WAIT_CAP_HOURS = 2, 24
+# (time left before the SLA is breached, points); past the due time counts the most.
+SLA_STEPS = ((timedelta(hours=2), 30), (timedelta(hours=8), 15), (timedelta(hours=24), 5))
+SLA_BREACHED_POINTS = 45
+DUPLICATE_POINTS, DUPLICATE_CAP = -5, 4
+FLOOD_THRESHOLD = 5  # messages from one sender within the flood window
+FLOOD_POINTS = -15
+
+_LABELS: dict[str, tuple[str, str]] = {
+    "priority": ("Priority: {value}", "优先级：{value}"),
+    "category": ("Category: {value}", "类别：{value}"),
+    "uncategorised": ("Needs triage", "待分诊"),
+    "emergency": ("Emergency", "紧急事件"),
+    "complaint": ("Complaint", "投诉"),
+    "key_account": ("Key account", "重点客户"),
+    "expedite": ("Partner with expedite rights", "享有加急权的服务商"),
+    "repeat": ("Contacted {value} time(s) before about this", "此前已就此问题联系 {value} 次"),
+    "order_value": ("Order value ≥ ${value}", "订单金额 ≥ ${value}"),
+    "waiting": ("Waiting {value} h", "已等待 {value} 小时"),
+    "sla_due": ("SLA due within {value} h", "距 SLA 到期不足 {value} 小时"),
+    "sla_breached": ("SLA breached", "已超出 SLA"),
+    "duplicates": ("{value} duplicate message(s)", "{value} 条重复消息"),
+    "flood": ("Message flood ({value} in a burst)", "消息轰炸（短时间内 {value} 条）"),
+    "nudge": ("Customer nudged ({value}×)", "客户催办（{value} 次）"),
+    "bump": ("Raised: {value}", "人工上调：{value}"),
+}
+TIME_TERMS = frozenset({"waiting", "sla_due", "sla_breached"})
+
+
+@dataclass(frozen=True)
+class ScoreFacts:
+    """What the score looks at; gathered from the ticket by ``triage.scoring``."""
+
+    created_at: datetime
+    priority: str = "normal"
+    category: str | None = None
+    is_emergency: bool = False
+    is_complaint: bool = False
+    key_account: bool = False
+    expedite: bool = False
+    repeat_contacts: int = 0
+    order_value: Decimal | None = None
+    sla_due_at: datetime | None = None  # the nearest running SLA due time, if any
+    duplicates: int = 0
+    burst: int = 0  # messages from the sender within the flood window
+    bumps: tuple[tuple[str, float], ...] = ()  # (reason, points) raised by other apps
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    points: float
+    label_en: str
+    label_zh: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "points": self.points, "en": self.label_en, "zh": self.label_zh}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Term:
+        return cls(data["code"], float(data["points"]), data["en"], data["zh"])
+
+
+def _term(code: str, points: float, value: object = "") -> Term:
+    en, zh = _LABELS[code]
+    return Term(code, points, en.format(value=value), zh.format(value=value))
+
+
+def priority_score(facts: ScoreFacts, now: datetime) -> tuple[float, list[Term]]:
+    """The score (higher is served first) and the terms that make it up, largest first."""
+    static = [*_urgency_terms(facts), *_customer_terms(facts), *_noise_terms(facts)]
+    return combine(static, time_terms(facts.created_at, facts.sla_due_at, now))
+
+
+def combine(static: list[Term], timed: list[Term]) -> tuple[float, list[Term]]:
+    """The score of the terms; terms are listed largest first, zero terms left out."""
+    terms = [t for t in [*static, *timed] if t.points]
+    terms.sort(key=lambda t: -abs(t.points))
+    return float(sum(t.points for t in terms)), terms
+
+
+def rescore(
+    terms: list[Term], created_at: datetime, sla_due_at: datetime | None, now: datetime
+) -> tuple[float, list[Term]]:
+    """Stored terms with their time terms brought up to ``now`` (what the sweeper does)."""
+    static = [t for t in terms if t.code not in TIME_TERMS]
+    return combine(static, time_terms(created_at, sla_due_at, now))
+
+
+def _urgency_terms(facts: ScoreFacts) -> list[Term]:
+    terms = [_term("priority", PRIORITY_POINTS.get(facts.priority, 0), facts.priority)]
+    if facts.category is None:
+        terms.append(_term("uncategorised", UNCATEGORISED_POINTS))
+    else:
+        points = CATEGORY_POINTS.get(facts.category, OTHER_CATEGORY_POINTS)
+        terms.append(_term("category", points, facts.category))
+    if facts.is_emergency:
+        terms.append(_term("emergency", EMERGENCY_POINTS))
+    if facts.is_complaint:
+        terms.append(_term("complaint", COMPLAINT_POINTS))
+    return terms
+
+
+def _customer_terms(facts: ScoreFacts) -> list[Term]:
+    terms = []
+    if facts.key_account:
+        terms.append(_term("key_account", KEY_ACCOUNT_POINTS))
+    if facts.expedite:
+        terms.append(_term("expedite", EXPEDITE_POINTS))
+    if facts.repeat_contacts:
+        repeats = min(facts.repeat_contacts, REPEAT_CAP)
+        terms.append(_term("repeat", REPEAT_POINTS * repeats, facts.repeat_contacts))
+    if facts.order_value is not None:
+        for threshold, points in ORDER_VALUE_STEPS:
+            if facts.order_value >= threshold:
+                terms.append(_term("order_value", points, f"{threshold:,.0f}"))
+                break
+    return terms
+
+
+def _waited_hours(created_at: datetime, now: datetime) -> int:
+    return max(0, int((now - created_at) / timedelta(hours=1)))
+
+
+def time_terms(created_at: datetime, sla_due_at: datetime | None, now: datetime) -> list[Term]:
+    hours = min(_waited_hours(created_at, now), WAIT_CAP_HOURS)
+    terms = [_term("waiting", WAIT_POINTS_PER_HOUR * hours, hours)]
+    if sla_due_at is not None:
+        left = sla_due_at - now
+        if left <= timedelta(0):
+            terms.append(_term("sla_breached", SLA_BREACHED_POINTS))
+        else:
+            for window, points in SLA_STEPS:
+                if left <= window:
+                    terms.append(_term("sla_due", points, int(window / timedelta(hours=1))))
+                    break
+    return terms
+
+
+def _noise_terms(facts: ScoreFacts) -> list[Term]:
+    terms = []
+    nudges = [points for reason, points in facts.bumps if reason == "nudge"]
+    if nudges:
+        terms.append(_term("nudge", sum(nudges), len(nudges)))
+    for reason, points in facts.bumps:
+        if reason != "nudge":
+            terms.append(_term("bump", points, reason))
+    if facts.duplicates:
+        repeats = min(facts.duplicates, DUPLICATE_CAP)
+        terms.append(_term("duplicates", DUPLICATE_POINTS * repeats, facts.duplicates))
+    if facts.burst >= FLOOD_THRESHOLD:
+        terms.append(_term("flood", FLOOD_POINTS, facts.burst))
+    return terms
+
+
+def next_change(
+    created_at: datetime, sla_due_at: datetime | None, now: datetime
+) -> datetime | None:
+    """The next instant a time term steps (None: the score no longer changes with time)."""
+    candidates = []
+    waited = _waited_hours(created_at, now)
+    if waited < WAIT_CAP_HOURS:
+        candidates.append(created_at + timedelta(hours=waited + 1))
+    if sla_due_at is not None:
+        steps = [sla_due_at - window for window, _ in SLA_STEPS] + [sla_due_at]
+        candidates += [instant for instant in steps if instant > now]
+    return min(candidates) if candidates else None
