@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from collections.abc import Mapping
 
 from django.db import DatabaseError, connection
@@ -28,6 +29,7 @@ from kefu.knowledge.text import QueryTerms, is_cjk
 log = logging.getLogger(__name__)
 
 FTS_TABLE = "knowledge_article_fts"
+MIN_SQLITE = (3, 34, 0)  # the first with the trigram tokenizer
 FTS_WEIGHTS = (4.0, 3.0, 1.0)  # title, keywords, body
 FIELD_WEIGHTS = (("title", 3), ("keywords", 2), ("body", 1))
 # Must equal the expression of the index made by migration 0002 for PostgreSQL to use it.
@@ -79,16 +81,26 @@ def _trigram_scores(
 
 
 def has_fts_index() -> bool:
-    """Whether this SQLite database has the FTS5 table (migration 0002 made it if it could)."""
+    """Whether this SQLite can use the FTS5 trigram table (migration 0002 made it if it could).
+
+    The library is checked too: a database file made by a newer SQLite may be opened by one
+    older than 3.34, which has no trigram tokenizer.
+    """
     name = str(connection.settings_dict["NAME"])
     if name not in _fts_checked:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [FTS_TABLE]
             )
-            _fts_checked[name] = cursor.fetchone() is not None
+            present = cursor.fetchone() is not None
+        _fts_checked[name] = present and sqlite3.sqlite_version_info >= MIN_SQLITE
         if not _fts_checked[name]:
-            log.warning("No %s table: knowledge-base search scans with LIKE.", FTS_TABLE)
+            log.warning(
+                "SQLite %s, %s table %s: knowledge-base search scans with LIKE.",
+                sqlite3.sqlite_version,
+                FTS_TABLE,
+                "present" if present else "missing",
+            )
     return _fts_checked[name]
 
 

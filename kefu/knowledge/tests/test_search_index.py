@@ -48,3 +48,13 @@ def test_lexical_scores_are_relative_to_the_best_match(make_article):
     weak = make_article("w", body="A pangolin appears once in this long body of text.")
     scores = lexical.scores(query_terms("pangolin"), "en", 10)
     assert scores[strong.pk] == 1.0 and 0 < scores[weak.pk] < 1.0
+
+
+def test_without_the_index_search_falls_back_to_like_scans(monkeypatch, make_article):
+    monkeypatch.setattr(lexical, "has_fts_index", lambda: False)
+    monkeypatch.setattr(lexical.connection, "vendor", "other")  # neither FTS5 nor PostgreSQL SQL
+    in_title = make_article("m", "zh", title="鸭嘴兽饲养许可说明")
+    in_keywords = make_article("k", "zh", keywords="鸭嘴兽饲养", body="许可。")
+    scores = lexical.scores(query_terms("鸭嘴兽饲养许可"), "zh", 10)
+    assert set(scores) == {in_title.pk, in_keywords.pk}
+    assert scores[in_title.pk] == 1.0 > scores[in_keywords.pk] > 0
