@@ -91,6 +91,8 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
     identity = resolve_identity(message)
     stage("threading")
     ticket = find_ticket(message, identity)
+    while ticket is not None and ticket.merged_into_id:  # merged by an agent: its successor
+        ticket = ticket.merged_into
     if ticket is None and message.ticket_number and message.interactive:
         raise NotFound()  # an explicit reply to a ticket the sender may not see
     stage("masking")
@@ -220,6 +222,9 @@ def _open(
     if service and service.category and not message.fields.category:
         message.fields.category = service.category
     stage("triage")
+    if follow_up_of is None and triage.lacks_details(message):
+        reason = triage.ask_for_details(message=message, identity=identity)  # 422 if interactive
+        return IngestResult(Outcome.IGNORED, reason=reason)
     verdict = triage.classify(message=message, identity=identity)
     category = Category.objects.filter(code=verdict.category, is_active=True).first()
     if (message.interactive or identity.verified) and not may_create_ticket(

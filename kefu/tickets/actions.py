@@ -36,6 +36,7 @@ from kefu.tickets.models import (
 from kefu.tickets.numbering import next_ticket_number
 from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
+from kefu.triage.phishing import Secret, requested_secret
 
 # Fields an agent may change with ``update_ticket`` besides status (which has its own rules).
 EDITABLE_FIELDS = (
@@ -207,6 +208,8 @@ def add_message(
             _("This ticket is closed. Please open a new ticket that refers to it."),
             field="status",
         )
+    if not internal and actor.is_agent:
+        _refuse_secret_requests(body)
     message = _insert_message(
         ticket, actor, body=body, internal=internal, html=html, body_full=body_full
     )
@@ -220,6 +223,28 @@ def add_message(
             _on_customer_reply(ticket, actor)
     ticket.save()
     return message
+
+
+SECRET_NAMES = {
+    Secret.PASSWORD: _("a password"),
+    Secret.VERIFICATION_CODE: _("a verification code"),
+    Secret.CARD_NUMBER: _("a full card number"),
+}
+
+
+def _refuse_secret_requests(body: str) -> None:
+    """The charter: support never asks for passwords, verification codes or card numbers, so a
+    public reply that does is blocked (internal notes are not checked)."""
+    secret = requested_secret(body)
+    if secret is not None:
+        raise Invalid(
+            _(
+                "Support never asks for passwords, verification codes or full card numbers. "
+                "This reply asks for %(what)s: remove that request before sending."
+            )
+            % {"what": SECRET_NAMES[secret]},
+            field="body",
+        )
 
 
 def _on_agent_reply(ticket: Ticket, actor: Viewer, now: Any) -> None:
@@ -365,3 +390,136 @@ def link_ticket(*, ticket: Ticket, actor: Viewer, related_to: Ticket, relation: 
                  data={"relation": relation})  # fmt: skip
     Ticket.objects.filter(pk=ticket.pk).update(related_to=related_to, relation=relation)
     return ticket
+
+
+@transaction.atomic
+def store_triage(*, ticket: Ticket, details: Mapping[str, Any], score: float | None = None) -> None:
+    """Merge triage explanations (and the score) into the ticket. No event: they explain the
+    ticket's place in the queue, they do not change the ticket. The row is locked, so concurrent
+    merges of different keys both survive."""
+    current = (
+        Ticket.objects.select_for_update()
+        .filter(pk=ticket.pk)
+        .values_list("triage", flat=True)
+        .first()
+    )
+    ticket.triage = {**(current or {}), **details}
+    fields: dict[str, Any] = {"triage": ticket.triage}
+    if score is not None:
+        ticket.score = fields["score"] = score
+    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+
+
+def store_scores(*, tickets: Iterable[Ticket]) -> None:
+    """Write score and triage of tickets whose rows the caller holds locked (the sweeper)."""
+    Ticket.objects.bulk_update(list(tickets), ["score", "triage"], batch_size=500)
+
+
+NEXT_STATUSES = (Status.NEW, Status.OPEN)
+NEXT_CANDIDATES = 20
+
+
+def take_next_ticket(*, actor: Viewer) -> Ticket | None:
+    """Assign the highest-scored unassigned ticket of the agent's teams to them ("next ticket").
+
+    The claim is a conditional UPDATE (``… WHERE assignee IS NULL``) in its own transaction:
+    when two agents press at once, each gets a different ticket, never the same one.
+    """
+    if actor.agent is None or not actor.may_edit_tickets:
+        raise Forbidden(_("Your role may not take tickets."), field="assignee")
+    from kefu.tickets.queries import next_ticket_candidates
+
+    for _round in range(3):  # candidates taken by others meanwhile: look again
+        candidates = next_ticket_candidates(actor, NEXT_CANDIDATES)
+        if not candidates:
+            return None
+        for pk in candidates:
+            with transaction.atomic():
+                now = timezone.now()
+                claimed = Ticket.objects.filter(
+                    pk=pk, assignee__isnull=True, status__in=NEXT_STATUSES
+                ).update(assignee=actor.agent, updated_at=now)
+                if claimed:
+                    ticket = Ticket.objects.get(pk=pk)
+                    record_event(ticket, actor, "assignee", field="assignee", old=None,
+                                 new=actor.agent.code, data={"via": "next"}, at=now)  # fmt: skip
+                    return ticket
+    return None
+
+
+def _check_may_restructure(actor: Viewer, *tickets: Ticket) -> None:
+    if not (actor.is_agent or actor.system) or not actor.may_edit_tickets:
+        raise Forbidden(_("Your role may not change tickets."), field="ticket")
+    if any(t.status == Status.CLOSED for t in tickets):
+        raise InvalidTransition(_("Closed tickets cannot be merged or split."), field="status")
+
+
+@transaction.atomic
+def merge_tickets(*, source: Ticket, target: Ticket, actor: Viewer) -> Ticket:
+    """Fold ``source`` into ``target``: its messages and files move over, it is closed and
+    points at ``target`` (mail answering it then lands on ``target``). Events on both."""
+    _check_may_restructure(actor, source, target)
+    if source.pk == target.pk:
+        raise Invalid(_("A ticket cannot be merged into itself."), field="into")
+    same_customer = (
+        source.organization_id == target.organization_id
+        if source.organization_id or target.organization_id
+        else source.requester_id == target.requester_id
+    )
+    if not same_customer:
+        raise Invalid(_("Only tickets of the same customer can be merged."), field="into")
+    moved = Message.objects.filter(ticket=source).update(ticket=target)
+    Attachment.objects.filter(ticket=source).update(ticket=target)
+    now = timezone.now()
+    old_status = source.status
+    source.merged_into, source.status = target, Status.CLOSED
+    source.closed_at = source.updated_at = now
+    source.save()
+    record_event(source, actor, "merged_into", new=target.number, data={"messages": moved})
+    record_event(source, actor, "status", field="status", old=old_status, new=Status.CLOSED,
+                 data={"merged_into": target.number})  # fmt: skip
+    record_event(target, actor, "merged", new=source.number, data={"messages": moved})
+    Ticket.objects.filter(pk=target.pk).update(updated_at=now)
+    return target
+
+
+@transaction.atomic
+def split_ticket(
+    *, ticket: Ticket, message_ids: Iterable[int], actor: Viewer, subject: str = ""
+) -> Ticket:
+    """Move some messages of ``ticket`` (a second question, say) into a new ticket of the same
+    customer, related to it as split from it. Events on both."""
+    _check_may_restructure(actor, ticket)
+    ids = sorted(set(message_ids))
+    chosen = ticket.messages.filter(pk__in=ids)
+    if not ids or chosen.count() != len(ids):
+        raise Invalid(_("Choose messages of this ticket."), field="messages")
+    if not ticket.messages.filter(is_internal=False).exclude(pk__in=ids).exists():
+        raise Invalid(_("At least one public message must stay on the ticket."), field="messages")
+    now = timezone.now()
+    new = Ticket(
+        requester=ticket.requester,
+        organization=ticket.organization,
+        subject=(subject.strip() or ticket.subject)[:255],
+        channel=ticket.channel,
+        category=ticket.category,
+        priority=ticket.priority,
+        language=ticket.language,
+        team=ticket.team,
+        mailbox=ticket.mailbox,
+        is_verified=ticket.is_verified,
+        related_to=ticket,
+        relation=Relation.SPLIT,
+        created_at=now,
+        updated_at=now,
+        last_public_at=now,
+    )
+    new.number = next_ticket_number(now)
+    new.save()
+    record_event(new, actor, "created", new=new.number,
+                 data={"channel": new.channel, "split_from": ticket.number}, at=now)  # fmt: skip
+    chosen.update(ticket=new)
+    Attachment.objects.filter(message_id__in=ids).update(ticket=new)
+    record_event(ticket, actor, "split", new=new.number, data={"messages": ids})
+    record_event(new, actor, "split_from", new=ticket.number, data={"messages": ids})
+    return new

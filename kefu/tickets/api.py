@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -25,8 +25,10 @@ from kefu.tickets.schemas import (
     MessageOut,
     TicketCreate,
     TicketDetailOut,
+    TicketMerge,
     TicketOut,
     TicketPage,
+    TicketSplit,
     TicketUpdate,
 )
 from kefu.tickets.uploads import read_upload
@@ -43,6 +45,7 @@ class ListParams(Schema):
     team: str | None = None
     org: str | None = None
     q: str | None = None
+    order: Literal["recent", "score"] | None = None
     page: int = Field(1, ge=1)
     page_size: int = Field(25, ge=1, le=200)
 
@@ -106,6 +109,16 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
     )
     return Status(201 if result.outcome == Outcome.TICKET else 200, result.ticket)
+
+
+@router.post("/next", response={200: TicketOut, 204: None}, summary="Take the next ticket")
+def take_next(request: HttpRequest) -> Status:
+    """Assign the best unassigned ticket of the agent's teams (highest score) to the caller;
+    204 when the queue is empty. Two agents calling at once never get the same ticket."""
+    ticket = actions.take_next_ticket(actor=request_viewer(request))
+    if ticket is None:
+        return Status(204, None)
+    return Status(200, queries.get_ticket(request_viewer(request), ticket.number))
 
 
 @router.get("", response=TicketPage, summary="List tickets")
@@ -206,3 +219,23 @@ def add_attachment(
 def list_events(request: HttpRequest, number: str) -> Any:
     viewer = request_viewer(request)
     return queries.ticket_events(viewer, queries.get_ticket(viewer, number))
+
+
+@router.post("/{number}/merge", response=TicketOut, summary="Merge into another ticket")
+def merge_ticket(request: HttpRequest, number: str, payload: TicketMerge) -> Ticket:
+    """Move this ticket's conversation into ``into`` and close it; returns ``into``."""
+    viewer = request_viewer(request)
+    source = queries.get_ticket(viewer, number)
+    target = queries.get_ticket(viewer, payload.into)
+    return actions.merge_tickets(source=source, target=target, actor=viewer)
+
+
+@router.post("/{number}/split", response={201: TicketOut}, summary="Split messages off")
+def split_ticket(request: HttpRequest, number: str, payload: TicketSplit) -> Status:
+    """Move the chosen messages into a new ticket of the same customer; returns it."""
+    viewer = request_viewer(request)
+    ticket = queries.get_ticket(viewer, number)
+    new = actions.split_ticket(
+        ticket=ticket, message_ids=payload.messages, actor=viewer, subject=payload.subject
+    )
+    return Status(201, new)

@@ -25,6 +25,11 @@ class TicketFilters:
     team: str | None = None
     org: str | None = None
     q: str | None = None
+    order: str | None = None  # "score": the agents' queue order; default: newest first
+
+
+# The queue: highest priority score first (``triage.score``), then the longest waiting.
+SCORE_ORDER = ("-score", "created_at", "id")
 
 
 def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
@@ -59,7 +64,19 @@ def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee__code=filters.assignee)
     if filters.q:
         tickets = tickets.filter(Q(subject__icontains=filters.q) | Q(number=filters.q.upper()))
-    return tickets.select_related(*TICKET_RELATIONS).order_by("-created_at", "-id")
+    order = SCORE_ORDER if filters.order == "score" else ("-created_at", "-id")
+    return tickets.select_related(*TICKET_RELATIONS).order_by(*order)
+
+
+def next_ticket_candidates(viewer: Viewer, limit: int) -> list[int]:
+    """Ids of the best unassigned new or open tickets in the agent's teams, best first."""
+    return list(
+        Ticket.objects.filter(
+            team_id__in=viewer.team_ids, assignee__isnull=True, status__in=("new", "open")
+        )
+        .order_by(*SCORE_ORDER)
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def ticket_messages(viewer: Viewer, ticket: Ticket) -> QuerySet[Message]:

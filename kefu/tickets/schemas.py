@@ -32,6 +32,15 @@ def display_name(user: User | None) -> str:
     return agent.code if agent is not None else (user.name or user.email)
 
 
+def _for_staff(context: dict[str, Any] | None) -> bool:
+    """Triage reasons and scores are the team's business, not the customer's."""
+    request = (context or {}).get("request")
+    if request is None:
+        return False
+    viewer = request_viewer(request)
+    return viewer.is_agent or viewer.system
+
+
 class TicketCreate(Schema):
     subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
@@ -58,6 +67,15 @@ class TicketUpdate(Schema):
     assignee: Code | None = None
     team: Code | None = None
     tags: list[Code] | None = Field(None, max_length=20)
+
+
+class TicketMerge(Schema):
+    into: Code = Field(description="Number of the ticket that absorbs this one")
+
+
+class TicketSplit(Schema):
+    messages: list[int] = Field(min_length=1, max_length=200, description="Message ids to move")
+    subject: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
 
 
 class MessageCreate(Schema):
@@ -136,6 +154,20 @@ class TicketOut(Schema):
     is_verified: bool
     created_at: datetime
     updated_at: datetime
+    score: float | None = Field(None, description="Queue priority score (staff only)")
+    triage: dict[str, Any] | None = Field(
+        None,
+        description="Why: model confidence and guesses, rules fired, score terms, routing, "
+        "required evidence (staff only)",
+    )
+
+    @staticmethod
+    def resolve_score(obj: Ticket, context: dict[str, Any] | None) -> float | None:
+        return obj.score if _for_staff(context) else None
+
+    @staticmethod
+    def resolve_triage(obj: Ticket, context: dict[str, Any] | None) -> dict[str, Any] | None:
+        return obj.triage if _for_staff(context) else None
 
     @staticmethod
     def resolve_category(obj: Ticket) -> str | None:

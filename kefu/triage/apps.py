@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TriageConfig(AppConfig):
@@ -6,4 +7,25 @@ class TriageConfig(AppConfig):
 
     name = "kefu.triage"
     label = "triage"
+    verbose_name = _("Triage")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from kefu.jobs.sweepers import register
+        from kefu.tickets.models import Category
+        from kefu.tickets.signals import event_recorded, ticket_changed
+        from kefu.triage import receivers, scoring
+        from kefu.triage.models import CategorySkills, EvidenceRequirement, TriageRule
+
+        register(scoring.SWEEPER)
+        event_recorded.connect(receivers.on_event_recorded, dispatch_uid="triage-events")
+        ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="triage-reroute")
+        for model in (TriageRule, EvidenceRequirement, CategorySkills, Category):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    receivers.on_triage_data_changed,
+                    sender=model,
+                    dispatch_uid=f"triage-cache-{model.__name__}",
+                )

@@ -1,8 +1,11 @@
 """Triage as the intake pipeline calls it: classify before the ticket exists, then evidence,
 routing and ranking once it does.
 
-``classify`` is the model plus the rules; the category a customer chose, or that the charter's
-subject convention names, wins over the model.
+``classify`` is the model plus the admin's rules; the category a customer chose, or that the
+charter's subject convention names, wins over the model. Below the confidence threshold the
+ticket waits in the "needs triage" team queue with the model's guess shown. ``find_duplicate``
+sends a near-identical repeat into the sender's open ticket; ``lacks_details`` catches messages
+that say nothing (emoji, greetings), which get a request for details instead of a ticket.
 """
 
 from __future__ import annotations
@@ -10,20 +13,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from kefu.accounts.models import Team
-from kefu.triage.classifier import TICKET_CATEGORIES, load_default
+from kefu.tickets import actions
+from kefu.triage import config, evidence_flow, routing, scoring
+from kefu.triage.errorcodes import extract_error_code
 from kefu.triage.language import detect_language
-from kefu.triage.rules import Outcome, RuleContext, apply_rules, default_rules, load_rules
+from kefu.triage.noise import note_burst, note_repeat
+from kefu.triage.rules import Outcome, Rule, RuleContext, apply_rules
+from kefu.triage.store import current_model, snapshot
 
 if TYPE_CHECKING:
     from kefu.channels.base import InboundMessage
     from kefu.channels.identity import Identity
     from kefu.tickets.models import Message, Ticket
+    from kefu.triage.classifier import Prediction
 
-# Below this calibrated confidence the ticket waits in "needs triage" instead of a guess.
-CONFIDENCE_THRESHOLD = 0.6
-TRIAGE_TEAM = "triage"
+TRIAGE_TEAM = routing.TRIAGE_TEAM
 COMPLAINT_TEAM = "complaints"
+TOP_GUESSES = 3
 
 
 @dataclass
@@ -39,6 +48,9 @@ class Verdict:
     emergency: bool = False
     rules: tuple[str, ...] = ()
     source: str = "model"  # or "customer", "rules"
+    guesses: tuple[tuple[str, float], ...] = ()  # the model's best categories
+    rule_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    threshold: float = config.DEFAULT_CONFIDENCE
 
     @property
     def details(self) -> dict[str, Any]:
@@ -48,17 +60,17 @@ class Verdict:
             "confidence": round(self.confidence, 3),
             "source": self.source,
             "rules": list(self.rules),
+            "rule_names": self.rule_names,
             "language": self.language,
+            "model": [[label, round(p, 3)] for label, p in self.guesses],
+            "threshold": self.threshold,
+            "needs_triage": self.category is None,
         }
 
 
 def _language(text: str, fallback: str) -> str:
     detected = detect_language(text)
     return detected if detected in ("zh", "en") else fallback
-
-
-def _rules() -> list[Any]:
-    return load_rules(default_rules())
 
 
 def _context(inbound: InboundMessage, identity: Identity, text: str) -> RuleContext:
@@ -77,28 +89,43 @@ def _context(inbound: InboundMessage, identity: Identity, text: str) -> RuleCont
 def classify(*, message: InboundMessage, identity: Identity) -> Verdict:
     text = f"{message.subject}\n{message.text}".strip()
     language = message.fields.language or _language(text, identity.user.lang)
-    rules = _rules()
+    data = snapshot()
     context = _context(message, identity, text)
-    before = apply_rules(rules, context, "before")
-    prediction = load_default().predict(text)
-    category, confidence, source = _choose_category(message, before, prediction)
-    after = apply_rules(rules, replace(context, category=category), "after")
+    before = apply_rules(data.rules, context, "before")
+    prediction = current_model().predict(text)
+    category, confidence, source = _choose_category(message, before, prediction, data.categories)
+    after = apply_rules(data.rules, replace(context, category=category), "after")
     outcome = before.merge(after)
-    if after.category:
+    if after.category in data.categories:
         category, source = after.category, "rules"
-    return _verdict(message, outcome, category, confidence, language, source, context)
+    verdict = _verdict(message, outcome, category, confidence, language, source, context)
+    verdict.guesses = _guesses(prediction)
+    verdict.rule_names = _rule_names(data.rules, outcome.fired)
+    return verdict
 
 
-def _choose_category(message: InboundMessage, before: Outcome, prediction: Any) -> tuple:
+def _choose_category(
+    message: InboundMessage, before: Outcome, prediction: Prediction, active: frozenset[str]
+) -> tuple[str | None, float, str]:
     if message.fields.category:
         return message.fields.category, 1.0, "customer"
-    if before.category:
+    if before.category in active:
         return before.category, 1.0, "rules"
     category = prediction.ticket_category
     confidence = prediction.ticket_confidence
-    if category not in TICKET_CATEGORIES or confidence < CONFIDENCE_THRESHOLD:
+    if category not in active or confidence < config.confidence_threshold():
         return None, confidence, "model"
     return category, confidence, "model"
+
+
+def _guesses(prediction: Prediction) -> tuple[tuple[str, float], ...]:
+    ranked = sorted(prediction.probabilities.items(), key=lambda item: -item[1])
+    return tuple(ranked[:TOP_GUESSES])
+
+
+def _rule_names(rules: tuple[Rule, ...], fired: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    names = {rule.code: {"en": rule.name_en, "zh": rule.name_zh} for rule in rules}
+    return {code: names.get(code, {"en": code, "zh": code}) for code in fired}
 
 
 def _verdict(
@@ -117,8 +144,6 @@ def _verdict(
     team_code = outcome.team or (COMPLAINT_TEAM if complaint else None)
     if category is None and team_code is None:
         team_code = TRIAGE_TEAM
-    from kefu.triage.errorcodes import extract_error_code
-
     return Verdict(
         category=category,
         confidence=confidence,
@@ -131,17 +156,52 @@ def _verdict(
         emergency=outcome.emergency,
         rules=outcome.fired,
         source=source,
+        threshold=config.confidence_threshold(),
     )
 
 
 def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | None:
-    """The sender's open ticket this message repeats, if any (issue 4 completes this)."""
-    return None
+    """The sender's open ticket this message repeats (near-same text within the window)."""
+    from kefu.triage.noise import repeated_ticket
+
+    return repeated_ticket(identity.user, message.text or message.subject, message.received_at)
+
+
+def lacks_details(message: InboundMessage) -> bool:
+    """A new message that says nothing a person could act on (emoji, greetings) and carries
+    no file or structured field."""
+    from kefu.lib.subject import strip_reply_prefixes
+    from kefu.triage.dedupe import is_near_empty
+
+    fields = message.fields
+    if message.attachments or fields.order_id or fields.error_code or fields.category:
+        return False
+    return is_near_empty(f"{strip_reply_prefixes(message.subject)}\n{message.text}")
+
+
+def ask_for_details(*, message: InboundMessage, identity: Identity) -> str:
+    """Answer a message without details: a 422 for a person waiting (portal, API), a reply mail
+    for email. Returns the reason to record; no ticket is opened."""
+    from kefu.triage.noise import request_details
+
+    return request_details(message, identity)
 
 
 def after_create(*, ticket: Ticket, verdict: Verdict, inbound: InboundMessage) -> None:
-    """Evidence check, routing and ranking of a new ticket (issue 4 completes this)."""
+    """Noise, routing, evidence and ranking of a new ticket."""
+    now = timezone.now()
+    note_burst(ticket, inbound)
+    routed = routing.route(ticket, now)
+    actions.store_triage(ticket=ticket, details={"routing": routed.as_dict()})
+    evidence_flow.check_new(ticket)
+    scoring.refresh(ticket, now)
 
 
 def after_message(*, ticket: Ticket, message: Message, inbound: InboundMessage) -> None:
-    """A customer wrote again on a ticket (issue 4: evidence re-check, repeat contacts)."""
+    """A customer wrote again: note repeats and floods, re-check evidence, re-rank."""
+    if message.author_role != message.AuthorRole.CUSTOMER:
+        return
+    duplicate = note_repeat(ticket, message)
+    note_burst(ticket, inbound)
+    evidence_flow.recheck(ticket, replied=True, duplicate=duplicate)
+    scoring.refresh(ticket)

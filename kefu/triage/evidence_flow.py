@@ -1,0 +1,139 @@
+"""Required evidence on tickets: ask once for everything missing, wait, continue when it is in.
+
+A new ticket that lacks items gets ONE public reply from the system listing all of them, in the
+customer's language, and goes to ``pending_customer`` (the SLA pauses there). Each time the
+customer writes or uploads, the ticket is checked again: complete → back to ``open``; still
+incomplete after a reply → back to ``pending_customer`` with a reminder of what is left (no
+reminder for a duplicate). After ``MAX_REQUESTS`` requests the system stops asking and leaves
+the ticket open for an agent. An agent who takes a ticket out of ``pending_customer`` waives the
+check: the system never overrides a person.
+
+The state lives in ``Ticket.triage["evidence"]``: required and missing item codes, the
+requirements that applied, how many requests were sent, and whether it was waived.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from kefu.accounts.access import SYSTEM
+from kefu.tickets import actions
+from kefu.tickets.models import Message, Status, Ticket
+from kefu.triage.evidence import EvidenceCheck, Submitted, check_evidence, request_text
+from kefu.triage.store import snapshot
+
+MAX_REQUESTS = 3
+MAX_MESSAGES_READ = 50
+
+
+def submitted(ticket: Ticket) -> Submitted:
+    """The ticket's first message and everything the customer wrote or attached publicly."""
+    messages = ticket.messages.filter(is_internal=False).order_by("created_at", "id")
+    first = messages.values_list("pk", flat=True).first()
+    bodies = messages.filter(Q(author_role=Message.AuthorRole.CUSTOMER) | Q(pk=first))
+    texts = [ticket.subject, *bodies.values_list("body", flat=True)[:MAX_MESSAGES_READ]]
+    types = ticket.attachments.exclude(message__is_internal=True).values_list(
+        "content_type", flat=True
+    )
+    return Submitted(
+        text="\n".join(texts),
+        order_id=ticket.order_id,
+        error_code=ticket.error_code,
+        attachment_types=tuple(types),
+    )
+
+
+def _check(ticket: Ticket) -> EvidenceCheck:
+    return check_evidence(
+        snapshot().requirements,
+        category=ticket.category.code if ticket.category else None,
+        tags=ticket.tags,
+        submitted=submitted(ticket),
+    )
+
+
+def _state(check: EvidenceCheck, requests: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "required": list(check.required),
+        "missing": list(check.missing),
+        "requirements": list(check.requirements),
+        "requests": requests,
+        **extra,
+    }
+
+
+def _language(ticket: Ticket) -> str:
+    return "zh" if ticket.language.startswith("zh") else "en"
+
+
+def _ask(ticket: Ticket, missing: tuple[str, ...], *, reminder: bool) -> Message:
+    """One public message listing everything missing; mailed like an agent's reply."""
+    body = request_text(missing, _language(ticket), reminder=reminder)
+    message = actions.add_message(ticket=ticket, actor=SYSTEM, body=body)
+    _mail(ticket, message)
+    return message
+
+
+def _mail(ticket: Ticket, message: Message) -> None:
+    from kefu.channels.email.compose import mail_ticket
+    from kefu.channels.models import OutboundEmail
+    from kefu.channels.outbound import MAILED_CHANNELS
+
+    if ticket.channel not in MAILED_CHANNELS or getattr(ticket.requester, "agent", None):
+        return
+    mail_ticket(
+        ticket,
+        template="evidence_request",
+        kind=OutboundEmail.Kind.REPLY,
+        context={"message": message},
+        message=message,
+    )
+
+
+def check_new(ticket: Ticket) -> dict[str, Any]:
+    """Check a new ticket; ask for what is missing and wait for the customer."""
+    check = _check(ticket)
+    if check.complete:
+        state = _state(check, 0)
+    else:
+        _ask(ticket, check.missing, reminder=False)
+        actions.change_status(ticket=ticket, actor=SYSTEM, status=Status.PENDING_CUSTOMER)
+        state = _state(check, 1)
+    actions.store_triage(ticket=ticket, details={"evidence": state})
+    return state
+
+
+def awaiting(ticket: Ticket) -> bool:
+    state = (ticket.triage or {}).get("evidence") or {}
+    return bool(state.get("missing")) and not state.get("waived")
+
+
+def recheck(ticket: Ticket, *, replied: bool, duplicate: bool = False) -> None:
+    """The customer added something: continue if complete, else keep waiting.
+
+    ``replied``: a customer message reopened the ticket (``tickets.actions`` does that for every
+    customer reply), so an incomplete ticket goes back to ``pending_customer``.
+    """
+    if not awaiting(ticket):
+        return
+    state = ticket.triage["evidence"]
+    check = _check(ticket)
+    requests = int(state.get("requests", 0))
+    if check.complete:
+        if ticket.status == Status.PENDING_CUSTOMER:
+            actions.change_status(ticket=ticket, actor=SYSTEM, status=Status.OPEN)
+    elif replied and requests < MAX_REQUESTS:
+        if not duplicate:
+            _ask(ticket, check.missing, reminder=True)
+            requests += 1
+        if ticket.status != Status.PENDING_CUSTOMER:
+            actions.change_status(ticket=ticket, actor=SYSTEM, status=Status.PENDING_CUSTOMER)
+    actions.store_triage(ticket=ticket, details={"evidence": _state(check, requests)})
+
+
+def waive(ticket: Ticket, agent_code: str) -> None:
+    """An agent moved the ticket on without the evidence; stop asking."""
+    state = {**ticket.triage["evidence"], "waived": True, "waived_by": agent_code}
+    actions.store_triage(ticket=ticket, details={"evidence": state})

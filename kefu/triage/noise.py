@@ -1,0 +1,149 @@
+"""Duplicates, floods and empty messages (the charter: "repeated identical messages are flagged
+and floods lower priority; emoji-only messages ask for details").
+
+- A near-identical message from the same sender within the window joins their open ticket;
+  the ticket gets the ``duplicate`` tag and one ``duplicate`` event per repeat, and each repeat
+  lowers its score (``score.DUPLICATE_POINTS``).
+- A burst of messages from one sender (``score.FLOOD_THRESHOLD`` within the window, counted on
+  the intake records) tags the ticket ``flood``, records a ``flood`` event once, and lowers it.
+- A new message without details gets a request for them instead of a ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.access import SYSTEM
+from kefu.errors import Invalid
+from kefu.tickets import actions
+from kefu.tickets.models import OPEN_STATUSES, Message, Ticket
+from kefu.triage import config
+from kefu.triage.dedupe import is_repeat, similarity
+from kefu.triage.score import FLOOD_THRESHOLD
+
+if TYPE_CHECKING:
+    from kefu.accounts.models import User
+    from kefu.channels.base import InboundMessage
+    from kefu.channels.identity import Identity
+
+MAX_CANDIDATES = 20
+DUPLICATE_TAG = "duplicate"
+FLOOD_TAG = "flood"
+
+
+def _recent_messages(
+    user: User, since: datetime, tickets: list[int] | None = None
+) -> list[Message]:
+    if tickets is None:
+        tickets = list(
+            Ticket.objects.filter(
+                requester=user, status__in=OPEN_STATUSES, updated_at__gte=since
+            ).values_list("pk", flat=True)[:MAX_CANDIDATES]
+        )
+    # Intake files a ticket's first message in the system's name (strangers may not create
+    # tickets themselves), so authorless messages count as the requester's too.
+    return list(
+        Message.objects.filter(
+            Q(author=user) | Q(author__isnull=True),
+            ticket_id__in=tickets,
+            is_internal=False,
+            created_at__gte=since,
+        )
+        .select_related("ticket")
+        .order_by("-created_at", "-id")[:MAX_CANDIDATES]
+    )
+
+
+def repeated_ticket(user: User, text: str, received_at: datetime) -> Ticket | None:
+    """The open ticket of ``user`` holding a message like ``text`` from within the window."""
+    for message in _recent_messages(user, received_at - config.duplicate_window()):
+        if is_repeat(message.body, text):
+            return message.ticket
+    return None
+
+
+def _add_tag(ticket: Ticket, tag: str) -> None:
+    if tag not in ticket.tags:
+        actions.update_ticket(ticket=ticket, actor=SYSTEM, changes={"tags": [*ticket.tags, tag]})
+
+
+def note_repeat(ticket: Ticket, message: Message) -> bool:
+    """Flag ``message`` if it repeats an earlier one on the ticket; True when it does."""
+    assert message.author is not None  # after_message only sees customers' messages
+    since = message.created_at - config.duplicate_window()
+    earlier = [
+        m for m in _recent_messages(message.author, since, [ticket.pk]) if m.pk != message.pk
+    ]
+    original = next((m for m in earlier if is_repeat(m.body, message.body)), None)
+    if original is None:
+        return False
+    _add_tag(ticket, DUPLICATE_TAG)
+    ratio = round(similarity(original.body, message.body), 1)
+    actions.record_event(ticket, SYSTEM, "duplicate", new=message.pk,
+                         data={"of": original.pk, "similarity": ratio})  # fmt: skip
+    duplicates = int((ticket.triage or {}).get("duplicates", 0)) + 1
+    actions.store_triage(ticket=ticket, details={"duplicates": duplicates})
+    return True
+
+
+def burst_size(inbound: InboundMessage) -> int:
+    """Messages from this sender within the window, this one included (intake records)."""
+    from kefu.channels.models import InboundRecord
+
+    if not inbound.sender_address:
+        return 1
+    since = inbound.received_at - config.duplicate_window()
+    return InboundRecord.objects.filter(
+        sender=inbound.sender_address[:255], received_at__gte=since
+    ).count()
+
+
+def note_burst(ticket: Ticket, inbound: InboundMessage) -> int:
+    """Record the sender's current burst on the ticket; tag and note a flood once."""
+    burst = burst_size(inbound)
+    known = int((ticket.triage or {}).get("burst", 0))
+    if burst >= FLOOD_THRESHOLD and FLOOD_TAG not in ticket.tags:
+        _add_tag(ticket, FLOOD_TAG)
+        window = config.duplicate_window().total_seconds()
+        actions.record_event(ticket, SYSTEM, "flood", new=burst, data={"window_seconds": window})
+    if burst > known:
+        actions.store_triage(ticket=ticket, details={"burst": burst})
+    return burst
+
+
+NO_DETAILS = _(
+    "Please describe your problem in a sentence or two (what happened, the order number or "
+    "error code). A message with only emoji or a greeting cannot be turned into a ticket."
+)
+
+
+def request_details(message: InboundMessage, identity: Identity) -> str:
+    """Ask the sender for details: an error for a person waiting, a reply mail for email."""
+    if message.interactive:
+        raise Invalid(NO_DETAILS, field="body")
+    if message.channel == "email" and not (message.suppress_ack or message.auto_kind):
+        _mail_details_request(message, identity)
+    return "no details: asked the sender to describe the problem"
+
+
+def _mail_details_request(message: InboundMessage, identity: Identity) -> None:
+    from kefu.channels.email.outbox import queue_email
+    from kefu.channels.models import Mailbox, OutboundEmail
+
+    mailbox = Mailbox.objects.filter(code=message.mailbox).first() if message.mailbox else None
+    context = {"zh_first": identity.user.lang == "zh", "subject": message.subject}
+    queue_email(
+        to=[message.sender_address],
+        subject=render_to_string("email/details_request_subject.txt", context).strip(),
+        text=render_to_string("email/details_request.txt", context),
+        html=render_to_string("email/details_request.html", context),
+        kind=OutboundEmail.Kind.NOTIFICATION,
+        in_reply_to=message.external_id if "@" in message.external_id else "",
+        references=[message.external_id] if "@" in message.external_id else [],
+        from_address=mailbox.address if mailbox else "",
+    )

@@ -1,0 +1,171 @@
+"""Keeping ``Ticket.score`` (and ``Ticket.triage["score_terms"]``) current.
+
+Two paths, chosen so that 100k open tickets stay cheap:
+
+- events: when something the score depends on changes (priority, category, status, tags,
+  emergency, a nudge's score bump…), the ticket is rescored in the event's transaction — a few
+  indexed queries for that one ticket;
+- time: waiting time and SLA proximity are step functions (``score.next_change``), so each open
+  ticket has one ``ScoreRefresh`` row saying when its next step is due. The sweeper takes due rows
+  in batches, re-reads the SLA due times of the whole batch in one query and recomputes only the
+  time terms from the stored ones. An open ticket is revisited about once an hour for its first
+  day, then only at SLA steps.
+
+The queue then is a plain ``ORDER BY score DESC`` on an indexed column.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.jobs.sweepers import Sweeper
+from kefu.tickets import actions
+from kefu.tickets.models import OPEN_STATUSES, Ticket
+from kefu.triage.links import nearest_due
+from kefu.triage.models import ScoreRefresh
+from kefu.triage.score import ScoreFacts, Term, next_change, priority_score, rescore
+
+REPEAT_WINDOW = timedelta(days=14)
+BATCH = 500
+# Event kinds that change what the score looks at (the rest leave it alone).
+SCORE_EVENTS = frozenset(
+    {"created", "priority", "category", "status", "reopened", "is_emergency", "is_complaint",
+     "tags", "score", "organization", "order_value"}
+)  # fmt: skip
+
+
+def repeat_contacts(ticket: Ticket) -> int:
+    """Earlier tickets of the same requester on the same issue (same order, else same
+    category) within the repeat window."""
+    if not (ticket.order_id or ticket.category_id):
+        return 0
+    earlier = Ticket.objects.filter(
+        requester_id=ticket.requester_id,
+        created_at__gte=ticket.created_at - REPEAT_WINDOW,
+        created_at__lt=ticket.created_at,
+        merged_into__isnull=True,
+    ).exclude(pk=ticket.pk)
+    if ticket.order_id:
+        earlier = earlier.filter(order_id=ticket.order_id)
+    else:
+        earlier = earlier.filter(category_id=ticket.category_id)
+    return earlier[:10].count()
+
+
+def _bumps(ticket: Ticket) -> tuple[tuple[str, float], ...]:
+    """Points raised on purpose by other apps (``tickets.actions.raise_score`` events)."""
+    events = ticket.events.filter(kind="score").values_list("old", "new", "data")
+    return tuple(
+        ((data or {}).get("reason", ""), float(new or 0) - float(old or 0))
+        for old, new, data in events
+    )
+
+
+def facts_for(ticket: Ticket, sla_due_at: datetime | None) -> ScoreFacts:
+    organization = ticket.organization
+    details = ticket.triage or {}
+    return ScoreFacts(
+        created_at=ticket.created_at,
+        priority=ticket.priority,
+        category=ticket.category.code if ticket.category else None,
+        is_emergency=ticket.is_emergency,
+        is_complaint=ticket.is_complaint,
+        key_account=bool(organization and organization.is_key_account),
+        expedite=bool(organization and organization.expedite),
+        repeat_contacts=repeat_contacts(ticket),
+        order_value=ticket.order_value,
+        sla_due_at=sla_due_at,
+        duplicates=int(details.get("duplicates", 0)),
+        burst=int(details.get("burst", 0)),
+        bumps=_bumps(ticket),
+    )
+
+
+def _schedule(ticket_id: int, due: datetime | None) -> None:
+    if due is None:
+        ScoreRefresh.objects.filter(ticket_id=ticket_id).delete()
+    else:
+        ScoreRefresh.objects.update_or_create(ticket_id=ticket_id, defaults={"due_at": due})
+
+
+def refresh(ticket: Ticket, now: datetime | None = None, *, recheck_sla: bool = False) -> float:
+    """Recompute and store the ticket's score and terms; schedule its next time step.
+
+    ``recheck_sla``: the SLA app may rebuild this ticket's clocks later in the same transaction
+    (its receiver runs after ours), so the sweeper re-reads the due time right after commit.
+    """
+    now = now or timezone.now()
+    sla_due_at = nearest_due([ticket.pk]).get(ticket.pk)
+    score, terms = priority_score(facts_for(ticket, sla_due_at), now)
+    actions.store_triage(ticket=ticket, score=score, details=_stored(terms, sla_due_at))
+    if ticket.status not in OPEN_STATUSES:
+        _schedule(ticket.pk, None)
+    else:
+        _schedule(
+            ticket.pk, now if recheck_sla else next_change(ticket.created_at, sla_due_at, now)
+        )
+    return score
+
+
+def _stored(terms: list[Term], sla_due_at: datetime | None) -> dict[str, Any]:
+    return {
+        "score_terms": [t.as_dict() for t in terms],
+        "sla_due_at": sla_due_at.isoformat() if sla_due_at else None,
+    }
+
+
+def sweep(now: datetime) -> int:
+    """Bring due tickets' time terms up to ``now``; returns how many were handled."""
+    with transaction.atomic():
+        due = list(
+            ScoreRefresh.objects.select_for_update(skip_locked=True)
+            .filter(due_at__lte=now)
+            .order_by("due_at")
+            .values_list("ticket_id", flat=True)[:BATCH]
+        )
+        if not due:
+            return 0
+        tickets = list(
+            Ticket.objects.select_for_update()
+            .filter(pk__in=due)
+            .only("id", "status", "created_at", "score", "triage")
+        )
+        dues = nearest_due(t.pk for t in tickets if t.status in OPEN_STATUSES)
+        next_steps = _rescore_all(tickets, dues, now)
+        actions.store_scores(tickets=[t for t in tickets if t.pk in next_steps])
+        _reschedule(due, next_steps)
+    return len(due)
+
+
+def _rescore_all(
+    tickets: list[Ticket], dues: dict[int, datetime], now: datetime
+) -> dict[int, datetime | None]:
+    """Recompute the time terms of the open tickets in place; their next step instants."""
+    steps: dict[int, datetime | None] = {}
+    for ticket in tickets:
+        if ticket.status not in OPEN_STATUSES:
+            continue
+        stored = [Term.from_dict(t) for t in (ticket.triage or {}).get("score_terms", [])]
+        sla_due_at = dues.get(ticket.pk)
+        ticket.score, terms = rescore(stored, ticket.created_at, sla_due_at, now)
+        ticket.triage = {**(ticket.triage or {}), **_stored(terms, sla_due_at)}
+        steps[ticket.pk] = next_change(ticket.created_at, sla_due_at, now)
+    return steps
+
+
+def _reschedule(due: list[int], next_steps: dict[int, datetime | None]) -> None:
+    finished = [pk for pk in due if next_steps.get(pk) is None]
+    ScoreRefresh.objects.filter(ticket_id__in=finished).delete()
+    rows = [ScoreRefresh(ticket_id=pk, due_at=at) for pk, at in next_steps.items() if at]
+    ScoreRefresh.objects.bulk_update(rows, ["due_at"], batch_size=BATCH)
+
+
+def next_due() -> datetime | None:
+    return ScoreRefresh.objects.order_by("due_at").values_list("due_at", flat=True).first()
+
+
+SWEEPER = Sweeper(name="triage-scores", run=sweep, next_due=next_due, max_sleep=1.0)

@@ -1,0 +1,77 @@
+"""Must-show 4: ten copies of the same message within a minute leave one ticket, flagged —
+through the API and through email ``deliver`` with different Message-IDs. A burst of messages
+from one sender lowers the ticket's score and is noted."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kefu.channels.base import InboundMessage
+from kefu.channels.email.inbound import deliver
+from kefu.channels.ingest import ingest
+from kefu.channels.models import Outcome
+from kefu.channels.tests.test_outbound_smtp import customer_mail
+from kefu.testing import api_client
+from kefu.tickets.models import Ticket
+
+BODY = "Order PO-88123 was placed last week and still shows unpaid, can you check?"
+
+
+@pytest.mark.django_db
+def test_ten_api_copies_make_one_flagged_ticket(staffed):
+    anna = api_client(staffed.anna)
+    statuses = []
+    for i in range(10):
+        text = BODY if i % 2 else BODY.upper() + " "  # case and spacing do not matter
+        response = anna.post("/api/v1/tickets", {"subject": "Order PO-88123", "body": text},
+                             content_type="application/json")  # fmt: skip
+        statuses.append(response.status_code)
+    assert statuses == [201] + [200] * 9
+    ticket = Ticket.objects.get()
+    assert ticket.messages.count() == 10 and "duplicate" in ticket.tags
+    assert ticket.events.filter(kind="duplicate").count() == 9
+    assert ticket.triage["duplicates"] == 9
+    terms = {t["code"]: t["points"] for t in ticket.triage["score_terms"]}
+    assert terms["duplicates"] < 0
+
+
+@pytest.mark.django_db
+def test_ten_emails_with_different_message_ids_make_one_flagged_ticket(staffed):
+    results = [
+        deliver(
+            customer_mail("anna@acme.test", "Order PO-88123 unpaid?", BODY, f"copy{i}@acme.test")
+        )
+        for i in range(10)
+    ]
+    assert [r.outcome for r in results] == [Outcome.TICKET] + [Outcome.MESSAGE] * 9
+    ticket = Ticket.objects.get()
+    assert ticket.messages.filter(is_internal=False).count() >= 10 and "duplicate" in ticket.tags
+    assert ticket.events.filter(kind="duplicate").count() == 9
+    # Ten messages within minutes are a flood as well: noted once, and the score drops.
+    assert "flood" in ticket.tags and ticket.events.filter(kind="flood").count() == 1
+    codes = {t["code"] for t in ticket.triage["score_terms"]}
+    assert {"duplicates", "flood"} <= codes
+
+
+@pytest.mark.django_db
+def test_a_different_message_or_an_old_one_is_not_a_duplicate(staffed):
+    first = ingest(InboundMessage(channel="email", external_id="a@x", subject="Order PO-88123",
+                                  text=BODY, sender_address="anna@acme.test"))  # fmt: skip
+    other = ingest(InboundMessage(channel="email", external_id="b@x", subject="Invoice",
+                                  text="Please send the VAT invoice for order PO-88123.",
+                                  sender_address="anna@acme.test"))  # fmt: skip
+    later = ingest(InboundMessage(channel="email", external_id="c@x", subject="Order PO-88123",
+                                  text=BODY, sender_address="anna@acme.test",
+                                  received_at=timezone.now() + timedelta(minutes=11)))  # fmt: skip
+    assert len({first.ticket.pk, other.ticket.pk, later.ticket.pk}) == 3
+    assert "duplicate" not in first.ticket.tags
+
+
+@pytest.mark.django_db
+def test_someone_elses_identical_message_is_not_a_duplicate(staffed):
+    anna = ingest(InboundMessage(channel="email", external_id="a@x", subject="Order PO-88123",
+                                 text=BODY, sender_address="anna@acme.test"))  # fmt: skip
+    sam = ingest(InboundMessage(channel="email", external_id="s@x", subject="Order PO-88123",
+                                text=BODY, sender_address="sam@acme.test"))  # fmt: skip
+    assert anna.ticket != sam.ticket
