@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from kefu.accounts.access import Viewer, viewer_for
@@ -52,5 +53,14 @@ def resolve_identity(message: InboundMessage) -> Identity:
     if user is not None and getattr(user, "account", None) is not None:
         return Identity(user, user.account.organization, verified=True)
     if user is None:
-        user = create_contact(email=address, name=message.sender_name)
+        user = _new_contact(address, message.sender_name)
     return Identity(user, _organization_by_domain(address), verified=False)
+
+
+def _new_contact(address: str, name: str) -> User:
+    """A contact for a new sender; a concurrent delivery from them may have just made it."""
+    try:
+        with transaction.atomic():
+            return create_contact(email=address, name=name)
+    except IntegrityError:
+        return User.objects.get(email__iexact=address)

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
-from django.db import close_old_connections
+from django.db import connections
 
 from kefu.channels.email.inbound import MAX_EMAIL_BYTES, deliver
 from kefu.channels.ingest import IngestResult
@@ -47,11 +47,11 @@ class IntakeHandler:
 
     async def _in_thread(self, function: Callable[..., T], *args: Any) -> T:
         def run() -> T:
-            close_old_connections()
+            # A connection per call, like a request: idle pool threads hold none open.
             try:
                 return function(*args)
             finally:
-                close_old_connections()
+                connections.close_all()
 
         return await asyncio.get_running_loop().run_in_executor(self.executor, run)
 

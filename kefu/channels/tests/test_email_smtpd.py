@@ -165,3 +165,25 @@ def test_kefu_smtpd_serves_until_it_is_told_to_stop(personas, capsys):
     assert outcome == [{}]
     assert Ticket.objects.get().mailbox == "merchant"
     assert f"127.0.0.1:{port} for merchant@kefu.example.com" in capsys.readouterr().out
+
+
+@TRANSACTIONAL
+def test_mail_from_one_new_sender_arriving_at_once_all_lands(listener):
+    """Several listener threads meet a sender they have never seen at the same moment."""
+    senders = [f"new-{n}@first-contact.example" for n in range(4)]
+    start = threading.Barrier(8)
+
+    def client(sender: str, copy: int) -> None:
+        message = chinese_mail(f"<race-{sender}-{copy}@x>")
+        message.replace_header("From", sender)
+        message.replace_header("Subject", f"第 {copy} 封：货物延迟")
+        start.wait()
+        send(listener, message)
+
+    threads = [threading.Thread(target=client, args=(s, c)) for s in senders for c in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not Quarantine.objects.exists()
+    assert InboundRecord.objects.filter(outcome__in=["ticket", "message"]).count() == 8
