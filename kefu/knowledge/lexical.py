@@ -1,7 +1,7 @@
 """Lexical candidates for knowledge-base search, scored by the database's own indexes.
 
-``scores(terms, lang, limit)`` returns published article ids with a score in [0, 1] (relative to
-the best match of this query), whatever the database:
+``scores(terms, lang, limit, weights)`` returns published article ids with a score in [0, 1]
+(relative to the best match of this query), whatever the database:
 
 - SQLite: FTS5 with the trigram tokenizer ranks the trigram terms by BM25 (title and keywords
   weigh more than the body);
@@ -21,6 +21,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Mapping
+from typing import Any
 
 from django.db import DatabaseError, connection
 
@@ -104,7 +105,7 @@ def has_fts_index() -> bool:
     return _fts_checked[name]
 
 
-def _filters(lang: str | None) -> tuple[str, list[object]]:
+def _filters(lang: str | None) -> tuple[str, list[Any]]:
     sql, params = "a.status = 'published'", []
     if lang:
         sql, params = sql + " AND a.language = %s", [lang]
@@ -136,7 +137,7 @@ def _like_pattern(term: str) -> str:
 
 def _field_matches(
     terms: tuple[str, ...], operator: str, weights: Weights
-) -> tuple[str, list[object]]:
+) -> tuple[str, list[Any]]:
     """SQL summing, per term, its weight times the weights of the fields that contain it."""
     parts, params = [], []
     for term in terms:
@@ -179,6 +180,7 @@ def _postgres_scores(
     tsquery = _tsquery(terms)
     rank_sql, rank_params, match_sql = "0", [], f"{TRGM_DOCUMENT} ILIKE ANY(%s)"
     if tsquery:
+        # ts_rank_cd is at most 1; scaled by the term count it weighs like the ILIKE sum.
         rank_sql = f"ts_rank_cd({TSVECTOR}, to_tsquery('english', %s), 1) * {len(terms)}"
         rank_params = [tsquery]
         match_sql = f"({TSVECTOR} @@ to_tsquery('english', %s) OR {match_sql})"
@@ -189,7 +191,7 @@ def _postgres_scores(
     return _fetch(sql, [*rank_params, *score_params, *params, *rank_params, patterns, limit])
 
 
-def _fetch(sql: str, params: list[object]) -> dict[int, float]:
+def _fetch(sql: str, params: list[Any]) -> dict[int, float]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {int(article_id): float(score) for article_id, score in cursor.fetchall()}

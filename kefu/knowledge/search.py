@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kefu.knowledge import lexical
 from kefu.knowledge.models import Article, ArticleStatus
 from kefu.knowledge.rerank import ArticleIndex, Document
-from kefu.knowledge.text import highlight_terms, plain_text, query_terms, snippet
+from kefu.knowledge.text import QueryTerms, highlight_terms, plain_text, query_terms, snippet
 
 DEFAULT_LIMIT = 10
 CANDIDATES = 50
@@ -62,18 +62,7 @@ def search_articles(
     terms = query_terms(query)
     if not terms or limit < 1:
         return []
-    index = _cached_index()
-    lexical_scores = lexical.scores(
-        terms, lang, CANDIDATES, {term: index.term_weight(term, lang) for term in terms.all}
-    )
-    rerank_scores = index.scores(query, lang, CANDIDATES)
-    words = highlight_terms(query)
-    coverage = {i: index.coverage(words, i) for i in set(lexical_scores) | set(rerank_scores)}
-    scores = _combine(
-        lexical=lexical_scores,
-        rerank=rerank_scores,
-        coverage=coverage,
-    )
+    scores, coverage = _scores(query, terms, lang)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     if category:
@@ -93,24 +82,31 @@ def search_articles(
     ]
 
 
-def _combine(
-    *,
-    lexical: dict[int, float],
-    rerank: dict[int, float],
-    coverage: dict[int, float],
-) -> dict[int, float]:
-    """Final scores; an article without a single word of the query is dropped as noise
-    (character n-grams make every article a little similar to every query)."""
-    top = max(lexical.values(), default=0.0)
-    return {
+def _scores(
+    query: str, terms: QueryTerms, lang: str | None
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Final score and coverage of each candidate article.
+
+    An article without a single word of the query is dropped as noise: character n-grams make
+    every article a little similar to every query.
+    """
+    index = _cached_index()
+    weights = {term: index.term_weight(term, lang) for term in terms.all}
+    lexical_scores = lexical.scores(terms, lang, CANDIDATES, weights)
+    rerank_scores = index.scores(query, lang, CANDIDATES)
+    words = highlight_terms(query)
+    coverage = {i: index.coverage(words, i) for i in set(lexical_scores) | set(rerank_scores)}
+    top = max(lexical_scores.values(), default=0.0)
+    scores = {
         article_id: (
-            RERANK_WEIGHT * rerank.get(article_id, 0.0)
-            + LEXICAL_WEIGHT * (lexical.get(article_id, 0.0) / top if top else 0.0)
+            RERANK_WEIGHT * rerank_scores.get(article_id, 0.0)
+            + LEXICAL_WEIGHT * (lexical_scores.get(article_id, 0.0) / top if top else 0.0)
             + COVERAGE_WEIGHT * share
         )
         for article_id, share in coverage.items()
         if share > 0
     }
+    return scores, coverage
 
 
 # --- the per-process re-ranking index -------------------------------------------------------

@@ -3,15 +3,21 @@
 import pytest
 from django.test import Client
 
-from kefu.accounts.models import User
 from kefu.knowledge.models import Article, ArticleStatus
 
 
 @pytest.fixture
-def admin_client(db) -> Client:
+def admin_client(personas) -> Client:
     client = Client()
-    client.force_login(User.objects.create_superuser("root@kefu.test", "admin-password-1"))
+    client.force_login(personas.ada)  # Ada is the admin persona
     return client
+
+
+def test_customers_and_agents_cannot_edit_articles(shipped, personas):
+    for user in (personas.anna, personas.alice):
+        client = Client()
+        client.force_login(user)
+        assert client.get("/admin/knowledge/article/").status_code == 302  # to the admin login
 
 
 def test_the_article_admin_lists_edits_and_previews(shipped, admin_client):
