@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.access import Viewer
@@ -33,7 +34,7 @@ FILTER_NAMES = ("status", "category", "priority", "team", "assignee", "q")
 def desk_queue(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     chosen = {name: request.GET.get(name) or None for name in FILTER_NAMES}
-    tickets = queries.list_tickets(viewer, queries.TicketFilters(**chosen))
+    tickets = queries.list_tickets(viewer, queries.TicketFilters(**chosen, order="score"))
     if not chosen["status"]:
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     context = {
@@ -94,6 +95,7 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
         "ticket": ticket,
         "timeline": _timeline(viewer, ticket),
         "attachments": queries.ticket_attachments(viewer, ticket),
+        "splittable": queries.ticket_messages(viewer, ticket).filter(is_internal=False),
         "reply": reply,
         "update": update,
         "may_edit": viewer.may_edit_tickets,
@@ -120,3 +122,49 @@ def desk_update(request: HttpRequest, number: str) -> HttpResponse:
     except KefuError as exc:
         flash_error(request, exc)
     return redirect("desk_ticket", number=number)
+
+
+@require_POST
+@agent_required
+def desk_next(request: HttpRequest) -> HttpResponse:
+    """Take the next ticket: the best unassigned one of my teams becomes mine."""
+    try:
+        ticket = actions.take_next_ticket(actor=request.viewer)  # type: ignore[attr-defined]
+    except KefuError as exc:
+        flash_error(request, exc)
+        return redirect("desk_queue")
+    if ticket is None:
+        messages.info(request, _("No unassigned ticket is waiting in your teams."))
+        return redirect("desk_queue")
+    return redirect("desk_ticket", number=ticket.number)
+
+
+@require_POST
+@agent_required
+def desk_merge(request: HttpRequest, number: str) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    source = queries.get_ticket(viewer, number)
+    try:
+        target = queries.get_ticket(viewer, request.POST.get("into", "").strip().upper())
+        actions.merge_tickets(source=source, target=target, actor=viewer)
+    except KefuError as exc:
+        flash_error(request, exc)
+        return redirect("desk_ticket", number=number)
+    messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
+    return redirect("desk_ticket", number=target.number)
+
+
+@require_POST
+@agent_required
+def desk_split(request: HttpRequest, number: str) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    ticket = queries.get_ticket(viewer, number)
+    chosen = [int(v) for v in request.POST.getlist("messages") if v.isdigit()]
+    try:
+        new = actions.split_ticket(ticket=ticket, message_ids=chosen, actor=viewer,
+                                   subject=request.POST.get("subject", ""))  # fmt: skip
+    except KefuError as exc:
+        flash_error(request, exc)
+        return redirect("desk_ticket", number=number)
+    messages.success(request, _("Split off as %(number)s.") % {"number": new.number})
+    return redirect("desk_ticket", number=new.number)

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         output = Path(options["output"] or model_path())
         if output.resolve() == DEFAULT_MODEL_PATH.resolve():
             raise CommandError("the shipped model is rebuilt with python -m kefu.triage.training")
-        model = _train_with_progress(examples)
+        model = _train_with_progress(examples, self.stderr)
         path = save(model, output)
         self.stdout.write(
             f"wrote {path} ({len(model.vocabulary):,} features, {len(model.labels)} labels, "
@@ -91,10 +91,10 @@ def _model(choice: str) -> Model:
     return load(choice)
 
 
-def _train_with_progress(examples: list) -> Model:
+def _train_with_progress(examples: list, stream: Any) -> Model:
     from kefu.triage.classifier import train
 
-    with tqdm(desc="training", unit="step") as bar:
+    with tqdm(desc="training", unit="step", file=stream) as bar:
 
         def progress(stage: str, done: int, total: int) -> None:
             bar.total = total
