@@ -64,7 +64,9 @@ def search_articles(
         return []
     scores, coverage = _scores(query, terms, lang)
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-    published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
+    published = (
+        Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("category").order_by()
+    )
     if category:
         published = published.filter(category_id=category)
     # Without a category filter, a few more than ``limit`` cover concurrent unpublishing; with
@@ -147,8 +149,10 @@ def _cached_index() -> ArticleIndex:
     with _lock:
         if _cache.get("version") == version:
             return _cache["index"]  # type: ignore[return-value]
-    published = Article.objects.filter(status=ArticleStatus.PUBLISHED).only(
-        "id", "language", "title", "keywords", "body"
+    published = (
+        Article.objects.filter(status=ArticleStatus.PUBLISHED)
+        .order_by("pk")
+        .only("id", "language", "title", "keywords", "body")
     )
     index = _build(published)
     with _lock:
