@@ -32,6 +32,9 @@ FIELD_LABELS = {
     "file": gettext_lazy("File"),
     "page": gettext_lazy("Page"),
     "page_size": gettext_lazy("Page size"),
+    "q": gettext_lazy("Search words"),
+    "lang": gettext_lazy("Language"),
+    "mailbox": gettext_lazy("Mailbox"),
 }
 
 

@@ -158,8 +158,10 @@ def create_ticket(
     ticket.number = next_ticket_number(now)
     ticket.save()
     record_event(ticket, actor, "created", new=ticket.number, data={"channel": channel}, at=now)
+    # The first message is the requester's own words, whoever (or whichever channel) filed it.
+    author = Viewer(user=requester) if actor.system else actor
     _insert_message(
-        ticket, actor, body=body, internal=False, html=html, body_full=body_full, at=now
+        ticket, author, body=body, internal=False, html=html, body_full=body_full, at=now
     )
     return ticket
 

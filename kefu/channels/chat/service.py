@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -25,8 +24,8 @@ from kefu.channels.chat import bot_bridge
 from kefu.channels.ingest import IngestResult, ingest
 from kefu.channels.models import ChatSession, Outcome
 from kefu.errors import Forbidden, Invalid, NotFound
-from kefu.sla.calendars import Calendar, shipped_calendar, years_around
 from kefu.sla.clock import is_open
+from kefu.sla.specs import calendar_for
 from kefu.tickets import actions
 from kefu.tickets.models import Channel, Message, Status, Ticket
 
@@ -188,7 +187,7 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
 
 def ask_for_person(session: ChatSession) -> Turn:
     """The visitor pressed "人工客服" (or typed it): straight to the queue."""
-    return Turn(queued=_queue(session, "asked"), state=session.state)
+    return Turn(queued=_queue(session, "requested"), state=session.state)
 
 
 def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = None) -> bool:
@@ -358,11 +357,6 @@ def leave_message(
 
 
 def chat_open(at: datetime | None = None) -> bool:
-    """Whether people answer chats now (the ``cn-chat`` calendar); otherwise a form."""
+    """Whether people answer chats now (the admin's ``cn-chat`` calendar); otherwise a form."""
     now = at or timezone.now()
-    return is_open(_chat_calendar(now.year), now)
-
-
-@lru_cache(maxsize=4)
-def _chat_calendar(year: int) -> Calendar:
-    return shipped_calendar(CHAT_CALENDAR, years=years_around(date(year, 6, 1)))
+    return is_open(calendar_for([CHAT_CALENDAR], around=now), now)

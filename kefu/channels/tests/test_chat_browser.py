@@ -18,6 +18,17 @@ pytestmark = [
 ]
 
 
+def _chat_open_around_the_clock() -> None:
+    """The test must not depend on the hour it runs at: open the chat calendar 24×7."""
+    from kefu.sla.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.get(code="cn-chat")
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+        setattr(calendar, day, "00:00-24:00")
+    calendar.off_day_hours = "00:00-24:00"
+    calendar.save()
+
+
 def _browser(playwright):
     return playwright.chromium.launch(
         executable_path=CHROMIUM,
@@ -30,6 +41,7 @@ def test_visitor_bot_agent_rating_in_chromium(personas, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
+    _chat_open_around_the_clock()
     with RunningServer(server_env(tmp_path)) as server, sync_playwright() as playwright:
         browser = _browser(playwright)
         visitor = browser.new_context(locale="zh-CN").new_page()

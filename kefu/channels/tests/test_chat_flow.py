@@ -84,7 +84,7 @@ def test_bot_then_person_then_rating_all_on_one_ticket(personas):
     chat_id = asyncio.run(_conversation(personas))
     chat = ChatSession.objects.select_related("ticket").get(pk=chat_id)
     ticket = chat.ticket
-    assert (chat.state, chat.rating, chat.handoff_reason) == ("ended", "satisfied", "asked")
+    assert (chat.state, chat.rating, chat.handoff_reason) == ("ended", "satisfied", "requested")
     assert (ticket.channel, ticket.order_id, ticket.assignee.code) == ("chat", "PO-778", "L0001")
     transcript = list(ticket.messages.values_list("author_role", "body"))
     assert transcript[0] == ("customer", "How do I create a sub-account for my purchaser?")
