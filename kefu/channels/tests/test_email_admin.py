@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from kefu.channels.email.inbound import deliver
 from kefu.channels.models import InboundRecord, Mailbox, OutboundEmail
-from kefu.channels.tests.test_outbound_smtp import customer_mail
+from kefu.channels.tests.test_outbound_smtp import acknowledgement, customer_mail
 from kefu.testing import session_client
 
 SECRET = "imap-pass-word-9"
@@ -72,9 +72,10 @@ def test_inbound_records_are_listed_read_only(personas):
 
 @pytest.mark.django_db
 def test_outbound_mail_is_read_only_and_failed_mail_can_be_retried(personas):
-    deliver(customer_mail("anna@acme.test", "Late order", "PO-1 is late.", "out@acme.test"))
-    mail = OutboundEmail.objects.get()
-    OutboundEmail.objects.update(state=OutboundEmail.State.DEAD, last_error="550 rejected",
+    ticket = deliver(customer_mail("anna@acme.test", "Late order", "PO-1 is late.",
+                                   "out@acme.test")).ticket  # fmt: skip
+    mail = acknowledgement(ticket)
+    OutboundEmail.objects.filter(pk=mail.pk).update(state=OutboundEmail.State.DEAD, last_error="550 rejected",
                                  next_attempt_at=None, attempts=8)  # fmt: skip
     client, token = admin_client(personas)
     listing = client.get("/admin/intake/outboundemail/").content.decode()

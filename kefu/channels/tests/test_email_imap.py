@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from kefu.channels.email import imap
@@ -314,7 +315,10 @@ def test_two_workers_never_poll_one_mailbox_at_once(personas, dovecot):
 
     def one_worker() -> None:
         start.wait()
-        counts.append(worker.run_once(["imap-poll"])["imap-poll"])
+        try:
+            counts.append(worker.run_once(["imap-poll"])["imap-poll"])
+        finally:
+            connection.close()  # this thread's own connection
 
     threads = [threading.Thread(target=one_worker) for _ in range(2)]
     for thread in threads:

@@ -62,10 +62,12 @@ def test_a_message_is_committed_before_the_client_hears_250(listener):
     ticket = Ticket.objects.get()
     assert ticket.subject == "【物流】- Acme - 集装箱延误"
     assert ticket.channel == "email" and ticket.mailbox == "service"
-    assert ticket.messages.get().body == "集装箱 CN-778 在上海港滞留三天了，请帮忙查询。"
+    assert (
+        InboundRecord.objects.get().message.body == "集装箱 CN-778 在上海港滞留三天了，请帮忙查询。"
+    )
     assert ticket.requester.email == "anna@acme.test"
     assert InboundRecord.objects.get().external_id == "smtp-1@acme.test"
-    assert OutboundEmail.objects.get().kind == OutboundEmail.Kind.ACKNOWLEDGEMENT
+    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).exists()
 
 
 @TRANSACTIONAL
@@ -113,7 +115,7 @@ def test_a_twelve_megabyte_attachment_is_refused_but_the_message_lands(listener)
     send(listener, message)
     ticket = Ticket.objects.get()
     assert not ticket.attachments.exists()
-    acknowledgement = OutboundEmail.objects.get(ticket=ticket)
+    acknowledgement = OutboundEmail.objects.get(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
     assert "报关单.pdf" in acknowledgement.text
 
 

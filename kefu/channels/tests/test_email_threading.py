@@ -19,7 +19,8 @@ OWN = Path(__file__).resolve().parents[2] / "lib" / "tests" / "fixtures" / "emai
 def first_mail(sender: str = "anna@acme.test") -> tuple[Ticket, OutboundEmail]:
     result = deliver(customer_mail(sender, "Order PO-1 late", "PO-1 has not arrived.",
                                    "first@acme.test"))  # fmt: skip
-    return result.ticket, OutboundEmail.objects.get(ticket=result.ticket)
+    ack = OutboundEmail.objects.get(ticket=result.ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    return result.ticket, ack
 
 
 @pytest.mark.parametrize("prefix", ["Re: [{n}]", "RE: FW: [{n}]", "回复：【{n}】", "答复: {n}"])
@@ -79,9 +80,10 @@ def test_a_reply_delivered_twice_is_one_message(personas):
     ticket, _ = first_mail()
     reply = customer_mail("anna@acme.test", f"Re: [{ticket.number}]", "ok", "twice@acme.test")
     assert deliver(reply).outcome == Outcome.MESSAGE
+    messages = ticket.messages.count()
     again = deliver(reply)
     assert (again.outcome, again.ticket) == (Outcome.DUPLICATE, ticket)
-    assert ticket.messages.count() == 2
+    assert ticket.messages.count() == messages
     assert InboundRecord.objects.filter(ticket=ticket).count() == 2
 
 

@@ -49,7 +49,7 @@ def test_an_admin_token_delivers_a_message_that_becomes_a_ticket(personas):
     assert ticket.subject == "【物流】- Acme - 货物延迟"
     assert ticket.channel == "email" and ticket.mailbox == "service"
     assert ticket.requester == personas.anna
-    assert ticket.messages.get().body == "订单 PO-1 还没到。"
+    assert InboundRecord.objects.get().message.body == "订单 PO-1 还没到。"
 
 
 @pytest.mark.django_db

@@ -35,6 +35,16 @@ class CapturingHandler:
     def parsed(self, index: int = -1) -> EmailMessage:
         return message_from_bytes(self.received[index][2], policy=policy.default)
 
+    def of(self, email: OutboundEmail) -> EmailMessage:
+        """What the server received for this outbound row."""
+        mails = [self.parsed(i) for i in range(len(self.received))]
+        [mail] = [m for m in mails if m["Message-ID"] == f"<{email.message_id}>"]
+        return mail
+
+
+def acknowledgement(ticket: Ticket) -> OutboundEmail:
+    return OutboundEmail.objects.get(ticket=ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+
 
 @pytest.fixture
 def smtp(settings):
@@ -73,11 +83,11 @@ def test_acknowledgement_in_chinese_with_threading_headers_and_both_parts(person
                         "first@orbit.test")  # fmt: skip
     ticket = deliver(raw).ticket
     assert ticket.language.startswith("zh")
-    assert outbox.send_due(timezone.now()) == 1
-    [(sender, recipients, _)] = smtp.received
-    assert (sender, recipients) == ("service@kefu.example.com", ["otto@orbit.test"])
-    mail = smtp.parsed()
-    ack = OutboundEmail.objects.get(ticket=ticket)
+    assert outbox.send_due(timezone.now()) == OutboundEmail.objects.count()
+    ack = acknowledgement(ticket)
+    mail = smtp.of(ack)
+    [(sender, recipients)] = {(s, tuple(r)) for s, r, raw in smtp.received}
+    assert (sender, recipients) == ("service@kefu.example.com", ("otto@orbit.test",))
     # Django folds the encoded subject onto its own line; the stdlib keeps one leading space.
     assert mail["Subject"].strip() == f"[{ticket.number}] 【物流】- Orbit - 货物在海关被扣"
     assert mail["Message-ID"] == f"<{ack.message_id}>"
@@ -97,7 +107,7 @@ def test_an_english_customer_is_answered_in_english(personas, smtp):
     deliver(customer_mail("anna@acme.test", "Invoice copy", "Please send the invoice for PO-9.",
                           "en@acme.test"))  # fmt: skip
     outbox.send_due(timezone.now())
-    text = parts(smtp.parsed())["text/plain"]
+    text = parts(smtp.of(acknowledgement(Ticket.objects.get())))["text/plain"]
     assert "Kefu support centre" in text and "客服中心" not in text
 
 
@@ -105,12 +115,13 @@ def test_an_english_customer_is_answered_in_english(personas, smtp):
 def test_agent_reply_threads_and_the_customers_answer_comes_back(personas, smtp):
     ticket = deliver(customer_mail("奥托 <otto@orbit.test>", "货物延迟", "货还没到，订单 PO-5。",
                                    "start@orbit.test")).ticket  # fmt: skip
-    alice = personas.viewer(personas.lena)
-    actions.add_message(ticket=ticket, actor=alice, body="您好，货物已于今天发出，运单号 SF123。")
-    assert outbox.send_due(timezone.now()) == 2  # the acknowledgement and the reply
-    ack, reply = (smtp.parsed(0), smtp.parsed(1))
+    lena = personas.viewer(personas.lena)
+    actions.add_message(ticket=ticket, actor=lena, body="您好，货物已于今天发出，运单号 SF123。")
+    outbox.send_due(timezone.now())
+    ack = smtp.of(acknowledgement(ticket))
+    reply = smtp.of(OutboundEmail.objects.get(ticket=ticket, kind=OutboundEmail.Kind.REPLY))
     assert reply["In-Reply-To"] == ack["Message-ID"]
-    assert reply["References"].split() == ["<start@orbit.test>", ack["Message-ID"]]
+    assert reply["References"].split()[:2] == ["<start@orbit.test>", ack["Message-ID"]]
     assert reply["Auto-Submitted"] is None  # a person wrote it
     assert "货物已于今天发出" in parts(reply)["text/plain"]
     assert "货物已于今天发出" in parts(reply)["text/html"]
@@ -135,7 +146,8 @@ def test_our_own_mail_coming_back_is_ignored(personas, smtp):
     ticket = deliver(customer_mail("anna@acme.test", "Late order", "PO-1 is late.",
                                    "loop@acme.test")).ticket  # fmt: skip
     outbox.send_due(timezone.now())
-    looped = smtp.received[0][2]
+    sent = OutboundEmail.objects.count()
+    looped = smtp.of(acknowledgement(ticket)).as_bytes()
     # Some relays strip our marker header; the Message-ID alone gives it away.
     stripped = b"\n".join(
         line for line in looped.split(b"\n") if not line.startswith(b"X-Kefu-Origin")
@@ -145,8 +157,9 @@ def test_our_own_mail_coming_back_is_ignored(personas, smtp):
     marked = customer_mail("anna@acme.test", "Re: Late order", "again", "other-id@kefu.example.com",
                            X_Kefu_Origin="kefu.example.com")  # fmt: skip
     assert deliver(marked).outcome == Outcome.IGNORED
-    assert ticket.messages.count() == 1 and Ticket.objects.count() == 1
-    assert OutboundEmail.objects.count() == 1  # nothing answered our own mail
+    assert Ticket.objects.count() == 1
+    assert not ticket.messages.filter(body__contains="We have received").exists()
+    assert OutboundEmail.objects.count() == sent  # nothing answered our own mail
 
 
 @pytest.mark.django_db
@@ -156,27 +169,30 @@ def test_a_failed_send_is_retried_with_backoff_and_visible_on_the_ticket(persona
     smtp.reply = "451 4.3.0 Mailbox temporarily unavailable"
     now = timezone.now()
     assert outbox.send_due(now) == 0
-    mail = OutboundEmail.objects.get()
+    mail = acknowledgement(ticket)
     assert mail.state == OutboundEmail.State.FAILED and mail.attempts == 1
     assert "451" in mail.last_error
     assert timedelta(seconds=50) < mail.next_attempt_at - now < timedelta(seconds=70)
-    event = ticket.events.get(kind="mail_failed")
-    assert event.data["attempt"] == 1 and "451" in event.data["error"]
+    failures = ticket.events.filter(kind="mail_failed")
+    assert failures.exists()
+    assert all(e.data["attempt"] == 1 and "451" in e.data["error"] for e in failures)
     assert outbox.send_due(now + timedelta(seconds=30)) == 0  # not due yet
     assert smtp.received == []
     smtp.reply = ""
-    assert outbox.send_due(now + timedelta(minutes=2)) == 1
+    assert outbox.send_due(now + timedelta(minutes=2)) >= 1
     mail.refresh_from_db()
     assert mail.state == OutboundEmail.State.SENT and mail.attempts == 2
-    assert len(smtp.received) == 1
+    assert smtp.of(mail)["Subject"]
 
 
 @pytest.mark.django_db
 def test_an_unreachable_server_fails_the_same_way(personas, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 5
-    deliver(customer_mail("anna@acme.test", "Late", "PO-1 is late.", "down@acme.test"))
+    ticket = deliver(
+        customer_mail("anna@acme.test", "Late", "PO-1 is late.", "down@acme.test")
+    ).ticket
     assert outbox.send_due(timezone.now()) == 0
-    mail = OutboundEmail.objects.get()
+    mail = acknowledgement(ticket)
     assert mail.state == OutboundEmail.State.FAILED
     assert "ConnectionRefusedError" in mail.last_error
