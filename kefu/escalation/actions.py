@@ -155,11 +155,10 @@ def _apply_level(
     metric: str,
     details: dict[str, Any],
 ) -> None:
-    owner = queries.path_lead(path, ticket)
     recipients = [
         ticket.assignee if level.notify_assignee else None,
         ticket.team.lead if level.notify_team_lead and ticket.team else None,
-        owner if level.notify_path_lead else None,
+        queries.path_lead(path, ticket) if level.notify_path_lead else None,
     ]
     changes = _changes_for(ticket, path, level)
     if changes:
@@ -207,15 +206,19 @@ def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident
     recent = Ticket.objects.filter(category_id=ticket.category_id, created_at__gte=since).exclude(
         surge_incident__isnull=False
     )
-    if recent.count() < path.surge_threshold and _active_incident(path, since) is None:
+    # Counting stops at the threshold: a busy category must not make every intake slow.
+    if recent[: path.surge_threshold].count() < path.surge_threshold and (
+        _active_incident(path, since) is None
+    ):
         return None
     # Serialise surge handling per path, then look again: one incident per surge.
     EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
     incident = _active_incident(path, since)
     if incident is None:
-        if recent.count() < path.surge_threshold:
+        count = recent.count()
+        if count < path.surge_threshold:
             return None
-        incident = _open_incident(path, ticket, recent.count(), now)
+        incident = _open_incident(path, ticket, count, now)
         if incident is None:
             return None
         # The ticket being created is linked through its own instance, which its action saves.

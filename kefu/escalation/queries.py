@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Agent
@@ -21,13 +21,17 @@ CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 def path_for(ticket: Ticket) -> EscalationPath | None:
-    """The category's path, else the default path (the one without a category)."""
-    paths = EscalationPath.objects.filter(is_active=True).select_related("team__lead__user")
+    """The category's path, else the default path (the one without a category); one query."""
+    category = Q(category__isnull=True)
     if ticket.category_id is not None:
-        found = paths.filter(category_id=ticket.category_id).first()
-        if found is not None:
-            return found
-    return paths.filter(category__isnull=True).order_by("code").first()
+        category |= Q(category_id=ticket.category_id)
+    return (
+        EscalationPath.objects.filter(category, is_active=True)
+        .select_related("team__lead__user")
+        .prefetch_related("levels")
+        .order_by(F("category_id").asc(nulls_last=True), "code")
+        .first()
+    )
 
 
 def leads() -> QuerySet[Agent]:

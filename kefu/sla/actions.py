@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kefu.sla import cycles, policies
 from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
-from kefu.sla.specs import calendar_for, clear_cache
+from kefu.sla.specs import calendar_for, clear_cache, versions
 from kefu.tickets.models import Message, Ticket, TicketEvent
 
 State = SlaClock.State
@@ -60,13 +60,17 @@ def _seconds(value: timedelta | None) -> int | None:
 
 
 def _compute(
-    ticket: Ticket, metric: str, policy: SlaPolicy, history: cycles.History
+    ticket: Ticket,
+    metric: str,
+    policy: SlaPolicy,
+    history: cycles.History,
+    known: dict[str, int],
 ) -> SlaClock | None:
     found = cycles.cycle(metric, history)
     if found is None:
         return None
     codes = policies.calendar_codes(policy)
-    calendar = calendar_for(codes, around=ticket.created_at)
+    calendar = calendar_for(codes, around=ticket.created_at, known=known)
     paused = cycles.pauses(
         history, policy.pause_statuses or (), stopped=metric in cycles.STOPPED_PAUSES
     )
@@ -132,9 +136,10 @@ def rebuild_clocks(*, ticket: Ticket, active: Iterable[SlaPolicy] | None = None)
             c.metric: c
             for c in SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")
         }
+        known = versions({c for p in chosen.values() for c in policies.calendar_codes(p)})
         clocks = []
         for metric, policy in chosen.items():
-            new = _compute(ticket, metric, policy, history)
+            new = _compute(ticket, metric, policy, history, known)
             if new is not None:
                 _keep_sweeper_facts(new, existing.get(metric))
                 clocks.append(_save(new, existing.get(metric)))
@@ -167,10 +172,12 @@ def rebuild_all_clocks(*, open_only: bool = True, batch: int = 500) -> int:
 # --- the sweeper's claims: conditional UPDATEs, so each fires exactly once ----------------------
 
 
-def lock_ticket_clocks(ticket_id: int) -> None:
+def lock_clocks_of_ticket_of(clock_id: int) -> None:
+    """Lock all clocks of the clock's ticket, in id order like ``rebuild_clocks`` (no deadlock)."""
+    ticket = SlaClock.objects.filter(pk=clock_id).values("ticket_id")
     list(
         SlaClock.objects.select_for_update()
-        .filter(ticket_id=ticket_id)
+        .filter(ticket_id__in=ticket)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

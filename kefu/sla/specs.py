@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from kefu.sla.calendars import (
@@ -82,7 +82,9 @@ def build_spec(calendar: BusinessCalendar, years: Iterable[int]) -> CalendarSpec
     )
 
 
-def _versions(codes: Sequence[str]) -> dict[str, int]:
+def versions(codes: Iterable[str]) -> dict[str, int]:
+    """The data version of each calendar (one query); raises for an unknown code."""
+    codes = list(codes)
     found = dict(BusinessCalendar.objects.filter(code__in=codes).values_list("code", "version"))
     for code in codes:
         if code not in found:
@@ -90,15 +92,18 @@ def _versions(codes: Sequence[str]) -> dict[str, int]:
     return found
 
 
-def calendar_for(codes: Sequence[str], *, around: datetime | date) -> Calendar:
-    """One calendar, or the follow-the-sun union of several (the first is primary)."""
+def calendar_for(
+    codes: Sequence[str], *, around: datetime | date, known: Mapping[str, int] | None = None
+) -> Calendar:
+    """One calendar, or the follow-the-sun union of several (the first is primary).
+    ``known`` are versions the caller already read (``versions``), saving the query."""
     years = tuple(years_around(around))
-    versions = _versions(codes)
-    key = (tuple((code, versions[code]) for code in codes), years)
+    current = known if known is not None and all(c in known for c in codes) else versions(codes)
+    key = (tuple((code, current[code]) for code in codes), years)
     found = _cached(key)
     if found is not None:
         return found
-    specs = [_spec(code, versions[code], years) for code in codes]
+    specs = [_spec(code, current[code], years) for code in codes]
     return _remember(key, union(*specs))
 
 

@@ -18,19 +18,21 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.accounts.access import SYSTEM
 from kefu.jobs.sweepers import Sweeper
-from kefu.sla.actions import claim_breach, claim_warning, lock_ticket_clocks
+from kefu.sla.actions import claim_breach, claim_warning, lock_clocks_of_ticket_of
 from kefu.sla.models import SlaClock
 from kefu.tickets.actions import record_event
 
 BATCH = 200
 WARN, BREACH = "sla_warning", "sla_breach"
+# What escalation reads of the ticket, loaded with the clock.
+TICKET_RELATIONS = ("ticket__team__lead__user", "ticket__assignee__user", "ticket__category")
 
 _TABLE = SlaClock._meta.db_table
 # Each half matches its partial index's predicate exactly, so it is an ordered index range scan.
 FIND_DUE_SQL = f"""
 SELECT id, 'w' FROM (
   SELECT id FROM {_TABLE} WHERE state = 'running' AND warned_at IS NULL AND warn_at <= %s
-  ORDER BY warn_at LIMIT {BATCH}) AS w
+  AND due_at > %s ORDER BY warn_at LIMIT {BATCH}) AS w
 UNION ALL
 SELECT id, 'b' FROM (
   SELECT id FROM {_TABLE} WHERE state = 'running' AND breached_at IS NULL AND due_at <= %s
@@ -52,10 +54,11 @@ def _as_datetime(value: object) -> datetime | None:
 
 
 def find_due(now: datetime) -> tuple[list[int], list[int]]:
-    """Clocks whose warning, and clocks whose breach, is due at ``now`` (oldest first)."""
+    """Clocks whose warning, and clocks whose breach, is due at ``now`` (oldest first). A clock
+    already past its breach gets no warning any more: the breach says more."""
     moment = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(FIND_DUE_SQL, [moment, moment])
+        cursor.execute(FIND_DUE_SQL, [moment, moment, moment])
         rows = cursor.fetchall()
     return [pk for pk, kind in rows if kind == "w"], [pk for pk, kind in rows if kind == "b"]
 
@@ -70,16 +73,13 @@ def next_due() -> datetime | None:
 
 def fire(clock_id: int, kind: str) -> bool:
     """Claim one clock's warning or breach and record it; False if it is not (or no longer) due."""
-    ticket_id = SlaClock.objects.filter(pk=clock_id).values_list("ticket_id", flat=True).first()
-    if ticket_id is None:
-        return False
     with transaction.atomic():
-        lock_ticket_clocks(ticket_id)
+        lock_clocks_of_ticket_of(clock_id)
         now = timezone.now()
         claimed = (claim_warning if kind == WARN else claim_breach)(clock_id, now)
         if not claimed:
             return False
-        clock = SlaClock.objects.select_related("ticket").get(pk=clock_id)
+        clock = SlaClock.objects.select_related(*TICKET_RELATIONS).get(pk=clock_id)
         assert clock.due_at is not None
         record_event(
             clock.ticket,
@@ -101,8 +101,8 @@ def sweep(now: datetime) -> int:
     warnings, breaches = find_due(now)
     random.shuffle(warnings)
     random.shuffle(breaches)
-    fired = sum(fire(pk, WARN) for pk in warnings)
-    return fired + sum(fire(pk, BREACH) for pk in breaches)
+    fired = sum(fire(pk, BREACH) for pk in breaches)  # breaches first: they are the promise
+    return fired + sum(fire(pk, WARN) for pk in warnings)
 
 
 SWEEPER = Sweeper(name="sla-clocks", run=sweep, next_due=next_due, max_sleep=1.0)

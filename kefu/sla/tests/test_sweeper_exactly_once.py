@@ -30,13 +30,15 @@ def test_next_due_and_find_due_follow_the_indexed_instants(personas, frozen):
     assert sweep.next_due() == first.warn_at
     assert sweep.find_due(frozen.now) == ([], [])
     assert sweep.find_due(first.warn_at) == ([first.pk], [])
-    assert sweep.find_due(first.due_at) == ([first.pk], [first.pk])
+    assert sweep.find_due(first.due_at) == ([], [first.pk])  # past the breach: no warning
+    frozen.set(first.warn_at)
+    assert sweep.sweep(frozen.now) == 1
     frozen.set(first.due_at)
-    assert sweep.sweep(frozen.now) == 2
+    assert sweep.sweep(frozen.now) == 1
     first.refresh_from_db()
     assert (first.state, first.warned_at, first.breached_at) == (
         "breached",
-        first.warn_at + timedelta(seconds=15),
+        first.due_at - timedelta(seconds=15),
         first.due_at,
     )
     event = TicketEvent.objects.get(ticket=ticket, kind="sla_breach")
@@ -64,25 +66,27 @@ def test_paused_and_met_clocks_never_fire(personas, frozen):
 def test_two_concurrent_sweeps_fire_each_clock_once(personas, frozen):
     one_minute_policy()
     tickets = [make_ticket(personas.anna, subject=f"T{n}") for n in range(30)]
-    frozen.advance(minutes=2)
+    frozen.advance(seconds=50)  # the warnings are due, the breaches not yet
     counts: list[int] = []
     errors: list[BaseException] = []
     start = threading.Barrier(2)
 
     def run() -> None:
         try:
-            start.wait()
+            start.wait()  # both sweep the same due clocks at the same moment
             counts.append(sweep.sweep(frozen.now))
         except BaseException as error:  # re-raised below
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for _ in ("warnings", "breaches"):
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        frozen.advance(seconds=20)
     assert not errors
     assert sum(counts) == 60  # 30 warnings and 30 breaches between the two sweeps
     fired = Counter(

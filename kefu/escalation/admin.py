@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.access import viewer_for
+from kefu.escalation.actions import complete_qa_review
+from kefu.escalation.models import (
+    EscalationLevel,
+    EscalationPath,
+    Notification,
+    Nudge,
+    QaReview,
+    SurgeIncident,
+)
+from kefu.escalation.texts import notification_text
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written by the system: visible to admins, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LevelInline(admin.TabularInline):
+    model = EscalationLevel
+    extra = 0
+    fields = ["level", "trigger", "metric", "notify_assignee", "notify_team_lead",
+              "notify_path_lead", "send_email", "reassign", "raise_priority"]  # fmt: skip
+
+
+@admin.register(EscalationPath)
+class EscalationPathAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_zh", "category", "team", "surge_threshold",
+                    "surge_window_minutes", "is_active"]  # fmt: skip
+    list_filter = ["is_active"]
+    search_fields = ["code", "name_en", "name_zh"]
+    inlines = [LevelInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "ticket", "text", "read_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient__code", "ticket__number"]
+    list_select_related = ["recipient", "ticket"]
+
+    @admin.display(description=_("text"))
+    def text(self, notification: Notification) -> str:
+        return notification_text(notification)
+
+
+@admin.register(Nudge)
+class NudgeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "ticket", "user"]
+    search_fields = ["ticket__number"]
+    list_select_related = ["ticket", "user"]
+
+
+@admin.register(SurgeIncident)
+class SurgeIncidentAdmin(ReadOnlyAdmin):
+    list_display = ["opened_at", "path", "ticket", "linked_count", "last_linked_at"]
+    list_select_related = ["path", "ticket"]
+
+
+@admin.register(QaReview)
+class QaReviewAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "agent", "source", "state", "due_at", "overdue_at", "reviewer"]
+    list_filter = ["state", "source"]
+    search_fields = ["ticket__number", "agent__code"]
+    list_select_related = ["ticket", "agent", "reviewer"]
+    readonly_fields = ["ticket", "agent", "source", "reason", "state", "due_at", "overdue_at",
+                       "reviewer", "created_at", "completed_at"]  # fmt: skip
+    actions = ["mark_done"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Mark the selected reviews done"))
+    def mark_done(self, request: HttpRequest, queryset: QuerySet[QaReview]) -> None:
+        actor = viewer_for(request.user)
+        done = 0
+        for review in queryset.filter(state=QaReview.State.OPEN).select_related("ticket"):
+            complete_qa_review(review=review, actor=actor, outcome=review.outcome)
+            done += 1
+        messages.success(request, _("%(n)s reviews marked done.") % {"n": done})
