@@ -1,0 +1,201 @@
+"""Email intake benchmark: raw messages through ``deliver()`` (parse → pipeline → commit).
+
+The corpus is the shared real-world mail (../shared/data/emails, when present) plus Kefu's own
+fixtures, each round with fresh Message-IDs so that every message is new. The per-sender storm
+limit is lifted (the same senders recur every round); its query still runs. Prints throughput,
+latency percentiles and peak memory per database, with one delivering process (one SMTP or
+IMAP worker) and with several at once (several workers sharing the mail):
+
+    .venv/bin/python bench/email.py                      # SQLite and PostgreSQL, 1 and 2 processes
+    .venv/bin/python bench/email.py --db postgres --rounds 10 --processes 1 4
+
+Each database is a scratch one (a temporary SQLite file; ``kefu_bench_email`` on the local
+PostgreSQL, created and dropped here), migrated first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT / ".." / "shared" / "data" / "emails"
+OWN = ROOT / "kefu" / "lib" / "tests" / "fixtures" / "emails"
+MESSAGE_ID = re.compile(rb"^Message-ID:[^\n]*\n", re.IGNORECASE | re.MULTILINE)
+SENDER = re.compile(rb"^From:[^\n@]*@", re.IGNORECASE | re.MULTILINE)  # up to the domain
+MAILBOXES = ("service", "merchant", "complaint")
+
+
+def corpus() -> list[bytes]:
+    paths = sorted(SHARED.glob("*.eml")) if SHARED.is_dir() else []
+    return [p.read_bytes() for p in [*paths, *sorted(OWN.glob("*.eml"))]]
+
+
+def fresh(raw: bytes, name: str) -> bytes:
+    """The message as a new one: its own Message-ID, and a sender domain of this round (the
+    same text from the same sender would otherwise be appended to the earlier ticket)."""
+    header = f"Message-ID: <bench-{name}@bench.example>\r\n".encode()
+    head_end = raw.find(b"\n\n") if b"\n\n" in raw else len(raw)
+    found = MESSAGE_ID.search(raw, 0, head_end)
+    if found:
+        raw = raw[: found.start()] + header + raw[found.end() :]
+    else:
+        raw, head_end = header + raw, head_end + len(header)
+    sender = SENDER.search(raw, 0, head_end)
+    if sender:
+        raw = raw[: sender.end()] + f"r{name.split('-')[0]}.".encode() + raw[sender.end() :]
+    return raw
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> list[float]:
+    from kefu.channels.email.inbound import deliver
+
+    mine, of = share
+    latencies = []
+    for index, raw in enumerate(corpus()):
+        if index % of != mine:
+            continue
+        message = fresh(raw, f"{name}-{index}")
+        begin = time.perf_counter()
+        outcomes[deliver(message, MAILBOXES[index % 3]).outcome] += 1
+        latencies.append(time.perf_counter() - begin)
+    return latencies
+
+
+def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
+    """One delivering process: warm up, wait for the others, deliver its share of each round."""
+    import logging
+
+    import django
+
+    django.setup()
+    from kefu.channels import ingest
+
+    logging.disable(logging.WARNING)  # the quarantined messages of the corpus are expected
+
+    ingest.STORM_LIMIT = 10**9
+    deliver_round(f"w{share[0]}", share, Counter())
+    (sync / f"ready-{share[0]}").touch()
+    while not (sync / "go").exists():
+        time.sleep(0.01)
+    outcomes: Counter[str] = Counter()
+    latencies = [t for n in range(rounds) for t in deliver_round(str(n), share, outcomes)]
+    return {
+        "latencies": latencies,
+        "finished": time.time(),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "outcomes": dict(outcomes),
+    }
+
+
+@contextmanager
+def database(kind: str, pg_url: str) -> Iterator[dict[str, str]]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
+    env.pop("KEFU_DATABASE_URL", None)
+    env.pop("PYTEST_VERSION", None)
+    with tempfile.TemporaryDirectory(prefix="kefu-bench-email-") as data_dir:
+        env["KEFU_DATA_DIR"] = data_dir
+        env["KEFU_MEDIA_ROOT"] = str(Path(data_dir) / "media")
+        if kind == "sqlite":
+            yield env
+            return
+        import psycopg
+
+        base, _ = pg_url.rsplit("/", 1)
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute("DROP DATABASE IF EXISTS kefu_bench_email WITH (FORCE)")
+            admin.execute("CREATE DATABASE kefu_bench_email")
+        env["KEFU_DATABASE_URL"] = f"{base}/kefu_bench_email"
+        try:
+            yield env
+        finally:
+            with psycopg.connect(pg_url, autocommit=True) as admin:
+                admin.execute("DROP DATABASE IF EXISTS kefu_bench_email WITH (FORCE)")
+
+
+def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
+    with database(kind, pg_url) as env, tempfile.TemporaryDirectory() as sync:
+        subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v", "0"], env=env,
+                       cwd=ROOT, check=True)  # fmt: skip
+        command = [sys.executable, __file__, "--rounds", str(rounds), "--sync", sync]
+        running = [
+            subprocess.Popen(
+                [*command, "--worker", f"{i}/{processes}"],
+                env=env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(processes)
+        ]
+        while len(list(Path(sync).glob("ready-*"))) < processes:
+            if any(p.poll() not in (None, 0) for p in running):
+                raise SystemExit(f"a {kind} worker failed")
+            time.sleep(0.05)
+        started = time.time()
+        (Path(sync) / "go").touch()
+        results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in running]
+    latencies = [t for r in results for t in r["latencies"]]
+    outcomes: Counter[str] = Counter()
+    for result in results:
+        outcomes.update(result["outcomes"])
+    return {
+        "messages": len(latencies),
+        "per_second": len(latencies) / (max(r["finished"] for r in results) - started),
+        "p50": percentile(latencies, 0.50) * 1000,
+        "p95": percentile(latencies, 0.95) * 1000,
+        "p99": percentile(latencies, 0.99) * 1000,
+        "peak_mb": max(r["peak_mb"] for r in results),
+        "outcomes": outcomes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rounds", type=int, default=5, help="measured rounds over the corpus")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--sync", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        mine, of = map(int, args.worker.split("/"))
+        print(json.dumps(worker(args.rounds, (mine, of), Path(args.sync))))
+        return
+    kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    shared = "with" if SHARED.is_dir() else "WITHOUT (not found)"
+    print(f"corpus: {len(corpus())} messages, {shared} the shared set; "
+          f"{args.rounds} measured rounds after a warm-up round")  # fmt: skip
+    print(f"{'database':<10} {'procs':>5} {'msgs':>6} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'p99 ms':>7} {'peak MB':>8}  outcomes")  # fmt: skip
+    for kind in kinds:
+        for processes in args.processes:
+            row = measure(kind, processes, args.rounds, args.pg_url)
+            outcomes = ", ".join(f"{k} {v}" for k, v in sorted(row["outcomes"].items()))
+            print(f"{kind:<10} {processes:>5} {row['messages']:>6} {row['per_second']:>7.1f} "
+                  f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['p99']:>7.1f} "
+                  f"{row['peak_mb']:>8.0f}  {outcomes}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    # This file's directory comes first on the path, and its name would shadow the stdlib's
+    # ``email`` package: put the project there instead.
+    sys.path[0] = str(ROOT)
+    main()
