@@ -154,7 +154,9 @@ def _deliver_new(imap: imaplib.IMAP4, mailbox: Mailbox) -> tuple[int, bool]:
         if raw is not None:
             deliver(raw, mailbox.code)  # committed (or quarantined) when it returns
             _mark_done(imap, mailbox, uid, capabilities)
-        Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid)
+        # Remember the UID and renew the lease: a long batch stays this worker's alone.
+        renewed = timezone.now() + LEASE
+        Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid, next_poll_at=renewed)
         mailbox.last_uid = uid
     return min(len(uids), BATCH), len(uids) > BATCH
 
