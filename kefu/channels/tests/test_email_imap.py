@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from kefu.channels.email import imap
 from kefu.channels.email.inbound import deliver
-from kefu.channels.models import InboundRecord, Mailbox, Outcome
+from kefu.channels.models import InboundRecord, Mailbox, Outcome, Quarantine
 from kefu.jobs import worker
 from kefu.tickets.models import Ticket
 
@@ -334,3 +334,14 @@ def test_folder_names_are_encoded_in_modified_utf7():
     assert imap.imap_utf7("已处理") == "&XfJZBHQG-"
     assert imap.imap_utf7("Entwürfe & Co") == "Entw&APw-rfe &- Co"
     assert imap._folder('Done "x"') == '"Done \\"x\\""'
+
+
+@TRANSACTIONAL
+def test_mail_that_goes_to_quarantine_is_kept_there_and_marked_done(personas, dovecot):
+    dovecot.append(b"Subject: no sender\r\nMessage-ID: <anon@imap>\r\n\r\nwho wrote this?\r\n")
+    mailbox_for(dovecot)
+    assert poll_now() == 1
+    entry = Quarantine.objects.get()
+    assert (entry.stage, entry.mailbox, entry.subject) == ("identity", "service", "no sender")
+    assert "\\Seen" in dovecot.flags()[1]
+    assert Mailbox.objects.get().last_uid == 1
