@@ -2,8 +2,8 @@
 
 ``rebuild_clocks`` recomputes a ticket's clocks from its whole history, inside the transaction of
 the event that changed it, so due instants always follow the ticket's status, priority and the
-current policies. The sweeper's conditional UPDATEs (``claim_warning``/``claim_breach``) are the
-only writers of ``warned_at``/``breached_at``; a rebuild keeps them while they still stand.
+current policies. The sweeper's conditional UPDATEs (``claim``) are the only writers of
+``warned_at``/``breached_at``; a rebuild keeps them while they still stand.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -172,30 +172,43 @@ def rebuild_all_clocks(*, open_only: bool = True, batch: int = 500) -> int:
 # --- the sweeper's claims: conditional UPDATEs, so each fires exactly once ----------------------
 
 
-def lock_clocks_of_ticket_of(clock_id: int) -> None:
-    """Lock all clocks of the clock's ticket, in id order like ``rebuild_clocks`` (no deadlock)."""
-    ticket = SlaClock.objects.filter(pk=clock_id).values("ticket_id")
-    list(
-        SlaClock.objects.select_for_update()
-        .filter(ticket_id__in=ticket)
+def lock_due_clocks(clock_ids: Iterable[int]) -> set[int]:
+    """Lock the clocks of the tickets of ``clock_ids`` in id order (as ``rebuild_clocks`` does),
+    skipping rows another transaction holds; return those of ``clock_ids`` whose ticket's clocks
+    are all held now. The others wait for the next sweep: taking them half-locked could deadlock
+    with a rebuild of the same ticket."""
+    wanted = set(clock_ids)
+    tickets = SlaClock.objects.filter(pk__in=wanted).values("ticket_id")
+    held = dict(
+        SlaClock.objects.select_for_update(skip_locked=True)
+        .filter(ticket_id__in=tickets)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("pk", "ticket_id")
     )
+    everyone = SlaClock.objects.filter(ticket_id__in=tickets).values_list("pk", "ticket_id")
+    incomplete = {ticket for pk, ticket in everyone if pk not in held}
+    return {pk for pk, ticket in held.items() if pk in wanted and ticket not in incomplete}
 
 
-def claim_warning(clock_id: int, now: datetime) -> bool:
-    return (
-        SlaClock.objects.filter(
-            pk=clock_id, state=State.RUNNING, warned_at__isnull=True, warn_at__lte=now
-        ).update(warned_at=now)
-        == 1
-    )
+_TABLE = SlaClock._meta.db_table
+# Conditional UPDATEs: a clock is claimed only while still due and unclaimed, so however many
+# workers try, one wins. RETURNING says which (PostgreSQL, SQLite 3.35+).
+_CLAIMS = {
+    "sla_warning": f"UPDATE {_TABLE} SET warned_at = %s WHERE id IN ({{ids}}) AND state = 'running'"
+    " AND warned_at IS NULL AND warn_at <= %s RETURNING id",
+    "sla_breach": f"UPDATE {_TABLE} SET state = 'breached', breached_at = %s WHERE id IN ({{ids}})"
+    " AND state = 'running' AND breached_at IS NULL AND due_at <= %s RETURNING id",
+}
 
 
-def claim_breach(clock_id: int, now: datetime) -> bool:
-    return (
-        SlaClock.objects.filter(
-            pk=clock_id, state=State.RUNNING, breached_at__isnull=True, due_at__lte=now
-        ).update(state=State.BREACHED, breached_at=now)
-        == 1
-    )
+def claim(kind: str, clock_ids: Iterable[int], now: datetime) -> list[int]:
+    """Claim the warning (``sla_warning``) or breach (``sla_breach``) of due clocks at ``now``;
+    returns the ids this caller won."""
+    ids = [int(pk) for pk in clock_ids]
+    if not ids:
+        return []
+    moment = connection.ops.adapt_datetimefield_value(now)
+    sql = _CLAIMS[kind].format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [moment, *ids, moment])
+        return [row[0] for row in cursor.fetchall()]

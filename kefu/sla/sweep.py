@@ -1,14 +1,17 @@
 """The SLA timer run by ``kefu worker``: each clock's warning and breach fire once, on time.
 
-One indexed query finds what is due (each half reads one partial index, in due order); each clock
-is then claimed with a conditional UPDATE in its own transaction, which also records the
-``sla_warning``/``sla_breach`` event (escalation follows that event). Any number of workers may
-run this: a claim that another worker won updates nothing and is skipped. Workers shuffle their
-batch so that two of them rarely queue behind each other's row locks.
+One indexed query finds what is due (each half reads one partial index, in due order). Due clocks
+are then claimed in chunks, one transaction each: the clocks of their tickets are locked with
+SKIP LOCKED (rows another worker or a ticket change holds are left for the next sweep), claimed
+with a conditional UPDATE (``… WHERE id IN (…) AND state = 'running' AND breached_at IS NULL``),
+and each claim is recorded as an ``sla_warning``/``sla_breach`` event (escalation follows that
+event) before the one commit. Any number of workers may run this and each claim is won once;
+workers shuffle their batch so that they mostly take different clocks.
 """
 
 from __future__ import annotations
 
+import logging
 import random
 from datetime import UTC, datetime
 
@@ -18,11 +21,14 @@ from django.utils.dateparse import parse_datetime
 
 from kefu.accounts.access import SYSTEM
 from kefu.jobs.sweepers import Sweeper
-from kefu.sla.actions import claim_breach, claim_warning, lock_clocks_of_ticket_of
+from kefu.sla.actions import claim, lock_due_clocks
 from kefu.sla.models import SlaClock
 from kefu.tickets.actions import record_event
+from kefu.tickets.models import Ticket
 
-BATCH = 200
+log = logging.getLogger("kefu.sla")
+BATCH = 200  # due clocks read per kind and wake-up
+CHUNK = 25  # clocks claimed and recorded per transaction: one commit for many breaches
 WARN, BREACH = "sla_warning", "sla_breach"
 # What escalation reads of the ticket, loaded with the clock.
 TICKET_RELATIONS = ("ticket__team__lead__user", "ticket__assignee__user", "ticket__category")
@@ -71,38 +77,66 @@ def next_due() -> datetime | None:
     return min(known) if known else None
 
 
-def fire(clock_id: int, kind: str) -> bool:
-    """Claim one clock's warning or breach and record it; False if it is not (or no longer) due."""
+def fire(clock_ids: list[int], kind: str) -> int:
+    """Claim the warnings or breaches of a chunk of clocks in one transaction and record each;
+    returns how many this worker won (not yet due, or taken by another worker: not counted)."""
     with transaction.atomic():
-        lock_clocks_of_ticket_of(clock_id)
         now = timezone.now()
-        claimed = (claim_warning if kind == WARN else claim_breach)(clock_id, now)
-        if not claimed:
-            return False
-        clock = SlaClock.objects.select_related(*TICKET_RELATIONS).get(pk=clock_id)
-        assert clock.due_at is not None
-        record_event(
-            clock.ticket,
-            SYSTEM,
-            kind,
-            new=clock.metric,
-            data={"clock": clock.pk, "metric": clock.metric, "target": clock.target,
-                  "due_at": clock.due_at.isoformat(), "warn_at": _iso(clock.warn_at)},
-            at=now,
-        )  # fmt: skip
-    return True
+        won = claim(kind, sorted(lock_due_clocks(clock_ids)), now)
+        clocks = SlaClock.objects.filter(pk__in=won).select_related(*TICKET_RELATIONS)
+        tickets: dict[int, Ticket] = {}
+        for clock in clocks.order_by("pk"):
+            # Clocks of one ticket share one instance: an escalation of the first must not be
+            # undone by saving a stale copy for the second.
+            clock.ticket = tickets.setdefault(clock.ticket_id, clock.ticket)
+            _record(clock, kind, now)
+    return len(won)
+
+
+def _record(clock: SlaClock, kind: str, now: datetime) -> None:
+    assert clock.due_at is not None
+    record_event(
+        clock.ticket,
+        SYSTEM,
+        kind,
+        new=clock.metric,
+        data={"clock": clock.pk, "metric": clock.metric, "target": clock.target,
+              "due_at": clock.due_at.isoformat(), "warn_at": _iso(clock.warn_at)},
+        at=now,
+    )  # fmt: skip
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _fire_all(clock_ids: list[int], kind: str) -> int:
+    fired = 0
+    for start in range(0, len(clock_ids), CHUNK):
+        chunk = clock_ids[start : start + CHUNK]
+        try:
+            fired += fire(chunk, kind)
+        except Exception:
+            # One bad clock must not hold back the others: retry them one by one.
+            log.exception("%s of clocks %s failed; retrying them one by one", kind, chunk)
+            fired += sum(_fire_alone(pk, kind) for pk in chunk)
+    return fired
+
+
+def _fire_alone(clock_id: int, kind: str) -> int:
+    try:
+        return fire([clock_id], kind)
+    except Exception:
+        log.exception("%s of clock %s failed; it stays due for the next sweep", kind, clock_id)
+        return 0
+
+
 def sweep(now: datetime) -> int:
     warnings, breaches = find_due(now)
     random.shuffle(warnings)
     random.shuffle(breaches)
-    fired = sum(fire(pk, BREACH) for pk in breaches)  # breaches first: they are the promise
-    return fired + sum(fire(pk, WARN) for pk in warnings)
+    # Breaches first: they are the promise; warnings only help keep it.
+    return _fire_all(breaches, BREACH) + _fire_all(warnings, WARN)
 
 
 SWEEPER = Sweeper(name="sla-clocks", run=sweep, next_due=next_due, max_sleep=1.0)
