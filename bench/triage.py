@@ -1,17 +1,28 @@
 """Triage classification speed: latency per message and throughput, one process on one core.
 
-    .venv/bin/python bench/triage.py [--rounds 5] [--batch 256]
+    .venv/bin/python bench/triage.py [--rounds 5] [--batch 256] [--queue 100000]
 
 Messages are the held-out zh/en examples (chat-length) plus email-length texts made by joining
 several examples. The model is loaded once, as a server process does. "classify" is
 ``Model.predict`` (features, linear scores, calibrated probabilities, language); "triage" adds
 error-code extraction and both rule stages with the shipped rules, i.e. the whole pure step the
 intake pipeline runs per message.
+
+``--queue N`` adds the database side, on a fresh SQLite file (or the scratch PostgreSQL database
+``KEFU_DATABASE_URL`` names): ``pipeline.classify`` with the admin's rules from the database
+(cached per process), and, with N open tickets in one team, the score sweeper's throughput, the
+agents' queue page ordered by score, and "next ticket" claims — before and after ``ANALYZE``
+(SQLite's planner only prefers the score-order index once it has statistics).
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
+
+# bench/ holds scripts named like standard modules (email.py): keep it off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 # One core: pin the process and keep numpy's BLAS to one thread (must precede the numpy import).
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -20,10 +31,8 @@ for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable, Sequence  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -93,10 +102,165 @@ def batch_throughput(model: Model, texts: Sequence[str], batch: int, rounds: int
     return rounds * len(texts) / (time.perf_counter() - start)
 
 
+# --- the database side (--queue N) ------------------------------------------------------------
+
+
+def setup_django() -> None:
+    import tempfile
+
+    # A fresh SQLite file, or the (scratch!) PostgreSQL database KEFU_DATABASE_URL names.
+    os.environ["KEFU_DATA_DIR"] = tempfile.mkdtemp(prefix="kefu-bench-triage-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def pipeline_row(texts: Sequence[str], rounds: int) -> str:
+    """``pipeline.classify``: the model plus the admin's rules read from the database (cached)."""
+    from kefu.accounts.models import User
+    from kefu.channels.base import InboundMessage
+    from kefu.channels.identity import Identity
+    from kefu.triage import pipeline
+
+    user = User.objects.create_user("bench@example.com", None)
+    identity = Identity(user, None, verified=False)
+
+    def classify(text: str) -> object:
+        message = InboundMessage(channel="email", external_id="x", text=text)
+        return pipeline.classify(message=message, identity=identity)
+
+    return row("pipeline.classify (DB rules)", latencies(classify, texts, rounds))
+
+
+def make_open_tickets(n: int) -> object:
+    """``n`` open order tickets of one team, waiting 0-48 h, scored and due for a time step."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.accounts.actions import create_agent
+    from kefu.accounts.models import Team, User
+    from kefu.tickets.models import Category, Ticket
+    from kefu.triage.models import ScoreRefresh
+    from kefu.triage.score import ScoreFacts, priority_score
+
+    rng = random.Random(1)
+    now = timezone.now()
+    requester = User.objects.get(email="bench@example.com")
+    team, category = Team.objects.get(code="orders"), Category.objects.get(code="order_trade")
+    batch: list = []
+    for i in range(n):
+        created = now - timedelta(minutes=rng.randint(0, 48 * 60))
+        priority = rng.choice(("low", "normal", "normal", "high", "urgent"))
+        key, partner = rng.random() < 0.05, rng.random() < 0.02
+        facts = ScoreFacts(
+            created_at=created,
+            priority=priority,
+            category="order_trade",
+            key_account=key,
+            expedite=partner,
+        )
+        score, terms = priority_score(facts, now)
+        batch.append(
+            Ticket(
+                number=f"KFB{i:09d}",
+                requester=requester,
+                channel="email",
+                subject=f"bench {i}",
+                category=category,
+                team=team,
+                status="open",
+                priority=priority,
+                created_at=created,
+                updated_at=created,
+                score=score,
+                triage={"score_terms": [t.as_dict() for t in terms]},
+            )
+        )
+    Ticket.objects.bulk_create(batch, batch_size=5000)
+    ScoreRefresh.objects.bulk_create(
+        [
+            ScoreRefresh(ticket_id=pk, due_at=now)
+            for pk in Ticket.objects.values_list("pk", flat=True)
+        ],
+        batch_size=5000,
+    )
+    return create_agent(email="agent@bench.test", code="B0001", teams=[team])
+
+
+def queue_rows(n: int, rounds: int) -> None:
+    from django.db import connection
+
+    from kefu.triage import scoring
+
+    start = time.perf_counter()
+    agent = make_open_tickets(n)
+    print(
+        f"\n{n:,} open tickets created in {time.perf_counter() - start:.1f} s ({connection.vendor})"
+    )
+    start, swept = time.perf_counter(), 0
+    while handled := scoring.sweep(scoring.timezone.now()):
+        swept += handled
+    elapsed = time.perf_counter() - start
+    print(
+        f"score sweeper: {swept:,} tickets rescored in {elapsed:.1f} s "
+        f"({swept / elapsed:,.0f} tickets/s, batches of {scoring.BATCH})"
+    )
+    print(row_header())
+    queue_latencies(agent, rounds, "no statistics")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    queue_latencies(agent, rounds, "after ANALYZE")
+
+
+def queue_latencies(agent: object, rounds: int, note: str) -> None:
+    from kefu.accounts.access import viewer_for
+    from kefu.tickets import actions, queries
+    from kefu.tickets.models import OPEN_STATUSES
+
+    viewer = viewer_for(agent.user)  # type: ignore[attr-defined]
+    filters = queries.TicketFilters(order="score")
+
+    def first_page(_: str) -> list:
+        tickets = queries.list_tickets(viewer, filters).filter(status__in=OPEN_STATUSES)
+        return list(tickets[:25])
+
+    def take_next(_: str) -> object:
+        return actions.take_next_ticket(actor=viewer)
+
+    probes = ["q"] * 20
+    print(row(f"queue page, {note}", latencies(first_page, probes, rounds)))
+    print(row(f"next ticket, {note}", latencies(take_next, probes, rounds)))
+
+
+def database_part(texts: Sequence[str], n: int, rounds: int) -> None:
+    import shutil
+
+    setup_django()
+    try:
+        print(row_header())
+        print(pipeline_row(texts, rounds))
+        queue_rows(n, rounds)
+    finally:
+        from django.db import connection
+
+        connection.close()
+        shutil.rmtree(os.environ["KEFU_DATA_DIR"], ignore_errors=True)
+
+
+def row_header() -> str:
+    columns = "".join(f"{c:>8}" for c in ("p50", "p95", "p99", "max"))
+    return f"\n{'wall ms (database side)':<28}{'n':>7}{columns}{'msgs/s':>11}{'msgs/cpu-s':>11}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--batch", type=int, default=256)
+    parser.add_argument("--queue", type=int, default=0, help="open tickets for the DB part")
     args = parser.parse_args()
     print(f"load average before the run: {os.getloadavg()[0]:.2f} (other processes share the CPU)")
     if hasattr(os, "sched_setaffinity"):
@@ -127,6 +291,8 @@ def main() -> None:
     )
     batched = batch_throughput(model, texts, args.batch, args.rounds)
     print(f"\npredict_many, batches of {args.batch}: {batched:,.0f} msgs/s")
+    if args.queue:
+        database_part(texts, args.queue, args.rounds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak_mb:.0f} MB · one core: CPU {sorted(os.sched_getaffinity(0))}")
 

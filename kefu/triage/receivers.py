@@ -45,7 +45,7 @@ def on_ticket_changed(sender: Any, ticket_id: int, kind: str, **kwargs: Any) -> 
         return
     with transaction.atomic():
         ticket = (
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(of=("self",))
             .select_related("team", "category__team", "organization")
             .filter(pk=ticket_id)
             .first()

@@ -84,3 +84,21 @@ def test_sla_due_times_enter_the_score(staffed):
     assert ticket.triage["sla_due_at"] == due.due_at.isoformat()
     scoring.sweep(due.due_at + timedelta(minutes=1))
     assert _terms(ticket)["sla_breached"] == 45
+
+
+@pytest.mark.django_db
+def test_sqlite_gets_statistics_for_the_queue_order_now_and_then():
+    from django.db import connection
+
+    from kefu.triage import statistics
+
+    statistics._next["at"] = None
+    now = timezone.now()
+    REGISTRY["triage-statistics"].run(now)
+    if connection.vendor != "sqlite":
+        assert statistics.next_due() is None  # PostgreSQL analyses by itself
+        return
+    assert statistics.next_due() == now + statistics.INTERVAL
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        assert cursor.fetchone()[0] == 1
