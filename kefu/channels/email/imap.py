@@ -149,6 +149,8 @@ def _new_uids(imap: imaplib.IMAP4, mailbox: Mailbox) -> list[int]:
 def _deliver_new(imap: imaplib.IMAP4, mailbox: Mailbox) -> tuple[int, bool]:
     uids = _new_uids(imap, mailbox)
     capabilities = _ok(imap.capability())[0].decode().upper().split()
+    if uids and mailbox.imap_done_folder:
+        imap.create(_folder(mailbox.imap_done_folder))  # answers NO when it exists already
     for uid in uids[:BATCH]:
         raw = _fetch(imap, uid)
         if raw is not None:

@@ -216,9 +216,7 @@ def test_new_mail_becomes_tickets_is_flagged_seen_and_is_read_once(personas, dov
 
 
 @TRANSACTIONAL
-def test_processed_mail_is_moved_to_the_done_folder(personas, dovecot):
-    with dovecot.client() as client:
-        client.create(imap._folder("已处理"))
+def test_processed_mail_is_moved_to_the_done_folder_created_if_need_be(personas, dovecot):
     for n in (1, 2):
         dovecot.append(mail(n))
     mailbox_for(dovecot, imap_done_folder="已处理")
@@ -345,3 +343,15 @@ def test_mail_that_goes_to_quarantine_is_kept_there_and_marked_done(personas, do
     assert (entry.stage, entry.mailbox, entry.subject) == ("identity", "service", "no sender")
     assert "\\Seen" in dovecot.flags()[1]
     assert Mailbox.objects.get().last_uid == 1
+
+
+@TRANSACTIONAL
+def test_without_move_support_mail_is_copied_and_expunged(personas, dovecot):
+    dovecot.append(mail(1))
+    mailbox = mailbox_for(dovecot, imap_done_folder="Done")
+    with dovecot.client() as client:
+        client.create("Done")
+        client.select("INBOX")
+        imap._mark_done(client, mailbox, 1, capabilities=["IMAP4REV1"])  # an old server
+    assert dovecot.flags("INBOX") == {}
+    assert list(dovecot.flags("Done").values()) == ["\\Seen"]
