@@ -354,4 +354,4 @@ def test_without_move_support_mail_is_copied_and_expunged(personas, dovecot):
         client.select("INBOX")
         imap._mark_done(client, mailbox, 1, capabilities=["IMAP4REV1"])  # an old server
     assert dovecot.flags("INBOX") == {}
-    assert list(dovecot.flags("Done").values()) == ["\\Seen"]
+    assert len(dovecot.flags("Done")) == 1
