@@ -25,6 +25,9 @@ from kefu.triage.evidence import EvidenceCheck, Submitted, check_evidence, reque
 from kefu.triage.store import snapshot
 
 MAX_REQUESTS = 3
+# In a live conversation the bot and the agent ask for what they need; a template request (and
+# its reminders after every line the customer types) would only interrupt.
+CONVERSATIONAL_CHANNELS = ("chat", "wechat")
 MAX_MESSAGES_READ = 50
 
 
@@ -95,7 +98,7 @@ def _mail(ticket: Ticket, message: Message) -> None:
 def check_new(ticket: Ticket) -> dict[str, Any]:
     """Check a new ticket; ask for what is missing and wait for the customer."""
     check = _check(ticket)
-    if check.complete:
+    if check.complete or ticket.channel in CONVERSATIONAL_CHANNELS:
         state = _state(check, 0)
     else:
         _ask(ticket, check.missing, reminder=False)
@@ -106,8 +109,9 @@ def check_new(ticket: Ticket) -> dict[str, Any]:
 
 
 def awaiting(ticket: Ticket) -> bool:
+    """The system asked for evidence that is still missing (a chat's list only informs)."""
     state = (ticket.triage or {}).get("evidence") or {}
-    return bool(state.get("missing")) and not state.get("waived")
+    return bool(state.get("missing") and state.get("requests")) and not state.get("waived")
 
 
 def recheck(ticket: Ticket, *, replied: bool, duplicate: bool = False) -> None:

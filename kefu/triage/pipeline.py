@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 TRIAGE_TEAM = routing.TRIAGE_TEAM
 COMPLAINT_TEAM = "complaints"
+CONVERSATIONAL_CHANNELS = evidence_flow.CONVERSATIONAL_CHANNELS
 TOP_GUESSES = 3
 
 
@@ -169,11 +170,14 @@ def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | N
 
 def lacks_details(message: InboundMessage) -> bool:
     """A new message that says nothing a person could act on (emoji, greetings) and carries
-    no file or structured field."""
+    no file or structured field. Conversations (chat, WeChat) start with "你好" on purpose:
+    the bot or the agent asks what is needed there."""
     from kefu.lib.subject import strip_reply_prefixes
     from kefu.triage.dedupe import is_near_empty
 
     fields = message.fields
+    if message.channel in CONVERSATIONAL_CHANNELS:
+        return False
     if message.attachments or fields.order_id or fields.error_code or fields.category:
         return False
     return is_near_empty(f"{strip_reply_prefixes(message.subject)}\n{message.text}")

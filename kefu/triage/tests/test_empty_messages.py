@@ -71,3 +71,16 @@ def test_an_emoji_reply_on_an_existing_ticket_is_just_a_message(personas):
         customer_mail("anna@acme.test", f"Re: [{first.ticket.number}]", "👍", "two@acme.test")
     )
     assert thanks.outcome == Outcome.MESSAGE and thanks.ticket == first.ticket
+
+
+@pytest.mark.django_db
+def test_a_chat_may_start_with_a_greeting(personas):
+    from kefu.channels.base import InboundMessage
+    from kefu.channels.ingest import ingest
+
+    result = ingest(
+        InboundMessage(
+            channel="chat", external_id="chat:1", text="你好，在吗？", user=personas.otto
+        )
+    )
+    assert result.outcome == Outcome.TICKET

@@ -120,3 +120,19 @@ def test_an_agent_who_moves_it_on_waives_the_check(staffed):
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN and ticket.triage["evidence"]["waived"]
     assert len(_system_replies(ticket)) == 1
+
+
+@pytest.mark.django_db
+def test_in_a_chat_the_missing_items_only_inform_the_agent(staffed):
+    from kefu.channels.base import InboundMessage
+    from kefu.channels.ingest import ingest
+
+    def say(n, text):
+        return ingest(InboundMessage(channel="chat", external_id=f"chat:{n}", text=text,
+                                     user=staffed.anna)).ticket  # fmt: skip
+
+    ticket = say(1, "Our store deposit has been frozen for three days. URGENT-FUND")
+    say(2, "hello? anyone")
+    ticket.refresh_from_db()
+    assert ticket.status != Status.PENDING_CUSTOMER and not _system_replies(ticket)
+    assert ticket.triage["evidence"]["missing"] == ["bank_statement", "card_last4", "bank_name"]
