@@ -24,6 +24,7 @@ from django.utils import timezone
 from kefu.channels.email import imap
 from kefu.channels.email.inbound import deliver
 from kefu.channels.models import InboundRecord, Mailbox, Outcome, Quarantine
+from kefu.channels.tests.test_email_smtpd import free_port
 from kefu.jobs import worker
 from kefu.tickets.models import Ticket
 
@@ -100,12 +101,6 @@ class Dovecot:
         return self.log.read_text().count(f"Login: user=<{user}>")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _identities() -> dict[str, object]:
     """Root runs Dovecot's helpers as its packaged users and mail as nobody; others as themselves."""
     if os.getuid() != 0:
@@ -134,7 +129,7 @@ def dovecot():
     os.chown(root / "mail", int(ids["uid"]), int(ids["gid"]))
     users = "".join(f"{name}:{{PLAIN}}{PASSWORD}\n" for name in ("service", "complaint"))
     (root / "users").write_text(users)
-    port = _free_port()
+    port = free_port()
     (root / "dovecot.conf").write_text(CONFIG.format(root=root, port=port, **ids))
     process = subprocess.Popen([DOVECOT, "-F", "-c", str(root / "dovecot.conf")])
     try:
