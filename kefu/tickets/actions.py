@@ -34,6 +34,7 @@ from kefu.tickets.models import (
     TicketEvent,
 )
 from kefu.tickets.numbering import next_ticket_number
+from kefu.tickets.queries import next_ticket_candidates
 from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
 from kefu.triage.phishing import Secret, requested_secret
@@ -429,8 +430,6 @@ def take_next_ticket(*, actor: Viewer) -> Ticket | None:
     """
     if actor.agent is None or not actor.may_edit_tickets:
         raise Forbidden(_("Your role may not take tickets."), field="assignee")
-    from kefu.tickets.queries import next_ticket_candidates
-
     for _round in range(3):  # candidates taken by others meanwhile: look again
         candidates = next_ticket_candidates(actor, NEXT_CANDIDATES)
         if not candidates:

@@ -19,6 +19,9 @@ from typing import Any
 from django.db.models import Q
 
 from kefu.accounts.access import SYSTEM
+from kefu.channels.email.compose import mail_ticket
+from kefu.channels.models import OutboundEmail
+from kefu.channels.outbound import MAILED_CHANNELS
 from kefu.tickets import actions
 from kefu.tickets.models import Message, Status, Ticket
 from kefu.triage.evidence import EvidenceCheck, Submitted, check_evidence, request_text
@@ -80,10 +83,6 @@ def _ask(ticket: Ticket, missing: tuple[str, ...], *, reminder: bool) -> Message
 
 
 def _mail(ticket: Ticket, message: Message) -> None:
-    from kefu.channels.email.compose import mail_ticket
-    from kefu.channels.models import OutboundEmail
-    from kefu.channels.outbound import MAILED_CHANNELS
-
     if ticket.channel not in MAILED_CHANNELS or getattr(ticket.requester, "agent", None):
         return
     mail_ticket(

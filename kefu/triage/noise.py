@@ -19,6 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM
+from kefu.channels.email.outbox import queue_email
+from kefu.channels.models import InboundRecord, Mailbox, OutboundEmail
 from kefu.errors import Invalid
 from kefu.tickets import actions
 from kefu.tickets.models import OPEN_STATUSES, Message, Ticket
@@ -93,8 +95,6 @@ def note_repeat(ticket: Ticket, message: Message) -> bool:
 
 def burst_size(inbound: InboundMessage) -> int:
     """Messages from this sender within the window, this one included (intake records)."""
-    from kefu.channels.models import InboundRecord
-
     if not inbound.sender_address:
         return 1
     since = inbound.received_at - config.duplicate_window()
@@ -132,9 +132,6 @@ def request_details(message: InboundMessage, identity: Identity) -> str:
 
 
 def _mail_details_request(message: InboundMessage, identity: Identity) -> None:
-    from kefu.channels.email.outbox import queue_email
-    from kefu.channels.models import Mailbox, OutboundEmail
-
     mailbox = Mailbox.objects.filter(code=message.mailbox).first() if message.mailbox else None
     context = {"zh_first": identity.user.lang == "zh", "subject": message.subject}
     queue_email(

@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from kefu.accounts.models import Team
+from kefu.lib.subject import strip_reply_prefixes
 from kefu.tickets import actions
 from kefu.triage import config, evidence_flow, routing, scoring
+from kefu.triage.dedupe import is_near_empty
 from kefu.triage.errorcodes import extract_error_code
 from kefu.triage.language import detect_language
-from kefu.triage.noise import note_burst, note_repeat
+from kefu.triage.noise import note_burst, note_repeat, repeated_ticket, request_details
 from kefu.triage.rules import Outcome, Rule, RuleContext, apply_rules
 from kefu.triage.store import current_model, snapshot
 
@@ -163,8 +165,6 @@ def _verdict(
 
 def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | None:
     """The sender's open ticket this message repeats (near-same text within the window)."""
-    from kefu.triage.noise import repeated_ticket
-
     return repeated_ticket(identity.user, message.text or message.subject, message.received_at)
 
 
@@ -172,9 +172,6 @@ def lacks_details(message: InboundMessage) -> bool:
     """A new message that says nothing a person could act on (emoji, greetings) and carries
     no file or structured field. Conversations (chat, WeChat) start with "你好" on purpose:
     the bot or the agent asks what is needed there."""
-    from kefu.lib.subject import strip_reply_prefixes
-    from kefu.triage.dedupe import is_near_empty
-
     fields = message.fields
     if message.channel in CONVERSATIONAL_CHANNELS:
         return False
@@ -186,8 +183,6 @@ def lacks_details(message: InboundMessage) -> bool:
 def ask_for_details(*, message: InboundMessage, identity: Identity) -> str:
     """Answer a message without details: a 422 for a person waiting (portal, API), a reply mail
     for email. Returns the reason to record; no ticket is opened."""
-    from kefu.triage.noise import request_details
-
     return request_details(message, identity)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from kefu.accounts.access import SYSTEM
+from kefu.tickets import actions
 from kefu.tickets.models import Status, Ticket, TicketEvent
 from kefu.triage import evidence_flow, routing, scoring, store
 from kefu.triage.actions import record_recategorisation
@@ -54,8 +55,6 @@ def on_ticket_changed(sender: Any, ticket_id: int, kind: str, **kwargs: Any) -> 
             return
         if ticket.category is None or ticket.category.team is None:
             return
-        from kefu.tickets import actions
-
         actions.update_ticket(ticket=ticket, actor=SYSTEM, changes={"team": ticket.category.team})
         routed = routing.route(ticket, ticket.updated_at)
         actions.store_triage(ticket=ticket, details={"routing": routed.as_dict()})

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 PRIORITY_POINTS = {"urgent": 40, "high": 25, "normal": 10, "low": 0}
+PRIORITY_ZH = {"urgent": "紧急", "high": "高", "normal": "普通", "low": "低"}
 CATEGORY_POINTS = {
     "account_access": 8,
     "payment_billing": 8,
@@ -79,6 +80,7 @@ class ScoreFacts:
     created_at: datetime
     priority: str = "normal"
     category: str | None = None
+    category_names: tuple[str, str] | None = None  # (English, Chinese) for the label
     is_emergency: bool = False
     is_complaint: bool = False
     key_account: bool = False
@@ -106,14 +108,19 @@ class Term:
         return cls(data["code"], float(data["points"]), data["en"], data["zh"])
 
 
-def _term(code: str, points: float, value: object = "") -> Term:
+def _term(code: str, points: float, value: object = "", value_zh: object = None) -> Term:
     en, zh = _LABELS[code]
-    return Term(code, points, en.format(value=value), zh.format(value=value))
+    return Term(code, points, en.format(value=value), zh.format(value=value_zh or value))
 
 
 def priority_score(facts: ScoreFacts, now: datetime) -> tuple[float, list[Term]]:
     """The score (higher is served first) and the terms that make it up, largest first."""
-    static = [*_urgency_terms(facts), *_customer_terms(facts), *_noise_terms(facts)]
+    static = [
+        *_urgency_terms(facts),
+        *_customer_terms(facts),
+        *_bump_terms(facts),
+        *_noise_terms(facts),
+    ]
     return combine(static, time_terms(facts.created_at, facts.sla_due_at, now))
 
 
@@ -133,12 +140,14 @@ def rescore(
 
 
 def _urgency_terms(facts: ScoreFacts) -> list[Term]:
-    terms = [_term("priority", PRIORITY_POINTS.get(facts.priority, 0), facts.priority)]
+    points = PRIORITY_POINTS.get(facts.priority, 0)
+    terms = [_term("priority", points, facts.priority, PRIORITY_ZH.get(facts.priority))]
     if facts.category is None:
         terms.append(_term("uncategorised", UNCATEGORISED_POINTS))
     else:
         points = CATEGORY_POINTS.get(facts.category, OTHER_CATEGORY_POINTS)
-        terms.append(_term("category", points, facts.category))
+        name_en, name_zh = facts.category_names or (facts.category, facts.category)
+        terms.append(_term("category", points, name_en, name_zh))
     if facts.is_emergency:
         terms.append(_term("emergency", EMERGENCY_POINTS))
     if facts.is_complaint:
@@ -182,14 +191,14 @@ def time_terms(created_at: datetime, sla_due_at: datetime | None, now: datetime)
     return terms
 
 
+def _bump_terms(facts: ScoreFacts) -> list[Term]:
+    nudges = [points for reason, points in facts.bumps if reason == "nudge"]
+    terms = [_term("nudge", sum(nudges), len(nudges))] if nudges else []
+    return terms + [_term("bump", p, reason) for reason, p in facts.bumps if reason != "nudge"]
+
+
 def _noise_terms(facts: ScoreFacts) -> list[Term]:
     terms = []
-    nudges = [points for reason, points in facts.bumps if reason == "nudge"]
-    if nudges:
-        terms.append(_term("nudge", sum(nudges), len(nudges)))
-    for reason, points in facts.bumps:
-        if reason != "nudge":
-            terms.append(_term("bump", points, reason))
     if facts.duplicates:
         repeats = min(facts.duplicates, DUPLICATE_CAP)
         terms.append(_term("duplicates", DUPLICATE_POINTS * repeats, facts.duplicates))

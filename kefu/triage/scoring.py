@@ -66,12 +66,13 @@ def _bumps(ticket: Ticket) -> tuple[tuple[str, float], ...]:
 
 
 def facts_for(ticket: Ticket, sla_due_at: datetime | None) -> ScoreFacts:
-    organization = ticket.organization
+    organization, category = ticket.organization, ticket.category
     details = ticket.triage or {}
     return ScoreFacts(
         created_at=ticket.created_at,
         priority=ticket.priority,
-        category=ticket.category.code if ticket.category else None,
+        category=category.code if category else None,
+        category_names=(category.name_en, category.name_zh) if category else None,
         is_emergency=ticket.is_emergency,
         is_complaint=ticket.is_complaint,
         key_account=bool(organization and organization.is_key_account),

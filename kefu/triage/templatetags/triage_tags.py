@@ -67,10 +67,6 @@ def _routing_text(routing: dict[str, Any]) -> str:
     return texts[how] % values if how in texts else ""
 
 
-def _category_label(code: str, names: dict[str, str]) -> str:
-    return names.get(code, code)
-
-
 @register.inclusion_tag("triage/_desk_triage.html")
 def triage_panel(ticket: Ticket) -> dict[str, Any]:
     details = ticket.triage or {}
@@ -82,7 +78,7 @@ def triage_panel(ticket: Ticket) -> dict[str, Any]:
         "ticket": ticket,
         "details": details,
         "source": details.get("source"),
-        "guesses": [(_category_label(code, names), p) for code, p in details.get("model", [])],
+        "guesses": [(names.get(code, code), p) for code, p in details.get("model", [])],
         "rules": [
             (code, (rule_names.get(code) or {}).get("zh" if _zh() else "en") or code)
             for code in details.get("rules", [])

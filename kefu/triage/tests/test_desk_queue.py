@@ -36,7 +36,7 @@ def test_the_queue_is_ordered_by_score_and_shows_the_reasons(personas):
 def test_the_queue_speaks_chinese_to_chinese_agents(personas):
     _ticket(personas.anna, priority="urgent")
     page = session_client(personas.alice).get("/desk/", headers={"Accept-Language": "zh-CN"})
-    assert "优先级：urgent +40" in page.content.decode()
+    assert "优先级：紧急 +40" in page.content.decode()
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ def test_the_pipeline_classifies_routes_and_explains(staffed):
     assert triage["model"][0][0] == "order_trade"
     assert triage["routing"]["how"] == "least_load"
     terms = {t["code"]: t for t in triage["score_terms"]}
-    assert terms["priority"]["points"] == 10 and terms["category"]["zh"] == "类别：order_trade"
+    assert terms["priority"]["points"] == 10 and terms["category"]["zh"] == "类别：交易与订单"
     assert ticket["score"] == sum(t["points"] for t in triage["score_terms"])
 
 
