@@ -274,8 +274,8 @@ def scan_section(args: argparse.Namespace, url: str) -> None:
         cursor.execute(f"ANALYZE {SlaClock._meta.db_table}")
     rows.append(("200 due", time_wakeups(300)))
     moment = connection.ops.adapt_datetimefield_value(timezone.now())
-    print("plans:", ", ".join(plan_scans(sweep.FIND_DUE_SQL, [moment, moment])),
-          "|", ", ".join(plan_scans(sweep.NEXT_DUE_SQL, [])))  # fmt: skip
+    find_plan = plan_scans(sweep.FIND_DUE_SQL, [moment] * sweep.FIND_DUE_SQL.count("%s"))
+    print("plans:", ", ".join(find_plan), "|", ", ".join(plan_scans(sweep.NEXT_DUE_SQL, [])))
     header = (
         f"{'wake-up (find_due + next_due)':<30} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'max ms':>8}"
