@@ -33,7 +33,7 @@ class TriageRuleForm(forms.ModelForm):
                   "conditions", "effects"]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         rule = TriageRule(**{name: data.get(name) for name in self.Meta.fields})
@@ -72,7 +72,7 @@ class EvidenceRequirementForm(forms.ModelForm):
                   "items", "enabled", "order"]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         try:

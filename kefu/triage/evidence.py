@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kefu.triage.errorcodes import extract_error_code
 from kefu.triage.rules import text_mentions
@@ -211,7 +212,7 @@ def request_text(missing: Sequence[str], language: str, *, reminder: bool = Fals
     return "\n".join([opening, *lines, "", closing])
 
 
-def requirements_from_rows(rows: Iterable[dict]) -> list[Requirement]:
+def requirements_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[Requirement]:
     """Requirements from stored rows (dicts with the model's field names)."""
     return [
         Requirement(

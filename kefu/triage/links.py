@@ -16,28 +16,28 @@ from django.db.models import Min
 from kefu.accounts.models import Agent
 
 try:
-    from kefu.sla.models import SlaClock
-    from kefu.sla.queries import TICKING
-    from kefu.sla.queries import is_on_shift as _calendar_on_shift
+    from kefu.sla import models as sla_models
+    from kefu.sla import queries as sla_queries
 except ImportError:  # pragma: no cover - the SLA app is part of the product
-    SlaClock = None  # type: ignore[assignment,misc]
-    TICKING = ()
-    _calendar_on_shift = None
+    sla_models = sla_queries = None  # type: ignore[assignment]
 
 
 def is_on_shift(agent: Agent, at: datetime) -> bool:
-    if _calendar_on_shift is None:
+    if sla_queries is None:
         return agent.status != Agent.Status.OFFLINE
-    return _calendar_on_shift(agent, at)
+    return sla_queries.is_on_shift(agent, at)
 
 
 def nearest_due(ticket_ids: Iterable[int]) -> dict[int, datetime]:
     """Each ticket's earliest due time among its ticking SLA clocks (one query)."""
     ids = list(ticket_ids)
-    if SlaClock is None or not ids:
+    if sla_models is None or sla_queries is None or not ids:
         return {}
+    ticking = sla_queries.TICKING
     rows = (
-        SlaClock.objects.filter(ticket_id__in=ids, state__in=TICKING, due_at__isnull=False)
+        sla_models.SlaClock.objects.filter(
+            ticket_id__in=ids, state__in=ticking, due_at__isnull=False
+        )
         .values("ticket_id")
         .annotate(due=Min("due_at"))
     )

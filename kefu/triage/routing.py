@@ -11,7 +11,7 @@ person picks their category first.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 from django.db.models import Count
@@ -62,21 +62,25 @@ def open_loads(agents: list[Agent]) -> dict[int, int]:
     return {row["assignee"]: row["n"] for row in rows}
 
 
-def _team_candidates(ticket: Ticket, now: datetime) -> tuple[list[Agent], dict[str, int]]:
+def _team_candidates(ticket: Ticket, now: datetime) -> tuple[list[Agent], Routing]:
+    """The qualified agents, and how many were left after each test (to explain an empty list)."""
     assert ticket.team is not None
-    agents = list(
+    team = list(
         ticket.team.agents.exclude(role=Agent.Role.QA).filter(user__is_active=True).order_by("code")
     )
-    counts = {"team_agents": len(agents)}
-    agents = [a for a in agents if is_on_shift(a, now)]
-    counts["on_shift"] = len(agents)
-    agents = [a for a in agents if speaks(a, ticket.language)]
-    counts["speak_language"] = len(agents)
-    category = ticket.category.code if ticket.category else ""
-    needed = snapshot().skills.get(category, frozenset())
-    agents = [a for a in agents if has_skill(a, needed)]
-    counts["skilled"] = len(agents)
-    return agents, counts
+    on_shift = [a for a in team if is_on_shift(a, now)]
+    speaking = [a for a in on_shift if speaks(a, ticket.language)]
+    needed = snapshot().skills.get(ticket.category.code if ticket.category else "", frozenset())
+    skilled = [a for a in speaking if has_skill(a, needed)]
+    counts = Routing(
+        "unroutable",
+        ticket.team.code,
+        team_agents=len(team),
+        on_shift=len(on_shift),
+        speak_language=len(speaking),
+        skilled=len(skilled),
+    )
+    return skilled, counts
 
 
 def _account_manager(ticket: Ticket, now: datetime) -> Agent | None:
@@ -101,12 +105,12 @@ def choose(ticket: Ticket, now: datetime) -> tuple[Agent | None, Routing]:
         return None, Routing("no_team")
     if team == TRIAGE_TEAM:
         return None, Routing("needs_triage", team)
-    agents, counts = _team_candidates(ticket, now)
+    agents, funnel = _team_candidates(ticket, now)
     if not agents:
-        return None, Routing("unroutable", team, **counts)
+        return None, funnel
     loads = open_loads(agents)
     best = min(agents, key=lambda a: (loads.get(a.pk, 0), a.code))
-    return best, Routing("least_load", team, best.code, load=loads.get(best.pk, 0), **counts)
+    return best, replace(funnel, how="least_load", assignee=best.code, load=loads.get(best.pk, 0))
 
 
 def route(ticket: Ticket, now: datetime) -> Routing:

@@ -41,8 +41,6 @@ SCORE_EVENTS = frozenset(
 def repeat_contacts(ticket: Ticket) -> int:
     """Earlier tickets of the same requester on the same issue (same order, else same
     category) within the repeat window."""
-    if not (ticket.order_id or ticket.category_id):
-        return 0
     earlier = Ticket.objects.filter(
         requester_id=ticket.requester_id,
         created_at__gte=ticket.created_at - REPEAT_WINDOW,
@@ -51,8 +49,10 @@ def repeat_contacts(ticket: Ticket) -> int:
     ).exclude(pk=ticket.pk)
     if ticket.order_id:
         earlier = earlier.filter(order_id=ticket.order_id)
-    else:
+    elif ticket.category_id is not None:
         earlier = earlier.filter(category_id=ticket.category_id)
+    else:
+        return 0  # nothing says what the issue is
     return earlier[:10].count()
 
 

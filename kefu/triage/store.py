@@ -76,7 +76,7 @@ def _load(stamp: tuple[Any, ...]) -> Snapshot:
     )
     return Snapshot(
         rules=_valid_rules(),
-        requirements=tuple(requirements_from_rows(rows)),
+        requirements=tuple(requirements_from_rows(list(rows))),
         categories=frozenset(stamp[-1]),
         skills={
             code: frozenset(skills)
