@@ -41,7 +41,7 @@ from kefu.tickets.models import Channel, Priority, Relation, Ticket
 
 log = logging.getLogger("kefu.escalation")
 
-PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+PRIORITY_RANK: dict[str, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 NOTIFICATION_KINDS = {
     Trigger.SLA_WARNING: Notification.Kind.SLA_WARNING,
     Trigger.SLA_BREACH: Notification.Kind.SLA_BREACH,
@@ -407,6 +407,7 @@ def file_complaint(
     """A formal complaint when support has left the ticket unhandled for 48 h: a linked ticket
     for the complaints team, with its own 72-hour intervention SLA (the ``complaint`` policy)."""
     _customer_only(actor, _("Only the customer can file a complaint."))
+    assert actor.user is not None  # a customer always has a user
     _lock(ticket)
     _check_complaint_allowed(ticket)
     with translation.override(ticket.language if ticket.language == "en" else "zh-hans"):

@@ -19,7 +19,7 @@ from kefu.escalation.models import Notification
 from kefu.sla.models import Metric
 
 Kind = Notification.Kind
-TEXTS = {
+TEXTS: dict[str, Any] = {
     Kind.SLA_WARNING: gettext_lazy("%(number)s: %(metric)s is due at %(due)s."),
     Kind.SLA_BREACH: gettext_lazy("%(number)s: %(metric)s was due at %(due)s and is overdue."),
     Kind.URGENT: gettext_lazy("%(number)s was marked urgent: %(subject)s"),

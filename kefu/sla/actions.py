@@ -45,11 +45,14 @@ def load_history(ticket: Ticket) -> cycles.History:
         .order_by("created_at", "id")
         .values_list("created_at", "author_role")
     )
-    roles = {Message.AuthorRole.AGENT: cycles.AGENT, Message.AuthorRole.CUSTOMER: cycles.CUSTOMER}
+    roles = {
+        str(Message.AuthorRole.AGENT): cycles.AGENT,
+        str(Message.AuthorRole.CUSTOMER): cycles.CUSTOMER,
+    }
     return cycles.History(
         created_at=ticket.created_at,
-        initial_status=changes[0][1] if changes else ticket.status,
-        status_changes=tuple((when, new) for when, _, new in changes),
+        initial_status=str(changes[0][1]) if changes else ticket.status,
+        status_changes=tuple((when, str(new)) for when, _, new in changes),
         # The opening message is the request itself, whoever typed it in; bots do not count.
         messages=tuple((when, roles[role]) for when, role in messages[1:] if role in roles),
     )

@@ -44,7 +44,8 @@ class History:
 
     def spans(self) -> list[tuple[datetime, datetime | None, str]]:
         """The ticket's statuses as (from, until, status); the last one is open-ended."""
-        spans, since, status = [], self.created_at, self.initial_status
+        spans: list[tuple[datetime, datetime | None, str]] = []
+        since, status = self.created_at, self.initial_status
         for when, new in self.status_changes:
             spans.append((since, when, status))
             since, status = when, new

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -34,7 +36,7 @@ def validate_target_text(value: str) -> None:
         raise ValidationError(str(error)) from error
 
 
-def _hours_field(label: str) -> models.CharField:
+def _hours_field(label: Any) -> models.CharField:  # a lazy translation
     return models.CharField(
         label, max_length=120, blank=True, validators=[validate_hours_text], help_text=HOURS_HELP
     )

@@ -96,3 +96,26 @@ def test_two_concurrent_sweeps_fire_each_clock_once(personas, frozen):
     )
     assert set(fired.values()) == {1}
     assert len(fired) == 60 and {t for t, _ in fired} == {t.pk for t in tickets}
+
+
+@pytest.mark.django_db
+def test_a_failing_clock_does_not_hold_back_the_others(personas, frozen, monkeypatch):
+    one_minute_policy()
+    tickets = [make_ticket(personas.anna, subject=f"T{n}") for n in range(3)]
+    poisoned = tickets[1]
+    real = sweep._record
+
+    def record(clock, kind, now):
+        if clock.ticket_id == poisoned.pk:
+            raise RuntimeError("escalation exploded")
+        real(clock, kind, now)
+
+    monkeypatch.setattr(sweep, "_record", record)
+    frozen.advance(minutes=2)
+    assert sweep.sweep(frozen.now) == 2
+    breached = set(
+        SlaClock.objects.filter(breached_at__isnull=False).values_list("ticket_id", flat=True)
+    )
+    assert breached == {tickets[0].pk, tickets[2].pk}  # the poisoned claim was rolled back
+    monkeypatch.setattr(sweep, "_record", real)
+    assert sweep.sweep(frozen.now) == 1  # and fires on the next sweep
