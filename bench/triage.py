@@ -135,59 +135,58 @@ def pipeline_row(texts: Sequence[str], rounds: int) -> str:
     return row("pipeline.classify (DB rules)", latencies(classify, texts, rounds))
 
 
-def make_open_tickets(n: int) -> object:
-    """``n`` open order tickets of one team, waiting 0-48 h, scored and due for a time step."""
+def bench_ticket(i: int, rng: random.Random, now: object, **fields: object) -> object:
+    """One open ticket waiting 0-48 h, with its score as the pipeline would store it."""
     from datetime import timedelta
 
+    from kefu.tickets.models import Ticket
+    from kefu.triage.score import ScoreFacts, priority_score
+
+    created = now - timedelta(minutes=rng.randint(0, 48 * 60))  # type: ignore[operator]
+    priority = rng.choice(("low", "normal", "normal", "high", "urgent"))
+    facts = ScoreFacts(
+        created_at=created,
+        priority=priority,
+        category="order_trade",
+        key_account=rng.random() < 0.05,
+        expedite=rng.random() < 0.02,
+    )
+    score, terms = priority_score(facts, now)  # type: ignore[arg-type]
+    return Ticket(
+        number=f"KFB{i:09d}",
+        subject=f"bench {i}",
+        channel="email",
+        status="open",
+        priority=priority,
+        created_at=created,
+        updated_at=created,
+        score=score,
+        triage={"score_terms": [t.as_dict() for t in terms]},
+        **fields,
+    )
+
+
+def make_open_tickets(n: int) -> object:
+    """``n`` open order tickets of one team, scored and due for a time step."""
     from django.utils import timezone
 
     from kefu.accounts.actions import create_agent
     from kefu.accounts.models import Team, User
     from kefu.tickets.models import Category, Ticket
     from kefu.triage.models import ScoreRefresh
-    from kefu.triage.score import ScoreFacts, priority_score
 
-    rng = random.Random(1)
-    now = timezone.now()
-    requester = User.objects.get(email="bench@example.com")
-    team, category = Team.objects.get(code="orders"), Category.objects.get(code="order_trade")
-    batch: list = []
-    for i in range(n):
-        created = now - timedelta(minutes=rng.randint(0, 48 * 60))
-        priority = rng.choice(("low", "normal", "normal", "high", "urgent"))
-        key, partner = rng.random() < 0.05, rng.random() < 0.02
-        facts = ScoreFacts(
-            created_at=created,
-            priority=priority,
-            category="order_trade",
-            key_account=key,
-            expedite=partner,
-        )
-        score, terms = priority_score(facts, now)
-        batch.append(
-            Ticket(
-                number=f"KFB{i:09d}",
-                requester=requester,
-                channel="email",
-                subject=f"bench {i}",
-                category=category,
-                team=team,
-                status="open",
-                priority=priority,
-                created_at=created,
-                updated_at=created,
-                score=score,
-                triage={"score_terms": [t.as_dict() for t in terms]},
-            )
-        )
-    Ticket.objects.bulk_create(batch, batch_size=5000)
-    ScoreRefresh.objects.bulk_create(
-        [
-            ScoreRefresh(ticket_id=pk, due_at=now)
-            for pk in Ticket.objects.values_list("pk", flat=True)
-        ],
-        batch_size=5000,
-    )
+    rng, now = random.Random(1), timezone.now()
+    team = Team.objects.get(code="orders")
+    fields = {
+        "requester": User.objects.get(email="bench@example.com"),
+        "category": Category.objects.get(code="order_trade"),
+        "team": team,
+    }
+    Ticket.objects.bulk_create([bench_ticket(i, rng, now, **fields) for i in range(n)], 5000)
+    due = [
+        ScoreRefresh(ticket_id=pk, due_at=now) for pk in Ticket.objects.values_list("pk", flat=True)
+    ]
+    ScoreRefresh.objects.bulk_create(due, batch_size=5000)
     return create_agent(email="agent@bench.test", code="B0001", teams=[team])
 
 
