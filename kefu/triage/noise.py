@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -47,11 +46,9 @@ def _recent_messages(
                 requester=user, status__in=OPEN_STATUSES, updated_at__gte=since
             ).values_list("pk", flat=True)[:MAX_CANDIDATES]
         )
-    # Intake files a ticket's first message in the system's name (strangers may not create
-    # tickets themselves), so authorless messages count as the requester's too.
     return list(
         Message.objects.filter(
-            Q(author=user) | Q(author__isnull=True),
+            author=user,
             ticket_id__in=tickets,
             is_internal=False,
             created_at__gte=since,
