@@ -60,7 +60,7 @@ def test_an_unexpected_failure_is_quarantined_not_lost(personas, monkeypatch):
         raise RuntimeError("classifier exploded")
 
     monkeypatch.setattr("kefu.channels.ingest.triage.classify", broken)
-    message = InboundMessage(channel="email", external_id="e1", text="hello",
+    message = InboundMessage(channel="email", external_id="e1", text="My order PO-9 has not arrived after two weeks.",
                              sender_address="anna@acme.test")  # fmt: skip
     assert ingest(message).outcome == Outcome.QUARANTINED
     entry = Quarantine.objects.get()

@@ -13,7 +13,9 @@ def _mail(n: int, subject: str, sender: str = "anna@acme.test", **kw) -> Inbound
                           subject=subject, sender_address=sender, **kw)  # fmt: skip
 
 
-@pytest.mark.parametrize("subject", ["Re: [{n}] late", "回复：【{n}】物流", "About {n} again", "RE: FW: [{n}]"])
+@pytest.mark.parametrize(
+    "subject", ["Re: [{n}] late", "回复：【{n}】物流", "About {n} again", "RE: FW: [{n}]"]
+)
 @pytest.mark.django_db
 def test_ticket_number_in_the_subject_threads(personas, subject):
     ticket = make_ticket(personas.anna)
@@ -46,7 +48,9 @@ def test_references_to_a_message_of_the_thread_thread(personas):
 @pytest.mark.django_db
 def test_a_reply_reopens_a_resolved_ticket(personas):
     ticket = make_ticket(personas.anna)
-    actions.change_status(ticket=ticket, actor=personas.viewer(personas.alice), status=Status.RESOLVED)
+    actions.change_status(
+        ticket=ticket, actor=personas.viewer(personas.alice), status=Status.RESOLVED
+    )
     ingest(_mail(1, f"Re: [{ticket.number}] still broken"))
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
