@@ -31,6 +31,8 @@ from kefu.lib.masking import mask_sensitive
 from kefu.lib.subject import parse_service_subject, strip_reply_prefixes
 from kefu.tickets import actions
 from kefu.tickets.models import Category, Message, Relation, Status, Ticket
+from kefu.tickets.uploads import validate_attachment
+from kefu.tickets.work import unit_of_work
 from kefu.triage import pipeline as triage
 
 log = logging.getLogger("kefu.intake")
@@ -62,7 +64,7 @@ class _Stage:
 def ingest(message: InboundMessage) -> IngestResult:
     stage = _Stage()
     try:
-        with transaction.atomic():
+        with unit_of_work():
             return _run(message, stage)
     except KefuError:
         if message.interactive:
@@ -289,13 +291,15 @@ def _attach(
     refused = []
     for item in message.attachments:
         try:
-            actions.attach_file(
-                ticket=ticket, actor=SYSTEM, filename=item.filename, data=item.data, message=saved
-            )
+            validate_attachment(item.filename, item.data)
         except AttachmentRejected as rejection:
             if message.interactive:
                 raise
             refused.append((item.filename, str(rejection.message)))
+            continue
+        actions.attach_file(
+            ticket=ticket, actor=SYSTEM, filename=item.filename, data=item.data, message=saved
+        )
     return refused
 
 

@@ -19,6 +19,8 @@ MAILED_CHANNELS = (Channel.EMAIL, Channel.WEB, Channel.API, Channel.PHONE)
 def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs: Any) -> None:
     if event.kind != "reply" or ticket.channel not in MAILED_CHANNELS:
         return
+    if event.data.get("role") != Message.AuthorRole.AGENT:
+        return
     message = Message.objects.select_related("author__agent").get(pk=event.new)
     if message.author_role != Message.AuthorRole.AGENT or message.is_internal:
         return

@@ -11,11 +11,11 @@ class SlaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from kefu.jobs.sweepers import register
-        from kefu.sla import receivers, sweep
-        from kefu.sla.models import BusinessCalendar, CalendarDate
+        from kefu.sla import policies, receivers, sweep
+        from kefu.sla.models import BusinessCalendar, CalendarDate, SlaPolicy
         from kefu.tickets.signals import event_recorded
 
         register(sweep.SWEEPER)
@@ -27,3 +27,10 @@ class SlaConfig(AppConfig):
             signal.connect(
                 receivers.on_calendar_date_changed, sender=CalendarDate, dispatch_uid="sla-date"
             )
+        for signal in (post_save, post_delete):
+            signal.connect(policies.forget_policies, sender=SlaPolicy, dispatch_uid="sla-pol")
+        m2m_changed.connect(
+            policies.forget_policies,
+            sender=SlaPolicy.extra_calendars.through,
+            dispatch_uid="sla-pol-cal",
+        )

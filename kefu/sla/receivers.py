@@ -7,12 +7,18 @@ from typing import Any
 from kefu.sla import actions
 from kefu.sla.models import BusinessCalendar, CalendarDate
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.work import SLA_STAGE, defer
 
 
 def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs: Any) -> None:
     """Inside the event's transaction: the clocks change with the ticket, atomically."""
     if event.kind in actions.CLOCK_EVENTS:
-        actions.rebuild_clocks(ticket=ticket)
+        # Once per transaction: the clocks depend only on the ticket's final history.
+        defer(SLA_STAGE, "sla-clocks", ticket, _rebuild)
+
+
+def _rebuild(ticket: Ticket) -> None:
+    actions.rebuild_clocks(ticket=ticket)
 
 
 def on_calendar_saved(sender: Any, instance: BusinessCalendar, **kwargs: Any) -> None:

@@ -37,7 +37,11 @@ from kefu.tickets.numbering import next_ticket_number
 from kefu.tickets.queries import next_ticket_candidates
 from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
+from kefu.tickets.work import WRITE_STAGE, atomic_unit, batch_store, defer
 from kefu.triage.phishing import Secret, requested_secret
+
+# What a status change writes (see _set_status).
+STATUS_FIELDS = ["status", "resolved_at", "closed_at"]
 
 # Fields an agent may change with ``update_ticket`` besides status (which has its own rules).
 EDITABLE_FIELDS = (
@@ -93,7 +97,7 @@ def _author_role(actor: Viewer) -> str:
     return Message.AuthorRole.CUSTOMER
 
 
-@transaction.atomic
+@atomic_unit
 def create_ticket(
     *,
     actor: Viewer,
@@ -188,11 +192,18 @@ def _insert_message(
         body_full=body_full,
         created_at=at or timezone.now(),
     )
-    record_event(ticket, actor, "note" if internal else "reply", new=message.pk, at=at)
+    record_event(
+        ticket,
+        actor,
+        "note" if internal else "reply",
+        new=message.pk,
+        data={"role": message.author_role},
+        at=at,
+    )
     return message
 
 
-@transaction.atomic
+@atomic_unit
 def add_message(
     *,
     ticket: Ticket,
@@ -224,7 +235,7 @@ def add_message(
             _on_agent_reply(ticket, actor, now)
         elif not actor.system:  # the bot's and the system's notes move nothing
             _on_customer_reply(ticket, actor)
-    ticket.save()
+    ticket.save(update_fields=["updated_at", "last_public_at", "first_response_at", *STATUS_FIELDS])
     return message
 
 
@@ -278,7 +289,7 @@ def _set_status(ticket: Ticket, actor: Viewer, new: str) -> None:
     record_event(ticket, actor, kind, field="status", old=old, new=new)
 
 
-@transaction.atomic
+@atomic_unit
 def change_status(*, ticket: Ticket, actor: Viewer, status: str) -> Ticket:
     if status == ticket.status:
         return ticket
@@ -293,7 +304,7 @@ def change_status(*, ticket: Ticket, actor: Viewer, status: str) -> Ticket:
         )
     _set_status(ticket, actor, status)
     ticket.updated_at = timezone.now()
-    ticket.save()
+    ticket.save(update_fields=["updated_at", *STATUS_FIELDS])
     return ticket
 
 
@@ -310,7 +321,7 @@ def _event_value(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
+@atomic_unit
 def update_ticket(*, ticket: Ticket, actor: Viewer, changes: Mapping[str, Any]) -> Ticket:
     """Apply an agent's edits; ``status`` goes through the lifecycle rules."""
     unknown = set(changes) - {"status", *EDITABLE_FIELDS}
@@ -319,6 +330,7 @@ def update_ticket(*, ticket: Ticket, actor: Viewer, changes: Mapping[str, Any]) 
     edits = {f: v for f, v in changes.items() if f != "status"}
     if edits and not actor.may_edit_tickets:
         raise Forbidden(_("Your role may not change tickets."), field=next(iter(edits)))
+    changed = []
     for field, value in edits.items():
         old = getattr(ticket, field)
         if field == "tags":
@@ -326,18 +338,19 @@ def update_ticket(*, ticket: Ticket, actor: Viewer, changes: Mapping[str, Any]) 
         if old == value:
             continue
         setattr(ticket, field, value)
+        changed.append(field)
         record_event(
             ticket, actor, field, field=field, old=_event_value(old), new=_event_value(value)
         )
-    if edits:
+    if changed:
         ticket.updated_at = timezone.now()
-        ticket.save()
+        ticket.save(update_fields=["updated_at", *changed])
     if "status" in changes:
         change_status(ticket=ticket, actor=actor, status=changes["status"])
     return ticket
 
 
-@transaction.atomic
+@atomic_unit
 def attach_file(
     *,
     ticket: Ticket,
@@ -370,7 +383,7 @@ def attach_file(
     return attachment
 
 
-@transaction.atomic
+@atomic_unit
 def raise_score(*, ticket: Ticket, actor: Viewer, by: float, reason: str) -> Ticket:
     """Move a ticket up the queue (e.g. the customer nudged it), recording why."""
     old = ticket.score
@@ -382,7 +395,7 @@ def raise_score(*, ticket: Ticket, actor: Viewer, by: float, reason: str) -> Tic
     return ticket
 
 
-@transaction.atomic
+@atomic_unit
 def link_ticket(*, ticket: Ticket, actor: Viewer, related_to: Ticket, relation: str) -> Ticket:
     """Relate ``ticket`` to another one, e.g. as part of a surge incident."""
     if relation not in Relation.values or related_to.pk == ticket.pk:
@@ -395,21 +408,41 @@ def link_ticket(*, ticket: Ticket, actor: Viewer, related_to: Ticket, relation: 
     return ticket
 
 
-@transaction.atomic
+@atomic_unit
 def store_triage(*, ticket: Ticket, details: Mapping[str, Any], score: float | None = None) -> None:
     """Merge triage explanations (and the score) into the ticket. No event: they explain the
-    ticket's place in the queue, they do not change the ticket. The row is locked, so concurrent
-    merges of different keys both survive."""
+    ticket's place in the queue, they do not change the ticket.
+
+    Within a unit of work the merges accumulate and are written once, at its end."""
+    ticket.triage = {**(ticket.triage or {}), **details}
+    if score is not None:
+        ticket.score = score
+    pending = batch_store("triage")
+    if pending is None:
+        _write_triage(ticket, dict(details), score)
+        return
+    known_details, known_score = pending.get(ticket.pk, ({}, None))
+    pending[ticket.pk] = ({**known_details, **details}, known_score if score is None else score)
+    defer(WRITE_STAGE, "triage-write", ticket, _write_pending_triage)
+
+
+def _write_pending_triage(ticket: Ticket) -> None:
+    pending = batch_store("triage") or {}
+    details, score = pending.pop(ticket.pk, ({}, None))
+    _write_triage(ticket, details, score)
+
+
+def _write_triage(ticket: Ticket, details: dict[str, Any], score: float | None) -> None:
+    # The row is locked and merged, so concurrent merges of different keys both survive.
     current = (
         Ticket.objects.select_for_update()
         .filter(pk=ticket.pk)
         .values_list("triage", flat=True)
         .first()
     )
-    ticket.triage = {**(current or {}), **details}
-    fields: dict[str, Any] = {"triage": ticket.triage}
+    fields: dict[str, Any] = {"triage": {**(current or {}), **details}}
     if score is not None:
-        ticket.score = fields["score"] = score
+        fields["score"] = score
     Ticket.objects.filter(pk=ticket.pk).update(**fields)
 
 
@@ -455,7 +488,7 @@ def _check_may_restructure(actor: Viewer, *tickets: Ticket) -> None:
         raise InvalidTransition(_("Closed tickets cannot be merged or split."), field="status")
 
 
-@transaction.atomic
+@atomic_unit
 def merge_tickets(*, source: Ticket, target: Ticket, actor: Viewer) -> Ticket:
     """Fold ``source`` into ``target``: its messages and files move over, it is closed and
     points at ``target`` (mail answering it then lands on ``target``). Events on both."""
@@ -484,7 +517,7 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor: Viewer) -> Ticket:
     return target
 
 
-@transaction.atomic
+@atomic_unit
 def split_ticket(
     *, ticket: Ticket, message_ids: Iterable[int], actor: Viewer, subject: str = ""
 ) -> Ticket:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kefu.accounts.models import Team
 from kefu.lib.subject import strip_reply_prefixes
 from kefu.tickets import actions
+from kefu.tickets.work import SCORE_STAGE, defer
 from kefu.triage import config, evidence_flow, routing, scoring
 from kefu.triage.dedupe import is_near_empty
 from kefu.triage.errorcodes import extract_error_code
@@ -193,7 +194,7 @@ def after_create(*, ticket: Ticket, verdict: Verdict, inbound: InboundMessage) -
     routed = routing.route(ticket, now)
     actions.store_triage(ticket=ticket, details={"routing": routed.as_dict()})
     evidence_flow.check_new(ticket)
-    scoring.refresh(ticket, now)
+    defer(SCORE_STAGE, "triage-score", ticket, scoring.refresh)
 
 
 def after_message(*, ticket: Ticket, message: Message, inbound: InboundMessage) -> None:
@@ -203,4 +204,4 @@ def after_message(*, ticket: Ticket, message: Message, inbound: InboundMessage) 
     duplicate = note_repeat(ticket, message)
     note_burst(ticket, inbound)
     evidence_flow.recheck(ticket, replied=True, duplicate=duplicate)
-    scoring.refresh(ticket)
+    defer(SCORE_STAGE, "triage-score", ticket, scoring.refresh)

@@ -9,6 +9,7 @@ from django.db import transaction
 from kefu.accounts.access import SYSTEM
 from kefu.tickets import actions
 from kefu.tickets.models import Status, Ticket, TicketEvent
+from kefu.tickets.work import SCORE_STAGE, defer
 from kefu.triage import evidence_flow, routing, scoring, store
 from kefu.triage.actions import record_recategorisation
 
@@ -24,7 +25,8 @@ def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs:
     if event.kind in ("status", "attachment") and evidence_flow.awaiting(ticket):
         _follow_evidence(ticket, event)
     if event.kind in scoring.SCORE_EVENTS:
-        scoring.refresh(ticket, recheck_sla=True)
+        # Once per transaction, after the SLA clocks it reads are rebuilt.
+        defer(SCORE_STAGE, "triage-score", ticket, scoring.refresh)
 
 
 def _follow_evidence(ticket: Ticket, event: TicketEvent) -> None:

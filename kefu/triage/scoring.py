@@ -93,12 +93,10 @@ def _schedule(ticket_id: int, due: datetime | None) -> None:
         ScoreRefresh.objects.update_or_create(ticket_id=ticket_id, defaults={"due_at": due})
 
 
-def refresh(ticket: Ticket, now: datetime | None = None, *, recheck_sla: bool = False) -> float:
+def refresh(ticket: Ticket, now: datetime | None = None) -> float:
     """Recompute and store the ticket's score and terms; schedule its next time step.
 
-    ``recheck_sla``: the SLA app may rebuild this ticket's clocks later in the same transaction
-    (its receiver runs after ours), so the sweeper re-reads the due time right after commit.
-    """
+    Deferred to the end of the ticket's unit of work, after its SLA clocks are rebuilt."""
     now = now or timezone.now()
     sla_due_at = nearest_due([ticket.pk]).get(ticket.pk)
     score, terms = priority_score(facts_for(ticket, sla_due_at), now)
@@ -106,9 +104,7 @@ def refresh(ticket: Ticket, now: datetime | None = None, *, recheck_sla: bool = 
     if ticket.status not in OPEN_STATUSES:
         _schedule(ticket.pk, None)
     else:
-        _schedule(
-            ticket.pk, now if recheck_sla else next_change(ticket.created_at, sla_due_at, now)
-        )
+        _schedule(ticket.pk, next_change(ticket.created_at, sla_due_at, now))
     return score
 
 
