@@ -79,12 +79,23 @@ def make_personas() -> Personas:
         language="zh-hans",
     ).user
     alice = create_agent(
-        email="alice@kefu.test", code="A0001", name="Alice", password=PASSWORD, teams=[orders]
+        language="en",
+        email="alice@kefu.test",
+        code="A0001",
+        name="Alice",
+        password=PASSWORD,
+        teams=[orders],
     ).user
     bob = create_agent(
-        email="bob@kefu.test", code="A0002", name="Bob", password=PASSWORD, teams=[billing]
+        language="en",
+        email="bob@kefu.test",
+        code="A0002",
+        name="Bob",
+        password=PASSWORD,
+        teams=[billing],
     ).user
     lena = create_agent(
+        language="en",
         email="lena@kefu.test",
         code="L0001",
         name="Lena",
@@ -93,10 +104,20 @@ def make_personas() -> Personas:
         teams=[orders],
     ).user
     quinn = create_agent(
-        email="quinn@kefu.test", code="Q0001", name="Quinn", password=PASSWORD, role=Agent.Role.QA
+        language="en",
+        email="quinn@kefu.test",
+        code="Q0001",
+        name="Quinn",
+        password=PASSWORD,
+        role=Agent.Role.QA,
     ).user
     ada = create_agent(
-        email="ada@kefu.test", code="ADM01", name="Ada", password=PASSWORD, role=Agent.Role.ADMIN
+        language="en",
+        email="ada@kefu.test",
+        code="ADM01",
+        name="Ada",
+        password=PASSWORD,
+        role=Agent.Role.ADMIN,
     ).user
     orders.lead = lena.agent
     orders.save()

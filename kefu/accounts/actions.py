@@ -89,6 +89,7 @@ def create_agent(
     teams: Iterable[Team] = (),
     languages: Iterable[str] = ("zh", "en"),
     skills: Iterable[str] = (),
+    language: str = "zh-hans",
 ) -> Agent:
     user = User.objects.create_user(
         email,
@@ -96,6 +97,7 @@ def create_agent(
         name=name,
         is_staff=role == Agent.Role.ADMIN,
         is_superuser=role == Agent.Role.ADMIN,
+        language=language,
     )
     agent = Agent.objects.create(
         user=user, code=code, role=role, languages=list(languages), skills=list(skills)

@@ -48,8 +48,9 @@ async def db(function: Any, *args: Any, **kwargs: Any) -> Any:
     )
 
 
-def _line(line: service.Line) -> dict[str, Any]:
-    return {"type": "message", **line.__dict__}
+def _line(line: service.Line, session_id: int) -> dict[str, Any]:
+    """A message as both sides see it; the console routes it to its chat by ``session``."""
+    return {"type": "message", "session": session_id, **line.__dict__}
 
 
 class ChatBase(AsyncJsonWebsocketConsumer):
@@ -128,7 +129,7 @@ class VisitorConsumer(ChatBase):
         missed = await db(service.history, session, int(content.get("last_seq") or 0))
         await self.send_json(await self._state())
         for line in missed:
-            await self.send_json(_line(line))
+            await self.send_json(_line(line, session.pk))
 
     async def _state(self) -> dict[str, Any]:
         session = self.session
@@ -153,7 +154,7 @@ class VisitorConsumer(ChatBase):
         if turn.duplicate:
             return
         for line in turn.lines:
-            await self.to_session(self.session.pk, "chat.line", _line(line))
+            await self.to_session(self.session.pk, "chat.line", _line(line, self.session.pk))
         await self._after_turn(turn)
 
     async def _after_turn(self, turn: service.Turn) -> None:
@@ -238,7 +239,7 @@ class AgentConsumer(ChatBase):
         session_id = int(content["session"])
         line = await db(service.agent_says, session_id, self.agent, str(content.get("text", "")))
         line.client_id = str(content.get("id", ""))[:64]
-        await self.to_session(session_id, "chat.line", {**_line(line), "session": session_id})
+        await self.to_session(session_id, "chat.line", _line(line, session_id))
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         session_id = int(content["session"])

@@ -23,6 +23,8 @@ from kefu.channels.chat import service
 from kefu.channels.chat.consumers import session_group
 from kefu.channels.models import CannedReply, ChatSession
 from kefu.errors import KefuError
+from kefu.knowledge.bot import reason_label
+from kefu.knowledge.dialogue import HandoffReason
 from kefu.tickets.uploads import read_upload
 from kefu.tickets.views.common import agent_required
 
@@ -105,7 +107,7 @@ def upload(request: HttpRequest) -> JsonResponse:
         line = service.visitor_sends_file(session, upload_file.name or "file", data)
     except KefuError as error:
         return _error(error)
-    payload = {"type": "message", **line.__dict__}
+    payload = {"type": "message", "session": session.pk, **line.__dict__}
     async_to_sync(get_channel_layer().group_send)(
         session_group(session.pk), {"type": "chat.line", "payload": payload, "sender": ""}
     )
@@ -159,6 +161,8 @@ def console(request: HttpRequest) -> HttpResponse:
     }
     return render(request, "chat/console.html", context)
 
+
+HANDOFF_REASONS = {reason.value for reason in HandoffReason}
 
 CONSOLE_STRINGS = {
     "accept": _("Accept"),
@@ -221,8 +225,10 @@ def console_panel(request: HttpRequest, session_id: int) -> HttpResponse:
         if requester
         else visible_tickets(viewer).none()
     )
+    reason = session.handoff_reason
     context = {
         "session": session,
+        "reason": reason_label(HandoffReason(reason)) if reason in HANDOFF_REASONS else reason,
         "queue": session.state == ChatSession.State.QUEUED,
         "tickets": others.order_by("-created_at")[:10],
     }

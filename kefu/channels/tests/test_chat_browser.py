@@ -42,6 +42,8 @@ def test_visitor_bot_agent_rating_in_chromium(personas, tmp_path):
 
     ARTIFACTS.mkdir(exist_ok=True)
     _chat_open_around_the_clock()
+    personas.lena.language = "zh-hans"  # a Chinese-speaking lead takes the chat
+    personas.lena.save()
     with RunningServer(server_env(tmp_path)) as server, sync_playwright() as playwright:
         browser = _browser(playwright)
         visitor = browser.new_context(locale="zh-CN").new_page()
@@ -81,11 +83,13 @@ def test_visitor_bot_agent_rating_in_chromium(personas, tmp_path):
         expect(visitor.locator(".kefu-rate")).to_contain_text("感谢", timeout=15000)
         visitor.screenshot(path=str(ARTIFACTS / "chat-widget-rated.png"))
 
-        chat = ChatSession.objects.select_related("ticket").get()
-        agent.goto(f"{server.url}/desk/t/{chat.ticket.number}/")
+        # The console's side panel links the chat's ticket (no ORM here: Playwright's loop runs).
+        ticket_path = pane.locator(".pane-side a[href*='/desk/t/']").first.get_attribute("href")
+        agent.goto(server.url + ticket_path)
         page = agent.content()
         agent.screenshot(path=str(ARTIFACTS / "chat-ticket.png"), full_page=True)
         browser.close()
+    chat = ChatSession.objects.select_related("ticket").get()
     assert (chat.rating, chat.ticket.order_id) == ("satisfied", "PO-2026")
     for text in ("子账号怎么设置权限", "马上为您设置", "好的，谢谢！", "PO-2026", "满意"):
         assert text in page

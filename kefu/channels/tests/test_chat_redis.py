@@ -39,7 +39,10 @@ async def _talk(visitor_url: str, agent_url: str, cookie: str) -> tuple[str, str
         queued = await _next(visitor, "session")
         while queued["state"] != "queued":
             queued = await _next(visitor, "session")
-        headers = {"Cookie": cookie, "Origin": agent_url.replace("ws://", "http://").rsplit("/ws/", 1)[0]}
+        headers = {
+            "Cookie": cookie,
+            "Origin": agent_url.replace("ws://", "http://").rsplit("/ws/", 1)[0],
+        }
         async with websockets.connect(agent_url, additional_headers=headers) as agent:
             await _next(agent, "queue_changed")
             from kefu.channels.models import ChatSession
@@ -47,11 +50,17 @@ async def _talk(visitor_url: str, agent_url: str, cookie: str) -> tuple[str, str
             chat = await ChatSession.objects.aget(state="queued")
             await agent.send(json.dumps({"type": "accept", "session": chat.pk}))
             await _next(agent, "opened")
-            await agent.send(json.dumps({"type": "message", "session": chat.pk, "id": "a1", "text": "from process B"}))
+            await agent.send(
+                json.dumps(
+                    {"type": "message", "session": chat.pk, "id": "a1", "text": "from process B"}
+                )
+            )
             heard_by_visitor = await _next(visitor, "message")
             while heard_by_visitor["author"] != "agent":
                 heard_by_visitor = await _next(visitor, "message")
-            await visitor.send(json.dumps({"type": "message", "id": "v2", "text": "from process A"}))
+            await visitor.send(
+                json.dumps({"type": "message", "id": "v2", "text": "from process A"})
+            )
             heard_by_agent = await _next(agent, "message")
             while heard_by_agent.get("author") != "visitor":
                 heard_by_agent = await _next(agent, "message")
