@@ -11,6 +11,13 @@ PostgreSQL is the local server (``--pg-url``); the benchmark creates and drops i
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path, where email.py would shadow the
+# standard library's email package: the repository root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import asyncio
 import json
@@ -18,12 +25,10 @@ import os
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import httpx
 

@@ -11,6 +11,13 @@ been through the intake pipeline, stored on the ticket, and broadcast to the cha
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path, where email.py would shadow the
+# standard library's email package: the repository root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import asyncio
 import json
@@ -18,12 +25,9 @@ import os
 import random
 import statistics
 import subprocess
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api import ROOT, database, kefu, percentile, rss_mib, server  # noqa: E402
+from bench.api import ROOT, database, kefu, percentile, rss_mib, server
 
 SEED = """
 import os, secrets
@@ -91,7 +95,7 @@ def raise_file_limit() -> None:
     """A thousand sockets on each side need more than the usual 1,024 descriptors."""
     import resource
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
@@ -102,7 +106,9 @@ def main() -> None:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--messages", type=int, default=5, help="per client")
-    parser.add_argument("--pace", type=float, default=8.0, help="seconds between a client's messages")
+    parser.add_argument(
+        "--pace", type=float, default=8.0, help="seconds between a client's messages"
+    )
     args = parser.parse_args()
     with database(args.db, args.pg_url) as env:
         kefu(env, "migrate", "-v0")

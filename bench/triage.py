@@ -28,24 +28,24 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
-import argparse  # noqa: E402
-import random  # noqa: E402
-import resource  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable, Sequence  # noqa: E402
+import argparse
+import random
+import resource
+import time
+from collections.abc import Callable, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kefu.triage.classifier import Model, load_default  # noqa: E402
-from kefu.triage.errorcodes import extract_error_code  # noqa: E402
-from kefu.triage.rules import (  # noqa: E402
+from kefu.triage.classifier import Model, load_default
+from kefu.triage.errorcodes import extract_error_code
+from kefu.triage.rules import (
     Rule,
     RuleContext,
     apply_rules,
     default_rules,
     load_rules,
 )
-from kefu.triage.training import project_examples  # noqa: E402
+from kefu.triage.training import project_examples
 
 
 def corpus(seed: int = 0) -> list[str]:

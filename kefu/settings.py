@@ -207,3 +207,7 @@ LOGGING = {
 # Kefu's own knobs.
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Triage (see kefu/triage/config.py for why these defaults).
+KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
+KEFU_TRIAGE_DUPLICATE_WINDOW = int(os.environ.get("KEFU_TRIAGE_DUPLICATE_WINDOW", "600"))
+KEFU_TRIAGE_MODEL = os.environ.get("KEFU_TRIAGE_MODEL", str(DATA_DIR / "triage-model.npz"))

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kefu.channels import quarantine
 from kefu.channels.email import outbox
@@ -77,7 +78,13 @@ class MailboxAdmin(admin.ModelAdmin):
     @admin.action(description=_("Poll the selected mailboxes now"))
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Mailbox]) -> None:
         count = queryset.exclude(imap_host="").update(next_poll_at=timezone.now())
-        self.message_user(request, _("%(n)s mailbox(es) will be polled now.") % {"n": count})
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s mailbox will be polled now.", "%(n)s mailboxes will be polled now.", count
+            )
+            % {"n": count},
+        )
 
 
 @admin.register(InboundRecord)
@@ -153,7 +160,11 @@ class QuarantineAdmin(admin.ModelAdmin):
         held = list(queryset.filter(state=Quarantine.State.HELD))
         for entry in held:
             quarantine.discard(entry)
-        self.message_user(request, _("%(n)s message(s) discarded.") % {"n": len(held)})
+        self.message_user(
+            request,
+            ngettext("%(n)s message discarded.", "%(n)s messages discarded.", len(held))
+            % {"n": len(held)},
+        )
 
 
 @admin.register(OutboundEmail)
@@ -176,4 +187,8 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Send the selected failed mail again"))
     def retry_selected(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
         retried = sum(outbox.retry(email) for email in queryset)
-        self.message_user(request, _("%(n)s mail(s) will be sent again.") % {"n": retried})
+        self.message_user(
+            request,
+            ngettext("%(n)s mail will be sent again.", "%(n)s mails will be sent again.", retried)
+            % {"n": retried},
+        )

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kefu.accounts.access import viewer_for
 from kefu.escalation.actions import complete_qa_review
@@ -91,4 +92,7 @@ class QaReviewAdmin(admin.ModelAdmin):
         for review in queryset.filter(state=QaReview.State.OPEN).select_related("ticket"):
             complete_qa_review(review=review, actor=actor, outcome=review.outcome)
             done += 1
-        messages.success(request, _("%(n)s reviews marked done.") % {"n": done})
+        messages.success(
+            request,
+            ngettext("%(n)s review marked done.", "%(n)s reviews marked done.", done) % {"n": done},
+        )

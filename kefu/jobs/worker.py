@@ -20,14 +20,16 @@ from django.utils import timezone
 from kefu.jobs.sweepers import REGISTRY, Sweeper
 
 log = logging.getLogger("kefu.worker")
+MIN_SLEEP = 0.01
 
 
-def run_sweeper_once(sweeper: Sweeper) -> int:
+def run_sweeper_once(sweeper: Sweeper) -> int | None:
+    """Rows handled, or None when the sweep failed."""
     try:
         return sweeper.run(timezone.now())
     except Exception:
         log.exception("sweeper %s failed; retrying next turn", sweeper.name)
-        return 0
+        return None
     finally:
         close_old_connections()
 
@@ -46,9 +48,12 @@ def seconds_until_next(sweeper: Sweeper) -> float:
 def _sweep_forever(sweeper: Sweeper, stop: threading.Event) -> None:
     while not stop.is_set():
         handled = run_sweeper_once(sweeper)
-        if handled:
-            continue  # there may be more due already
-        stop.wait(seconds_until_next(sweeper))
+        if handled is None:
+            # A row that keeps failing stays due: wait a full turn instead of spinning on it.
+            stop.wait(sweeper.max_sleep)
+        elif not handled:
+            stop.wait(max(MIN_SLEEP, seconds_until_next(sweeper)))
+        # after a productive sweep there may be more due already: go again at once
     connection.close()
 
 
@@ -99,4 +104,4 @@ def start(
 def run_once(names: Iterable[str] | None = None) -> dict[str, int]:
     """Run each sweeper once, in this thread (tests, cron-style use)."""
     chosen = [REGISTRY[n] for n in names] if names else list(REGISTRY.values())
-    return {s.name: run_sweeper_once(s) for s in chosen}
+    return {s.name: run_sweeper_once(s) or 0 for s in chosen}

@@ -16,19 +16,14 @@ from pathlib import Path
 
 from django.conf import settings
 
-DEFAULT_CONFIDENCE = 0.6
-DEFAULT_DUPLICATE_WINDOW = 600
-
 
 def confidence_threshold() -> float:
-    return float(getattr(settings, "KEFU_TRIAGE_CONFIDENCE", DEFAULT_CONFIDENCE))
+    return float(settings.KEFU_TRIAGE_CONFIDENCE)
 
 
 def duplicate_window() -> timedelta:
-    seconds = getattr(settings, "KEFU_TRIAGE_DUPLICATE_WINDOW", DEFAULT_DUPLICATE_WINDOW)
-    return timedelta(seconds=float(seconds))
+    return timedelta(seconds=float(settings.KEFU_TRIAGE_DUPLICATE_WINDOW))
 
 
 def model_path() -> Path:
-    configured = getattr(settings, "KEFU_TRIAGE_MODEL", None)
-    return Path(configured) if configured else Path(settings.DATA_DIR) / "triage-model.npz"
+    return Path(settings.KEFU_TRIAGE_MODEL)

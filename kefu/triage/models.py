@@ -87,8 +87,8 @@ class Recategorisation(models.Model):
         "tickets.Ticket", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("text"))
-    old_category = models.CharField(_("from"), max_length=40, blank=True)
-    new_category = models.CharField(_("to"), max_length=40)
+    old_category = models.CharField(_("old category"), max_length=40, blank=True)
+    new_category = models.CharField(_("new category"), max_length=40)
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -54,7 +54,7 @@ class Verdict:
     source: str = "model"  # or "customer", "rules"
     guesses: tuple[tuple[str, float], ...] = ()  # the model's best categories
     rule_names: dict[str, dict[str, str]] = field(default_factory=dict)
-    threshold: float = config.DEFAULT_CONFIDENCE
+    threshold: float = 0.0  # the setting in force when classified
 
     @property
     def details(self) -> dict[str, Any]:
