@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kefu.accounts.access import SYSTEM, Viewer, viewer_for
 from kefu.accounts.models import Account, Agent, Organization, Team, User
+from kefu.channels.models import Mailbox
 from kefu.tickets import actions
 from kefu.tickets.models import Category, Channel, Status, Ticket
 
@@ -60,6 +61,15 @@ STAFF = [
      ["integration", "merchants", "general"], ["en", "zh"], ["api", "webhooks"]),
     ("qa@example.com", "Q2001", "质检 QA", "qa", [], ["zh", "en"], []),
 ]  # fmt: skip
+
+# The escalation paths' teams (seeded by migration) and who leads each in the demo.
+ESCALATION_LEADS = [("ops-response", "L1001"), ("reconciliation", "L1001"),
+                    ("security-desk", "L1001"), ("integration-experts", "A1042")]  # fmt: skip
+
+# Support addresses by purpose (`kefu smtpd` accepts mail for these), and their queues.
+MAILBOXES = [("service", "service@kefu.example.com", None),
+             ("merchant", "merchant@kefu.example.com", "merchants"),
+             ("complaint", "complaint@kefu.example.com", "complaints")]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,12 @@ def seed_people() -> None:
         agent.teams.set([teams[c] for c in team_codes])
     lead = Agent.objects.get(code="L1001")
     Team.objects.filter(code__in=STAFF[1][4]).update(lead=lead)
+    for team_code, agent_code in ESCALATION_LEADS:
+        Team.objects.filter(code=team_code).update(lead=Agent.objects.get(code=agent_code))
+    for purpose, address, queue in MAILBOXES:
+        Mailbox.objects.update_or_create(
+            code=purpose, defaults={"address": address, "team": teams.get(queue)}
+        )
     for code, name, kind, tier, gmv, phone in ORGANIZATIONS:
         Organization.objects.update_or_create(
             code=code,

@@ -35,7 +35,9 @@ def test_createadmin_is_non_interactive_with_email_and_password():
 
 @pytest.mark.django_db
 def test_demo_is_idempotent_and_has_the_documented_logins():
+    from kefu.channels.models import Mailbox
     from kefu.demo import PASSWORD, load_demo
+    from kefu.escalation.models import EscalationPath
     from kefu.tickets.models import Ticket
 
     assert 40 <= load_demo() <= 60
@@ -47,6 +49,13 @@ def test_demo_is_idempotent_and_has_the_documented_logins():
     sub = User.objects.get(email="buyer.sub@example.com").account
     assert not sub.is_main and sub.scopes
     assert len(set(Ticket.objects.values_list("status", flat=True))) == 6
+    # Mail has somewhere to go, and every escalation path has a lead to own its incidents.
+    assert set(Mailbox.objects.values_list("code", flat=True)) == {
+        "service",
+        "merchant",
+        "complaint",
+    }
+    assert not EscalationPath.objects.exclude(team=None).filter(team__lead=None).exists()
 
 
 def test_the_kefu_command_runs(tmp_path):

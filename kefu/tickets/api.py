@@ -129,7 +129,7 @@ def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     tickets = queries.list_tickets(request_viewer(request), filters)
     start = (params.page - 1) * params.page_size
     # Counting stops at COUNT_LIMIT: an exact count of 100k rows costs more than the page.
-    counted = tickets[: COUNT_LIMIT + 1].count()
+    counted = tickets.order_by()[: COUNT_LIMIT + 1].count()
     return {
         "count": min(counted, COUNT_LIMIT),
         "count_exact": counted <= COUNT_LIMIT,
