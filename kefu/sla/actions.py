@@ -115,13 +115,17 @@ FIELDS = (
 )
 
 
+# Compared by column (``policy_id``, not ``policy``): reading the relation would cost a query.
+COMPARED = tuple(SlaClock._meta.get_field(f).attname for f in FIELDS if f != "updated_at")
+
+
 def _save(new: SlaClock, old: SlaClock | None) -> SlaClock:
     new.updated_at = timezone.now()
     if old is None:
         new.save()
         return new
     new.pk = old.pk
-    if any(getattr(new, f) != getattr(old, f) for f in FIELDS if f != "updated_at"):
+    if any(getattr(new, f) != getattr(old, f) for f in COMPARED):
         new.save(update_fields=FIELDS)
     return new
 

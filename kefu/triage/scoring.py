@@ -90,7 +90,12 @@ def _schedule(ticket_id: int, due: datetime | None) -> None:
     if due is None:
         ScoreRefresh.objects.filter(ticket_id=ticket_id).delete()
     else:
-        ScoreRefresh.objects.update_or_create(ticket_id=ticket_id, defaults={"due_at": due})
+        ScoreRefresh.objects.bulk_create(  # one upsert instead of a locked read and a write
+            [ScoreRefresh(ticket_id=ticket_id, due_at=due)],
+            update_conflicts=True,
+            unique_fields=["ticket"],
+            update_fields=["due_at"],
+        )
 
 
 def refresh(ticket: Ticket, now: datetime | None = None) -> float:
