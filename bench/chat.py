@@ -56,12 +56,20 @@ print(" ".join(tokens))
 """
 
 
-async def visitor(url: str, token: str, messages: int, pace: float, out: list[float]) -> int:
+async def visitor(
+    url: str, token: str, messages: int, pace: float, out: list[float], everyone: Barrier
+) -> int:
     import websockets
 
     failures = 0
-    async with websockets.connect(url, max_queue=None, open_timeout=60) as socket:
+    try:
+        socket = await websockets.connect(url, max_queue=None, open_timeout=120)
         await socket.send(json.dumps({"type": "hello", "token": token}))
+        while json.loads(await asyncio.wait_for(socket.recv(), timeout=120))["type"] != "session":
+            pass
+    finally:
+        await everyone.wait()  # the connection storm is over: measure the conversation
+    async with socket:
         await asyncio.sleep(random.uniform(0, pace))  # spread the first messages
         for n in range(messages):
             client_id = f"{token[:8]}-{n}"
@@ -79,16 +87,32 @@ async def visitor(url: str, token: str, messages: int, pace: float, out: list[fl
     return failures
 
 
+class Barrier:
+    """Set once ``parties`` have arrived; remembers when."""
+
+    def __init__(self, parties: int) -> None:
+        self.left, self.event, self.at = parties, asyncio.Event(), 0.0
+
+    async def wait(self) -> None:
+        self.left -= 1
+        if self.left == 0:
+            self.at = time.perf_counter()
+            self.event.set()
+        await self.event.wait()
+
+
 async def drive(url: str, tokens: list[str], messages: int, pace: float) -> tuple:
     latencies: list[float] = []
+    everyone = Barrier(len(tokens))
     began = time.perf_counter()
     failures = await asyncio.gather(
-        *(visitor(url, token, messages, pace, latencies) for token in tokens),
+        *(visitor(url, token, messages, pace, latencies, everyone) for token in tokens),
         return_exceptions=True,
     )
-    elapsed = time.perf_counter() - began
+    connected = (everyone.at or time.perf_counter()) - began
+    elapsed = time.perf_counter() - (everyone.at or began)
     errors = sum(f if isinstance(f, int) else 1 for f in failures)
-    return latencies, elapsed, errors
+    return latencies, elapsed, errors, connected
 
 
 def raise_file_limit() -> None:
@@ -120,11 +144,13 @@ def main() -> None:
         with server(env, 1) as (url, pids):
             idle = rss_mib(pids)
             ws_url = url.replace("http://", "ws://") + "/ws/chat/"
-            latencies, elapsed, errors = asyncio.run(
+            latencies, elapsed, errors, connected = asyncio.run(
                 drive(ws_url, tokens, args.messages, args.pace)
             )
             loaded = rss_mib(pids)
-    print(f"\nKefu chat benchmark — {args.db}, {os.cpu_count()} CPUs, one server process")
+    print(f"\nKefu chat benchmark — {args.db}, {os.cpu_count()} CPUs, one server process; "
+          f"{len(tokens)} clients connected in {connected:.1f} s, then each sent "
+          f"{args.messages} messages {args.pace:g} s apart")  # fmt: skip
     print("| clients | messages | msg/s | p50 ms | p95 ms | p99 ms | max ms | errors | "
           "server MiB idle → loaded |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|")

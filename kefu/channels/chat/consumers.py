@@ -19,6 +19,7 @@ from django.db import close_old_connections
 
 from kefu.accounts.access import viewer_for
 from kefu.channels.chat import service
+from kefu.channels.models import ChatSession
 from kefu.errors import KefuError
 
 log = logging.getLogger("kefu.chat")
@@ -147,6 +148,7 @@ class VisitorConsumer(ChatBase):
     async def on_message(self, content: dict[str, Any]) -> None:
         self._require_session()
         client_id = str(content.get("id", ""))[:64]
+        before = self.session.state
         turn = await db(service.visitor_says, self.session, client_id, str(content.get("text", "")))
         await self.send_json(
             {"type": "ack", "id": client_id, "seq": turn.lines[0].seq if turn.lines else None}
@@ -155,7 +157,10 @@ class VisitorConsumer(ChatBase):
             return
         for line in turn.lines:
             await self.to_session(self.session.pk, "chat.line", _line(line, self.session.pk))
-        await self._after_turn(turn)
+        # The widget's state only changes when the bot hands over or an agent came or left (or,
+        # while queued, its place in the queue): a chat in full flow skips the refresh.
+        if turn.queued or turn.state != before or turn.state == ChatSession.State.QUEUED:
+            await self._after_turn(turn)
 
     async def _after_turn(self, turn: service.Turn) -> None:
         self.session = await db(service.resume, self.session.token)
@@ -276,8 +281,6 @@ def _agent_of(user: Any) -> Any:
 
 
 def _active_sessions(agent: Any) -> list[int]:
-    from kefu.channels.models import ChatSession
-
     return list(
         ChatSession.objects.filter(agent=agent, state="active").values_list("pk", flat=True)
     )

@@ -138,6 +138,8 @@ def visitor_says(session: ChatSession, client_id: str, text: str) -> Turn:
     text = text.strip()[:5000]
     if not text:
         raise Invalid(_("Write a message first."), field="text")
+    # The socket's copy may be old: the agent may have accepted or ended the chat meanwhile.
+    session.state = ChatSession.objects.values_list("state", flat=True).get(pk=session.pk)
     if session.state == ChatSession.State.ENDED:
         raise Invalid(_("This chat has ended."), field="session")
     result = ingest(_inbound(session, client_id, text))
