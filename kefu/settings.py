@@ -125,7 +125,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py refuses (not waits) past its pool size, 100 by default: a thousand
+            # widgets reconnecting at once (a deploy, a network blip) each need one briefly.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]},
         }
     }
 else:
