@@ -144,7 +144,7 @@ def seed_people() -> None:
         Team.objects.filter(code=team_code).update(lead=Agent.objects.get(code=agent_code))
     for purpose, address, queue in MAILBOXES:
         Mailbox.objects.update_or_create(
-            code=purpose, defaults={"address": address, "team": teams.get(queue)}
+            code=purpose, defaults={"address": address, "team": teams[queue] if queue else None}
         )
     for code, name, kind, tier, gmv, phone in ORGANIZATIONS:
         Organization.objects.update_or_create(

@@ -6,6 +6,7 @@ run the whole product on one SQLite file with no other service.
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -85,7 +86,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     url = os.environ.get("KEFU_TEST_DATABASE_URL" if TESTING else "KEFU_DATABASE_URL")
     if url:
         # Requests run on a fixed pool of long-lived threads (see asgi.py), so each thread
@@ -96,7 +97,7 @@ def _database() -> dict:
             # Server-side binding lets psycopg prepare the queries a worker repeats: the ticket
             # list's joins cost ~9 ms to plan and under 1 ms to run.
             config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
-        return config
+        return dict(config)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "kefu.sqlite3",

@@ -96,6 +96,23 @@ class InboundRecordAdmin(ReadOnlyAdmin):
     list_select_related = ["ticket"]
 
 
+QUARANTINE_FIELDS = (
+    "channel",
+    "mailbox",
+    "external_id",
+    "sender",
+    "subject",
+    "stage",
+    "reason",
+    "state",
+    "attempts",
+    "ticket",
+    "created_at",
+    "resolved_at",
+    "raw_link",
+)
+
+
 @admin.register(Quarantine)
 class QuarantineAdmin(admin.ModelAdmin):
     list_display = ["created_at", "state", "channel", "mailbox", "stage", "short_reason",
@@ -103,12 +120,11 @@ class QuarantineAdmin(admin.ModelAdmin):
     list_filter = ["state", "stage", "channel", "mailbox"]
     search_fields = ["sender", "subject", "external_id", "reason"]
     list_select_related = ["ticket"]
-    fields = ["channel", "mailbox", "external_id", "sender", "subject", "stage", "reason",
-              "state", "attempts", "ticket", "created_at", "resolved_at", "raw_link"]  # fmt: skip
+    fields = QUARANTINE_FIELDS
     actions = ["reprocess_selected", "discard_selected"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [name for name in self.fields if name != "sender"]
+        return [name for name in QUARANTINE_FIELDS if name != "sender"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

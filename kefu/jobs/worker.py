@@ -75,9 +75,12 @@ def _run_task_queue(stop: threading.Event) -> None:
         worker_id=f"kefu-{uuid.uuid4().hex[:8]}",
         excluded_queue_names=[],
     )
-    threading.Thread(
-        target=lambda: (stop.wait(), setattr(worker, "running", False)), daemon=True
-    ).start()
+
+    def stop_when_told() -> None:
+        stop.wait()
+        worker.running = False
+
+    threading.Thread(target=stop_when_told, daemon=True).start()
     worker.run()
     connection.close()
 

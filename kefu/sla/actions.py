@@ -116,7 +116,9 @@ FIELDS = (
 
 
 # Compared by column (``policy_id``, not ``policy``): reading the relation would cost a query.
-COMPARED = tuple(SlaClock._meta.get_field(f).attname for f in FIELDS if f != "updated_at")
+COMPARED = tuple(
+    f.attname for f in SlaClock._meta.concrete_fields if f.name in FIELDS and f.name != "updated_at"
+)
 
 
 def _save(new: SlaClock, old: SlaClock | None) -> SlaClock:

@@ -12,15 +12,13 @@ class CategoryAdmin(admin.ModelAdmin):
 class MessageInline(admin.StackedInline):
     model = Message
     extra = 0
-    fields = ["author", "author_role", "is_internal", "body", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("author", "author_role", "is_internal", "body", "created_at")
 
 
 class EventInline(admin.TabularInline):
     model = TicketEvent
     extra = 0
-    fields = ["created_at", "actor", "kind", "field", "old", "new"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "actor", "kind", "field", "old", "new")
 
 
 @admin.register(Ticket)

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
-Work = Callable[[Any], None]
+Work = Callable[[Any], object]  # results are ignored
 
 # Deferred work runs by stage: SLA clocks (10) before the score that reads their due times (20).
 SLA_STAGE = 10

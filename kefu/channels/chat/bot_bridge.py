@@ -11,7 +11,7 @@ from kefu.knowledge import bot
 from kefu.knowledge.dialogue import Role, Turn
 from kefu.tickets.models import Message
 
-ROLES = {
+ROLES: dict[str, Role] = {
     Message.AuthorRole.CUSTOMER: Role.VISITOR,
     Message.AuthorRole.BOT: Role.BOT,
     Message.AuthorRole.AGENT: Role.AGENT,
@@ -30,6 +30,8 @@ class Answer:
 
 def _conversation(session: ChatSession, latest: str) -> list[Turn]:
     """The chat so far, without the visitor's latest line (the bot gets that separately)."""
+    if session.ticket_id is None:
+        return []
     messages = list(
         Message.objects.filter(ticket_id=session.ticket_id, is_internal=False)
         .order_by("pk")

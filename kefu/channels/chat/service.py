@@ -172,10 +172,16 @@ def _line(result: IngestResult, client_id: str) -> Line:
     return Line.of(result.message, client_id=client_id)
 
 
+def _ticket_of(session: ChatSession) -> Ticket:
+    """From its first message on, a chat has its ticket."""
+    assert session.ticket is not None
+    return session.ticket
+
+
 def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
     answer = bot_bridge.answer(session, text)
     with transaction.atomic():
-        message = actions.add_message(ticket=session.ticket, actor=BOT, body=answer.text)
+        message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=answer.text)
         if answer.resolved:
             session.unresolved_turns = 0
         else:
@@ -204,7 +210,7 @@ def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = N
     )
     session.save(update_fields=["state", "queued_at", "handoff_reason"])
     actions.record_event(
-        session.ticket,
+        _ticket_of(session),
         BOT,
         "chat_handoff",
         data={"reason": reason, "chat": session.pk, **(details or {})},
@@ -252,7 +258,7 @@ def accept(session_id: int, agent: Agent) -> ChatSession:
     if not taken:
         raise Forbidden(_("Another agent took this chat."), field="session")
     actions.update_ticket(
-        ticket=session.ticket, actor=viewer_for(agent.user), changes={"assignee": agent}
+        ticket=_ticket_of(session), actor=viewer_for(agent.user), changes={"assignee": agent}
     )
     return session
 
@@ -285,7 +291,9 @@ def agent_says(session_id: int, agent: Agent, text: str) -> Line:
     session = owned_by(session_id, agent)
     if session.state != ChatSession.State.ACTIVE:
         raise Invalid(_("This chat is not active."), field="session")
-    message = actions.add_message(ticket=session.ticket, actor=viewer_for(agent.user), body=text)
+    message = actions.add_message(
+        ticket=_ticket_of(session), actor=viewer_for(agent.user), body=text
+    )
     return Line.of(message)
 
 
@@ -297,12 +305,14 @@ def transfer(
     viewer = viewer_for(agent.user)
     if to_agent is not None:
         session.agent = to_agent
-        actions.update_ticket(ticket=session.ticket, actor=viewer, changes={"assignee": to_agent})
+        actions.update_ticket(
+            ticket=_ticket_of(session), actor=viewer, changes={"assignee": to_agent}
+        )
     else:
         session.agent, session.state, session.team = None, ChatSession.State.QUEUED, to_team
         session.queued_at = timezone.now()
         actions.update_ticket(
-            ticket=session.ticket, actor=viewer, changes={"assignee": None, "team": to_team}
+            ticket=_ticket_of(session), actor=viewer, changes={"assignee": None, "team": to_team}
         )
     session.save(update_fields=["agent", "state", "team", "queued_at"])
     return session
@@ -317,7 +327,7 @@ def end(session: ChatSession, by: Viewer) -> ChatSession:
         actions.record_event(session.ticket, by, "chat_ended", data={"chat": session.pk})
         if session.agent_id is None and session.ticket.status in (Status.NEW, Status.OPEN):
             # The bot alone answered: the visitor left satisfied or will write again.
-            actions.change_status(ticket=session.ticket, actor=BOT, status=Status.RESOLVED)
+            actions.change_status(ticket=_ticket_of(session), actor=BOT, status=Status.RESOLVED)
     return session
 
 

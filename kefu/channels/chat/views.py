@@ -221,10 +221,12 @@ def console_panel(request: HttpRequest, session_id: int) -> HttpResponse:
     from kefu.tickets.queries import visible_tickets
 
     others = (
-        visible_tickets(viewer).filter(requester=requester).exclude(pk=session.ticket_id)
+        visible_tickets(viewer).filter(requester=requester)
         if requester
         else visible_tickets(viewer).none()
     )
+    if session.ticket_id is not None:
+        others = others.exclude(pk=session.ticket_id)
     reason = session.handoff_reason
     context = {
         "session": session,

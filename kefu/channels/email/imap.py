@@ -141,7 +141,7 @@ def _new_uids(imap: imaplib.IMAP4, mailbox: Mailbox) -> list[int]:
         # The folder was recreated and its UIDs start over; re-reading old mail is harmless.
         mailbox.uid_validity, mailbox.last_uid = validity, 0
         Mailbox.objects.filter(pk=mailbox.pk).update(uid_validity=validity, last_uid=0)
-    found = _ok(imap.uid("SEARCH", None, f"UID {mailbox.last_uid + 1}:*"))
+    found = _ok(imap.uid("SEARCH", f"UID {mailbox.last_uid + 1}:*"))
     # "n:*" always names the newest message, even when its UID is below n.
     return sorted(uid for uid in map(int, b" ".join(found).split()) if uid > mailbox.last_uid)
 

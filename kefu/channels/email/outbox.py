@@ -96,7 +96,7 @@ def _as_django_mail(email: OutboundEmail) -> EmailMultiAlternatives:
         headers["References"] = " ".join(f"<{r}>" for r in email.references.split())
     if email.kind != OutboundEmail.Kind.REPLY:
         headers["Auto-Submitted"] = "auto-replied"  # RFC 3834: machines should not answer
-    if email.ticket_id:
+    if email.ticket is not None:
         headers["X-Kefu-Ticket"] = email.ticket.number
     mail = EmailMultiAlternatives(
         subject=email.subject,
@@ -121,7 +121,7 @@ def _record_failure(email: OutboundEmail, error: Exception, now: datetime) -> No
     email.last_error = f"{type(error).__name__}: {error}"[:2000]
     with transaction.atomic():
         email.save(update_fields=["state", "next_attempt_at", "last_error"])
-        if email.ticket_id:
+        if email.ticket is not None:
             record_event(
                 email.ticket,
                 SYSTEM,

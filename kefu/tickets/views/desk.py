@@ -45,7 +45,8 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         "categories": Category.objects.filter(is_active=True),
         "teams": Team.objects.all(),
     }
-    template = "tickets/_queue_table.html" if request.htmx else "tickets/desk_queue.html"
+    htmx = request.headers.get("HX-Request") == "true"
+    template = "tickets/_queue_table.html" if htmx else "tickets/desk_queue.html"
     return render(request, template, context)
 
 

@@ -61,6 +61,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
         except KefuError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
         else:
+            assert result.ticket is not None  # a portal submission opens or continues one
             number = result.ticket.number
             messages.success(request, _("Ticket %(number)s was created.") % {"number": number})
             return redirect("portal_ticket", number=number)
