@@ -14,17 +14,16 @@ from kefu.channels.models import OutboundEmail
 from kefu.tickets.models import Channel, Message, Ticket, TicketEvent
 
 MAILED_CHANNELS = (Channel.EMAIL, Channel.WEB, Channel.API, Channel.PHONE)
+AGENT = Message.AuthorRole.AGENT
 
 
 def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs: Any) -> None:
     if event.kind != "reply" or ticket.channel not in MAILED_CHANNELS:
         return
-    if event.data.get("role") != Message.AuthorRole.AGENT or not isinstance(event.new, int):
+    if event.data.get("role") != AGENT or not isinstance(event.new, int):
         return
     message = Message.objects.select_related("author__agent").get(pk=event.new)
-    if message.author is None or message.author_role != Message.AuthorRole.AGENT:
-        return
-    if message.is_internal:
+    if message.author is None or message.is_internal or message.author_role != AGENT:
         return
     if getattr(ticket.requester, "agent", None) is not None:  # staff filed it for themselves
         return

@@ -25,7 +25,7 @@ from kefu.errors import KefuError
 log = logging.getLogger("kefu.chat")
 
 # Two threads overlap one message's database waits with another's Python; more only fight over
-# the GIL. Measured with bench/chat.py on PostgreSQL: p99 173 ms with four, 92–127 ms with two.
+# the GIL. Measured with bench/chat.py on PostgreSQL: p99 173 ms with four, 92–137 ms with two.
 _db_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kefu-chat")
 AGENTS_GROUP = "chat.agents"
 
