@@ -145,6 +145,16 @@ def make_ticket(requester: User, **fields: Any) -> Ticket:
     )
 
 
+def assigned_ticket(personas: Personas, **fields: Any) -> Ticket:
+    """Anna's ticket (``make_ticket``), assigned to Alice by Lena, her team lead."""
+    ticket = make_ticket(personas.anna, **fields)
+    return actions.update_ticket(
+        ticket=ticket,
+        actor=personas.viewer(personas.lena),
+        changes={"assignee": personas.alice.agent},
+    )
+
+
 def api_client(user: User, **headers: str) -> Client:
     """A test client that authenticates with a fresh bearer token of ``user``."""
     token = create_api_token(user=user, name="test")

@@ -6,7 +6,7 @@ import pytest
 
 from kefu.escalation.models import Notification, QaReview
 from kefu.sla.models import SlaClock
-from kefu.testing import api_client, make_ticket, session_client
+from kefu.testing import api_client, assigned_ticket, session_client
 from kefu.tickets import actions
 from kefu.tickets.models import Ticket, TicketEvent
 
@@ -16,18 +16,9 @@ def complain(client, number: str, **payload):
     return client.post(f"/api/v1/tickets/{number}/complaint", body, content_type="application/json")
 
 
-def assigned(personas):
-    ticket = make_ticket(personas.anna)
-    return actions.update_ticket(
-        ticket=ticket,
-        actor=personas.viewer(personas.lena),
-        changes={"assignee": personas.alice.agent},
-    )
-
-
 @pytest.mark.django_db
 def test_refused_before_48_hours_with_the_time_it_becomes_possible(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=47)
     response = complain(api_client(personas.anna), ticket.number)
     assert response.status_code == 409
@@ -40,7 +31,7 @@ def test_refused_before_48_hours_with_the_time_it_becomes_possible(personas, fro
 
 @pytest.mark.django_db
 def test_a_complaint_opens_a_linked_ticket_for_the_complaints_team_with_72_hours(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=48)
     response = complain(api_client(personas.anna), ticket.number)
     assert response.status_code == 201
@@ -66,7 +57,7 @@ def test_a_complaint_opens_a_linked_ticket_for_the_complaints_team_with_72_hours
 
 @pytest.mark.django_db
 def test_one_open_complaint_per_ticket_and_none_on_closed_tickets(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=50)
     client = api_client(personas.anna)
     first = complain(client, ticket.number).json()["complaint"]
@@ -74,7 +65,7 @@ def test_one_open_complaint_per_ticket_and_none_on_closed_tickets(personas, froz
     assert (again.status_code, again.json()["code"]) == (409, "complaint_exists")
     assert first in again.json()["detail"]
     assert complain(client, first).json()["code"] == "invalid_transition"  # not about a complaint
-    other = assigned(personas)
+    other = assigned_ticket(personas)
     actions.change_status(ticket=other, actor=personas.viewer(personas.alice), status="resolved")
     frozen.advance(hours=50)
     assert complain(client, other.number).json()["code"] == "invalid_transition"
@@ -82,7 +73,7 @@ def test_one_open_complaint_per_ticket_and_none_on_closed_tickets(personas, froz
 
 @pytest.mark.django_db
 def test_a_complaint_about_the_agent_opens_a_qa_review(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=48)  # Wednesday 10:00
     complain(api_client(personas.anna), ticket.number, about_agent=True)
     review = QaReview.objects.get()
@@ -96,7 +87,7 @@ def test_a_complaint_about_the_agent_opens_a_qa_review(personas, frozen):
 
 @pytest.mark.django_db
 def test_other_organisations_and_staff_cannot_complain(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=49)
     assert complain(api_client(personas.otto), ticket.number).status_code == 404
     assert complain(api_client(personas.alice), ticket.number).status_code == 403
@@ -106,7 +97,7 @@ def test_other_organisations_and_staff_cannot_complain(personas, frozen):
 
 @pytest.mark.django_db
 def test_the_portal_offers_the_complaint_after_48_hours(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     client = session_client(personas.anna)
     url = f"/portal/t/{ticket.number}/"
     page = client.get(url).content.decode()

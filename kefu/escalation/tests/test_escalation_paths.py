@@ -9,7 +9,7 @@ from kefu.accounts.models import Agent, Team
 from kefu.channels.models import OutboundEmail
 from kefu.escalation.models import Notification
 from kefu.sla import sweep
-from kefu.testing import make_ticket
+from kefu.testing import assigned_ticket, make_ticket
 from kefu.tickets import actions
 from kefu.tickets.models import TicketEvent
 
@@ -32,17 +32,9 @@ def lead_of(team_code: str, code: str) -> Agent:
     return agent
 
 
-def assigned(personas, **fields):
-    ticket = make_ticket(personas.anna, **fields)
-    lena = personas.viewer(personas.lena)
-    return actions.update_ticket(
-        ticket=ticket, actor=lena, changes={"assignee": personas.alice.agent}
-    )
-
-
 @pytest.mark.django_db
 def test_default_path_warns_the_assignee_and_team_lead_then_mails_on_breach(personas, frozen):
-    ticket = assigned(personas)  # order_trade: no path of its own, so the default path
+    ticket = assigned_ticket(personas)  # order_trade: no path of its own, so the default path
     frozen.set(shanghai(23, 17))  # first response (1 working day) warns at 75 %: 16:45
     assert sweep.sweep(frozen.now) >= 1
     assert inbox("sla_warning") == {"A0001", "L0001"}
@@ -61,7 +53,7 @@ def test_default_path_warns_the_assignee_and_team_lead_then_mails_on_breach(pers
 @pytest.mark.django_db
 def test_shipment_breach_reaches_the_operations_response_lead_and_raises_priority(personas, frozen):
     olga = lead_of("ops-response", "L0900")
-    ticket = assigned(personas, category="shipment_logistics")
+    ticket = assigned_ticket(personas, category="shipment_logistics")
     frozen.set(shanghai(24, 10, 1))
     sweep.sweep(frozen.now)
     ticket.refresh_from_db()
@@ -78,7 +70,7 @@ def test_shipment_breach_reaches_the_operations_response_lead_and_raises_priorit
 @pytest.mark.django_db
 def test_integration_breach_is_reassigned_to_the_integration_specialists(personas, frozen):
     ivan = lead_of("integration-experts", "L0700")
-    ticket = assigned(personas, category="integration_tech")
+    ticket = assigned_ticket(personas, category="integration_tech")
     frozen.set(shanghai(24, 10, 1))
     sweep.sweep(frozen.now)
     ticket.refresh_from_db()

@@ -6,7 +6,7 @@ import pytest
 
 from kefu.channels.models import OutboundEmail
 from kefu.escalation.models import Notification, Nudge
-from kefu.testing import api_client, make_ticket, session_client
+from kefu.testing import api_client, assigned_ticket, session_client
 from kefu.tickets import actions
 from kefu.tickets.models import Ticket, TicketEvent
 
@@ -15,18 +15,9 @@ def nudge(client, number: str):
     return client.post(f"/api/v1/tickets/{number}/nudge")
 
 
-def assigned(personas):
-    ticket = make_ticket(personas.anna)
-    return actions.update_ticket(
-        ticket=ticket,
-        actor=personas.viewer(personas.lena),
-        changes={"assignee": personas.alice.agent},
-    )
-
-
 @pytest.mark.django_db
 def test_refused_before_24_hours_without_an_update_with_the_time_it_opens(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=23, minutes=59)
     response = nudge(api_client(personas.anna), ticket.number)
     assert response.status_code == 409
@@ -39,7 +30,7 @@ def test_refused_before_24_hours_without_an_update_with_the_time_it_opens(person
 
 @pytest.mark.django_db
 def test_a_nudge_raises_the_score_notifies_owner_and_lead_and_is_recorded(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=24)
     before = Ticket.objects.get(pk=ticket.pk).score
     response = nudge(api_client(personas.anna), ticket.number)
@@ -59,7 +50,7 @@ def test_a_nudge_raises_the_score_notifies_owner_and_lead_and_is_recorded(person
 
 @pytest.mark.django_db
 def test_once_per_24_hours_and_a_support_reply_restarts_the_wait(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     client = api_client(personas.anna)
     frozen.advance(hours=25)
     assert nudge(client, ticket.number).status_code == 201
@@ -83,7 +74,7 @@ def test_once_per_24_hours_and_a_support_reply_restarts_the_wait(personas, froze
 
 @pytest.mark.django_db
 def test_only_the_customer_of_an_open_ticket_may_nudge(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     frozen.advance(hours=30)
     assert nudge(api_client(personas.otto), ticket.number).status_code == 404
     assert nudge(api_client(personas.alice), ticket.number).json()["code"] == "forbidden"
@@ -93,7 +84,7 @@ def test_only_the_customer_of_an_open_ticket_may_nudge(personas, frozen):
 
 @pytest.mark.django_db
 def test_the_portal_button_says_when_and_nudges_when_allowed(personas, frozen):
-    ticket = assigned(personas)
+    ticket = assigned_ticket(personas)
     client = session_client(personas.anna)
     url = f"/portal/t/{ticket.number}/"
     page = client.get(url).content.decode()
