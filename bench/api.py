@@ -25,20 +25,16 @@ import os
 import socket
 import statistics
 import subprocess
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 
+from bench.common import database, percentile
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def free_port() -> int:
@@ -95,29 +91,6 @@ for i in range(total):
         batch = []
 Ticket.objects.bulk_create(batch)
 """
-
-
-@contextmanager
-def database(kind: str, pg_url: str) -> Iterator[dict[str, str]]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-    env.pop("KEFU_DATABASE_URL", None)
-    with tempfile.TemporaryDirectory(prefix="kefu-bench-") as data_dir:
-        env["KEFU_DATA_DIR"] = data_dir
-        if kind == "sqlite":
-            yield env
-            return
-        import psycopg
-
-        base, _ = pg_url.rsplit("/", 1)
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS kefu_bench")
-            admin.execute("CREATE DATABASE kefu_bench")
-        env["KEFU_DATABASE_URL"] = f"{base}/kefu_bench"
-        try:
-            yield env
-        finally:
-            with psycopg.connect(pg_url, autocommit=True) as admin:
-                admin.execute("DROP DATABASE IF EXISTS kefu_bench WITH (FORCE)")
 
 
 @contextmanager
@@ -259,7 +232,7 @@ def list_request(query: str):
 
 def run(kind: str, args: argparse.Namespace) -> list[tuple]:
     rows = []
-    with database(kind, args.pg_url) as env:
+    with database(kind, args.pg_url, "kefu_bench") as env:
         kefu(env, "migrate", "-v0")
         seed_started = time.perf_counter()
         seeded_out = subprocess.run(

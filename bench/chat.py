@@ -28,7 +28,8 @@ import subprocess
 import time
 from collections import Counter
 
-from bench.api import ROOT, database, kefu, percentile, rss_mib, server
+from bench.api import ROOT, kefu, rss_mib, server
+from bench.common import database, percentile
 
 SEED = """
 import os, secrets
@@ -145,7 +146,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
-    with database(args.db, args.pg_url) as env:
+    with database(args.db, args.pg_url, "kefu_bench_chat") as env:
         kefu(env, "migrate", "-v0")
         seeded = subprocess.run(
             [sys.executable, "-c", SEED], env={**env, "BENCH_CLIENTS": str(args.clients)},

@@ -15,19 +15,23 @@ PostgreSQL, created and dropped here), migrated first.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+# Run as a script, Python puts bench/ first on the path, where this file would shadow the
+# standard library's email package: the repository root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
 import argparse
 import json
-import os
 import re
 import resource
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+
+from bench.common import database, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "data" / "emails"
@@ -56,11 +60,6 @@ def fresh(raw: bytes, name: str) -> bytes:
     if sender:
         raw = raw[: sender.end()] + f"r{name.split('-')[0]}.".encode() + raw[sender.end() :]
     return raw
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> list[float]:
@@ -104,33 +103,8 @@ def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
     }
 
 
-@contextmanager
-def database(kind: str, pg_url: str) -> Iterator[dict[str, str]]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kefu.settings"}
-    env.pop("KEFU_DATABASE_URL", None)
-    env.pop("PYTEST_VERSION", None)
-    with tempfile.TemporaryDirectory(prefix="kefu-bench-email-") as data_dir:
-        env["KEFU_DATA_DIR"] = data_dir
-        env["KEFU_MEDIA_ROOT"] = str(Path(data_dir) / "media")
-        if kind == "sqlite":
-            yield env
-            return
-        import psycopg
-
-        base, _ = pg_url.rsplit("/", 1)
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute("DROP DATABASE IF EXISTS kefu_bench_email WITH (FORCE)")
-            admin.execute("CREATE DATABASE kefu_bench_email")
-        env["KEFU_DATABASE_URL"] = f"{base}/kefu_bench_email"
-        try:
-            yield env
-        finally:
-            with psycopg.connect(pg_url, autocommit=True) as admin:
-                admin.execute("DROP DATABASE IF EXISTS kefu_bench_email WITH (FORCE)")
-
-
 def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
-    with database(kind, pg_url) as env, tempfile.TemporaryDirectory() as sync:
+    with database(kind, pg_url, "kefu_bench_email") as env, tempfile.TemporaryDirectory() as sync:
         subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v", "0"], env=env,
                        cwd=ROOT, check=True)  # fmt: skip
         command = [sys.executable, __file__, "--rounds", str(rounds), "--sync", sync]
@@ -195,7 +169,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # This file's directory comes first on the path, and its name would shadow the stdlib's
-    # ``email`` package: put the project there instead.
-    sys.path[0] = str(ROOT)
     main()

@@ -33,6 +33,8 @@ BENCH_DB = "kefu_bench_kb"
 # module (bench/email.py) would shadow it; the project root replaces it.
 sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 
+from bench.common import percentile, scratch_postgres
+
 
 @contextmanager
 def fresh_database(kind: str, pg_url: str) -> Iterator[None]:
@@ -44,31 +46,19 @@ def fresh_database(kind: str, pg_url: str) -> Iterator[None]:
         if kind == "sqlite":
             yield
             return
-        import psycopg
+        with scratch_postgres(pg_url, BENCH_DB) as url:
+            os.environ["KEFU_DATABASE_URL"] = url
+            try:
+                yield
+            finally:
+                from django.db import connections
 
-        base = pg_url.rsplit("/", 1)[0]
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
-        os.environ["KEFU_DATABASE_URL"] = f"{base}/{BENCH_DB}"
-        try:
-            yield
-        finally:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(pg_url, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                connections.close_all()
 
 
 def questions() -> list[dict[str, str]]:
     with QUESTIONS.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def accuracy(rows: list[dict[str, str]], show_misses: bool) -> dict[str, tuple[int, int, int]]:

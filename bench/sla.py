@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 sys.path.remove(str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import scratch_postgres
 from kefu.sla.calendars import (
     Calendar,
     CalendarTemplate,
@@ -155,19 +156,13 @@ LAG_TARGET = timedelta(minutes=1)
 @contextmanager
 def scratch_database(pg_url: str) -> Iterator[str]:
     """A fresh PostgreSQL database for the run, dropped afterwards."""
-    import psycopg
+    with scratch_postgres(pg_url, SCRATCH) as url:
+        try:
+            yield url
+        finally:
+            from django.db import connections
 
-    with psycopg.connect(pg_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {SCRATCH}")
-    try:
-        yield f"{pg_url.rsplit('/', 1)[0]}/{SCRATCH}"
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+            connections.close_all()
 
 
 def setup_django(url: str) -> None:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import percentile
 from kefu.triage.classifier import Model, load_default
 from kefu.triage.errorcodes import extract_error_code
 from kefu.triage.rules import (
@@ -79,11 +80,6 @@ def latencies(
             step(text)
             timings.append((time.perf_counter_ns() - start) / 1e6)
     return timings, time.thread_time() - cpu_start
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def row(name: str, measured: tuple[list[float], float]) -> str:
