@@ -126,7 +126,8 @@ def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     filters = queries.TicketFilters(
         **params.model_dump(exclude={"page", "page_size"}, exclude_none=True)
     )
-    tickets = queries.list_tickets(request_viewer(request), filters)
+    viewer = request_viewer(request)
+    tickets = queries.list_tickets(viewer, filters)
     start = (params.page - 1) * params.page_size
     # Counting stops at COUNT_LIMIT: an exact count of 100k rows costs more than the page.
     counted = tickets.order_by()[: COUNT_LIMIT + 1].count()
@@ -135,7 +136,9 @@ def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
         "count_exact": counted <= COUNT_LIMIT,
         "page": params.page,
         "page_size": params.page_size,
-        "results": list(tickets[start : start + params.page_size]),
+        "results": queries.ticket_rows(
+            tickets, start, params.page_size, staff=viewer.is_agent or viewer.system
+        ),
     }
 
 

@@ -79,12 +79,14 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,  # led by a composite index below
     )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requester"),
         on_delete=models.PROTECT,
         related_name="requested_tickets",
+        db_index=False,  # led by a composite index below
     )
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     mailbox = models.CharField(_("mailbox"), max_length=20, blank=True)
@@ -96,6 +98,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="tickets",
+        db_index=False,  # led by a composite index below
     )
     priority = models.CharField(
         _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
@@ -113,6 +116,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_tickets",
+        db_index=False,  # led by a composite index below
     )
     team = models.ForeignKey(
         Team,
@@ -121,6 +125,7 @@ class Ticket(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="tickets",
+        db_index=False,  # led by a composite index below
     )
     language = models.CharField(_("language"), max_length=8, default="zh")
     tags = models.JSONField(_("tags"), default=list, blank=True)
@@ -167,6 +172,11 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["status", "-score"], name="ticket_status_score"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_recent"),
+            # Category filters and the surge check (a category's newest tickets).
+            models.Index(fields=["category", "-created_at"], name="ticket_category_recent"),
+            models.Index(
+                fields=["category", "status", "-created_at"], name="ticket_category_status"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -189,7 +199,9 @@ class Message(models.Model):
         BOT = "bot", _("Bot")
         SYSTEM = "system", _("System")
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )  # led by message_ticket_time
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -243,7 +255,9 @@ class Attachment(models.Model):
 class TicketEvent(models.Model):
     """The audit trail: who changed what on a ticket, from what to what, and when."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+    )  # led by event_ticket_time
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

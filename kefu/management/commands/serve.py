@@ -1,7 +1,31 @@
+import multiprocessing
+import signal
+import socket
+from types import FrameType
 from typing import Any
 
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket of this process's own. With SO_REUSEPORT the kernel spreads new
+    connections evenly over the workers' sockets; one shared socket lets whichever worker wakes
+    first take them, and a few keep-alive connections (a proxy's, a client pool's) can all land
+    on one worker while the other idles."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    return sock
+
+
+def _run(host: str, port: int) -> None:
+    config = uvicorn.Config(
+        "kefu.asgi:application", lifespan="off", access_log=False, log_level="info"
+    )
+    uvicorn.Server(config).run(sockets=[_listen(host, port)])
 
 
 class Command(BaseCommand):
@@ -19,12 +43,19 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
         self.stdout.write(f"Kefu serving on http://{host}:{port}/")
-        uvicorn.run(
-            "kefu.asgi:application",
-            host=host,
-            port=port,
-            workers=workers,
-            lifespan="off",
-            access_log=False,
-            log_level="info",
-        )
+        if workers <= 1:
+            _run(host, port)
+            return
+        spawn = multiprocessing.get_context("spawn")
+        children = [spawn.Process(target=_run, args=(host, port)) for _ in range(workers)]
+        for child in children:
+            child.start()
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            for child in children:
+                child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        for child in children:
+            child.join()
