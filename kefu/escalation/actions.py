@@ -195,6 +195,9 @@ def page_on_duty_lead(*, ticket: Ticket, at: datetime | None = None) -> Agent | 
 
 # --- surges ------------------------------------------------------------------------------------
 
+# How far behind an incident's ``last_linked_at`` may lag (see the model).
+LINK_RESOLUTION = timedelta(minutes=1)
+
 
 def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident | None:
     """N new tickets of one category within the window: one incident ticket, the rest linked."""
@@ -206,25 +209,28 @@ def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident
     recent = Ticket.objects.filter(category_id=ticket.category_id, created_at__gte=since).exclude(
         surge_incident__isnull=False
     )
-    # Counting stops at the threshold: a busy category must not make every intake slow.
-    if recent[: path.surge_threshold].count() < path.surge_threshold and (
-        _active_incident(path, since) is None
-    ):
-        return None
-    # Serialise surge handling per path, then look again: one incident per surge.
-    EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
     incident = _active_incident(path, since)
     if incident is None:
-        count = recent.count()
-        if count < path.surge_threshold:
+        # Counting stops at the threshold: a busy category must not make every intake slow.
+        if recent[: path.surge_threshold].count() < path.surge_threshold:
             return None
-        incident = _open_incident(path, ticket, count, now)
+        # Serialise opening per path, then look again: one incident per surge. Once it is
+        # open, tickets join it without this lock.
+        EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
+        incident = _active_incident(path, since)
         if incident is None:
-            return None
-        # The ticket being created is linked through its own instance, which its action saves.
-        members = recent.filter(related_to__isnull=True).exclude(pk=ticket.pk)
-        _link(incident, [ticket, *members], now)
-    elif ticket.related_to_id is None:
+            count = recent.count()
+            if count < path.surge_threshold:
+                return None
+            incident = _open_incident(path, ticket, count, now)
+            if incident is None:
+                return None
+            # The ticket being created is linked through its own instance, which its action
+            # saves.
+            members = recent.filter(related_to__isnull=True).exclude(pk=ticket.pk)
+            _link(incident, [ticket, *members], now)
+            return incident
+    if ticket.related_to_id is None:
         _link(incident, [ticket], now)
     return incident
 
@@ -276,17 +282,15 @@ def _open_incident(
 
 
 def _link(incident: SurgeIncident, tickets: Iterable[Ticket], now: datetime) -> None:
-    linked = 0
     for member in tickets:
         if member.pk == incident.ticket_id or member.related_to_id is not None:
             continue
         ticket_actions.link_ticket(
             ticket=member, actor=SYSTEM, related_to=incident.ticket, relation=Relation.INCIDENT
         )
-        linked += 1
-    incident.linked_count += linked
-    incident.last_linked_at = now
-    incident.save(update_fields=["linked_count", "last_linked_at"])
+    SurgeIncident.objects.filter(pk=incident.pk, last_linked_at__lt=now - LINK_RESOLUTION).update(
+        last_linked_at=now
+    )
 
 
 # --- QA reviews --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Agent, BilingualName, Team
 from kefu.sla.models import Metric
-from kefu.tickets.models import Category, Priority, Ticket
+from kefu.tickets.models import Category, Priority, Relation, Ticket
 
 
 class EscalationPath(BilingualName):
@@ -152,8 +152,9 @@ class SurgeIncident(models.Model):
     path = models.ForeignKey(EscalationPath, on_delete=models.CASCADE, related_name="incidents")
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="surge_incident")
     opened_at = models.DateTimeField(default=timezone.now)
+    # Moved forward at most once a minute (``actions.LINK_RESOLUTION``): a row every ticket of a
+    # surging category updated would serialise their intakes until commit.
     last_linked_at = models.DateTimeField(default=timezone.now)
-    linked_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("surge incident")
@@ -162,6 +163,12 @@ class SurgeIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path_id} → {self.ticket_id}"
+
+    @property
+    def linked_count(self) -> int:
+        return Ticket.objects.filter(
+            related_to_id=self.ticket_id, relation=Relation.INCIDENT
+        ).count()
 
 
 class QaReview(models.Model):
