@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from kefu.accounts.access import Viewer, ticket_filter
+from kefu.accounts.models import Agent, Organization, Team
 from kefu.errors import NotFound
-from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
+from kefu.tickets.models import Attachment, Category, Message, Ticket, TicketEvent
 
 # Events a customer may read on their own tickets; the rest is the team's business.
 CUSTOMER_EVENT_KINDS = ("created", "status", "reopened", "reply", "attachment")
@@ -49,20 +50,22 @@ def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     tickets = visible_tickets(viewer)
     if filters.status:
         tickets = tickets.filter(status=filters.status)
+    # Codes become ids in a subquery, not a join: PostgreSQL can then walk the ticket indexes
+    # that lead with the id (a join on the code filtered the newest tickets one by one).
     if filters.category:
-        tickets = tickets.filter(category__code=filters.category)
+        tickets = tickets.filter(category_id=_id_of(Category, filters.category))
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
     if filters.team:
-        tickets = tickets.filter(team__code=filters.team)
+        tickets = tickets.filter(team_id=_id_of(Team, filters.team))
     if filters.org:
-        tickets = tickets.filter(organization__code=filters.org)
+        tickets = tickets.filter(organization_id=_id_of(Organization, filters.org))
     if filters.assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
     elif filters.assignee == "me":
         tickets = tickets.filter(assignee_id=viewer.agent.pk if viewer.agent else None)
     elif filters.assignee:
-        tickets = tickets.filter(assignee__code=filters.assignee)
+        tickets = tickets.filter(assignee_id=_id_of(Agent, filters.assignee))
     if filters.q:
         tickets = tickets.filter(Q(subject__icontains=filters.q) | Q(number=filters.q.upper()))
     order = SCORE_ORDER if filters.order == "score" else ("-created_at", "-id")
@@ -104,6 +107,10 @@ def _row(values: dict[str, Any], staff: bool) -> dict[str, Any]:
     if not staff:
         row["score"] = row["triage"] = None
     return row
+
+
+def _id_of(model: type[Model], code: str) -> QuerySet[Any]:
+    return model._default_manager.filter(code=code).values("pk")[:1]
 
 
 def next_ticket_candidates(viewer: Viewer, limit: int) -> list[int]:
