@@ -7,6 +7,11 @@ concurrent clients, and prints a table per database:
     .venv/bin/python bench/api.py --db postgres --creates 3000 --tickets 100000
 
 PostgreSQL is the local server (``--pg-url``); the benchmark creates and drops its own database.
+
+Three "floor" rows show what any create costs on this machine before the intake pipeline does
+anything: the HTTP stack (``/healthz``), an authenticated POST the API refuses (no subject), and
+the bare writes of a ticket in one transaction through the ORM, in as many processes as server
+workers.
 """
 
 from __future__ import annotations
@@ -98,6 +103,60 @@ with connection.cursor() as cursor:
 """
 
 
+# The floor under any create: a ticket, its first message, their two events and the inbound
+# record, written through the ORM in one transaction, with nothing of the intake pipeline.
+BARE_CREATE = """
+import json, os, time, uuid
+import django
+django.setup()
+from django.db import transaction
+from django.utils import timezone
+from kefu.accounts.models import User
+from kefu.channels.models import InboundRecord
+from kefu.tickets.models import Category, Message, Ticket, TicketEvent
+from kefu.tickets.numbering import next_ticket_number
+user = User.objects.select_related("account").get(email="bench@org0.test")
+category = Category.objects.first()
+def create():
+    now = timezone.now()
+    with transaction.atomic():
+        record = InboundRecord.objects.create(channel="api", external_id=uuid.uuid4().hex,
+                                              fingerprint="", sender=user.email,
+                                              outcome="ticket", received_at=now)
+        ticket = Ticket(number=next_ticket_number(now), requester=user, channel="api",
+                        organization_id=user.account.organization_id, subject="floor",
+                        category=category, team_id=category.team_id, created_at=now,
+                        updated_at=now, last_public_at=now)
+        ticket.save()
+        TicketEvent.objects.create(ticket=ticket, kind="created", new=ticket.number)
+        message = Message.objects.create(ticket=ticket, author=user, author_role="customer",
+                                         channel="api", body="floor", created_at=now)
+        TicketEvent.objects.create(ticket=ticket, kind="reply", new=message.pk)
+        InboundRecord.objects.filter(pk=record.pk).update(ticket=ticket, message=message)
+for _ in range(20):
+    create()
+latencies, began = [], time.time()
+for _ in range(int(os.environ["BENCH_COUNT"])):
+    started = time.perf_counter()
+    create()
+    latencies.append((time.perf_counter() - started) * 1000)
+print(json.dumps([began, time.time(), latencies]))
+"""
+
+
+def bare_creates(env: dict[str, str], count: int, processes: int) -> tuple[list[float], float]:
+    """``count`` bare creates in each of ``processes`` processes at once; the seconds from the
+    first process's first measured create to the last one's last."""
+    running = [
+        subprocess.Popen([PYTHON, "-c", BARE_CREATE], env={**env, "BENCH_COUNT": str(count)},
+                         cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(processes)
+    ]  # fmt: skip
+    runs = [json.loads(process.communicate()[0]) for process in running]
+    latencies = [ms for _, _, run in runs for ms in run]
+    return latencies, max(end for _, end, _ in runs) - min(began for began, _, _ in runs)
+
+
 @contextmanager
 def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]:
     port = free_port()
@@ -168,7 +227,7 @@ class Connection:
 
 
 async def timed_requests(
-    url: str, tokens: list[str], count: int, concurrency: int, make_request
+    url: str, tokens: list[str], count: int, concurrency: int, make_request, expected: int = 0
 ) -> tuple[list[float], float, int]:
     """``count`` requests over ``concurrency`` connections. Each token makes a run of
     len(MESSAGES) consecutive requests, so one sender's tickets are about different things."""
@@ -185,7 +244,7 @@ async def timed_requests(
             token = tokens[(i // len(MESSAGES)) % len(tokens)]
             status = await connection.request(method, path, token, body)
             latencies.append((time.perf_counter() - started) * 1000)
-            failures += status >= 400
+            failures += status != expected if expected else status >= 400
         connection.writer.close()
 
     began = time.perf_counter()
@@ -228,6 +287,15 @@ def create_request(i: int) -> tuple[str, str, bytes]:
     return "POST", "/api/v1/tickets", json.dumps(payload).encode()
 
 
+def refused_request(i: int) -> tuple[str, str, bytes]:
+    """A create the API refuses (no subject): authentication, parsing and a 422, no writes."""
+    return "POST", "/api/v1/tickets", json.dumps({"body": f"no subject {i}"}).encode()
+
+
+def health_request(i: int) -> tuple[str, str, bytes]:
+    return "GET", "/healthz", b""
+
+
 def list_request(query: str):
     def request(i: int) -> tuple[str, str, bytes]:
         return "GET", f"/api/v1/tickets?page={1 + i % 20}&page_size=25{query}", b""
@@ -264,6 +332,20 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
                 rows.append((kind, name, count, concurrency, count / elapsed,
                              statistics.median(latencies), percentile(latencies, 0.95),
                              percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
+            for name, token, request, expected in (
+                ("floor: GET /healthz", admin, health_request, 200),
+                ("floor: POST refused (auth, parse, 422)", senders, refused_request, 422),
+            ):
+                latencies, elapsed, failures = asyncio.run(
+                    timed_requests(url, token, args.creates, args.concurrency, request, expected)
+                )
+                rows.append((kind, name, args.creates, args.concurrency, args.creates / elapsed,
+                             statistics.median(latencies), percentile(latencies, 0.95),
+                             percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
+        latencies, elapsed = bare_creates(env, args.creates // args.workers, args.workers)
+        rows.append((kind, "floor: bare create writes, in-process", len(latencies), args.workers,
+                     len(latencies) / elapsed, statistics.median(latencies),
+                     percentile(latencies, 0.95), percentile(latencies, 0.99), 0, 0))  # fmt: skip
     print(f"  ({kind}: seeded {args.tickets:,} tickets in {seeded:.1f}s)", file=sys.stderr)
     return rows
 
@@ -289,7 +371,7 @@ def main() -> None:
     for row in rows:
         kind, name, count, conc, rate, p50, p95, p99, errors, mem = row
         print(f"| {kind} | {name} | {count} | {conc} | {rate:,.0f} | {p50:.1f} | {p95:.1f} | "
-              f"{p99:.1f} | {errors} | {mem:.0f} |")  # fmt: skip
+              f"{p99:.1f} | {errors} | {f'{mem:.0f}' if mem else '-'} |")  # fmt: skip
 
 
 if __name__ == "__main__":
