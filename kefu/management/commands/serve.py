@@ -5,27 +5,29 @@ from types import FrameType
 from typing import Any
 
 import uvicorn
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    """A listening socket of this process's own. With SO_REUSEPORT the kernel spreads new
-    connections evenly over the workers' sockets; one shared socket lets whichever worker wakes
-    first take them, and a few keep-alive connections (a proxy's, a client pool's) can all land
-    on one worker while the other idles."""
+def _listen(host: str, port: int, shared: bool) -> socket.socket:
+    """A listening socket of this process's own. Shared with SO_REUSEPORT among workers, the
+    kernel spreads new connections evenly over them; one socket inherited by all lets whichever
+    worker wakes first take them, and a few keep-alive connections (a proxy's, a client pool's)
+    can all land on one worker while the other idles. A single worker does not share, so a
+    second server started on its port fails instead of splitting the traffic."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if shared:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
     return sock
 
 
-def _run(host: str, port: int) -> None:
+def _run(host: str, port: int, shared: bool = True) -> None:
     config = uvicorn.Config(
         "kefu.asgi:application", lifespan="off", access_log=False, log_level="info"
     )
-    uvicorn.Server(config).run(sockets=[_listen(host, port)])
+    uvicorn.Server(config).run(sockets=[_listen(host, port, shared)])
 
 
 class Command(BaseCommand):
@@ -44,7 +46,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
         self.stdout.write(f"Kefu serving on http://{host}:{port}/")
         if workers <= 1:
-            _run(host, port)
+            try:
+                _run(host, port, shared=False)
+            except OSError as error:
+                raise CommandError(f"cannot listen on {host}:{port}: {error.strerror}") from error
             return
         spawn = multiprocessing.get_context("spawn")
         children = [spawn.Process(target=_run, args=(host, port)) for _ in range(workers)]
