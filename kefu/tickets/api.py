@@ -130,7 +130,7 @@ def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     tickets = queries.list_tickets(viewer, filters)
     start = (params.page - 1) * params.page_size
     # Counting stops at COUNT_LIMIT: an exact count of 100k rows costs more than the page.
-    counted = tickets.order_by()[: COUNT_LIMIT + 1].count()
+    counted = queries.count_up_to(viewer, filters, COUNT_LIMIT)
     return {
         "count": min(counted, COUNT_LIMIT),
         "count_exact": counted <= COUNT_LIMIT,

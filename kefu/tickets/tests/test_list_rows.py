@@ -53,3 +53,19 @@ def test_a_page_keeps_the_list_order(personas: Personas):
     listed = [row["number"] for page in pages for row in page["results"]]
     assert listed == list(reversed(numbers))  # newest first, across pages
     assert [page["count"] for page in pages] == [7, 7, 7]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_counts_are_kept_briefly_and_forgotten_when_a_ticket_changes(personas: Personas, settings):
+    settings.TESTING = False  # the cache is off in tests unless asked for
+    viewer = viewer_for(personas.ada)
+    filters = queries.TicketFilters()
+    first = make_ticket(personas.anna)
+    assert queries.count_up_to(viewer, filters, 100) == 1
+    # Written behind the actions' back, as another process's write looks from here.
+    Ticket.objects.bulk_create([Ticket(number="KF20200101999", requester=personas.anna,
+                                       channel="web", subject="bulk", created_at=first.created_at,
+                                       updated_at=first.updated_at)])  # fmt: skip
+    assert queries.count_up_to(viewer, filters, 100) == 1  # kept
+    make_ticket(personas.anna)  # committed through the actions: counts are forgotten
+    assert queries.count_up_to(viewer, filters, 100) == 3
