@@ -203,7 +203,11 @@ class Message(models.Model):
         Ticket, on_delete=models.CASCADE, related_name="messages", db_index=False
     )  # led by message_ticket_time
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        db_index=False,  # led by message_author_time
     )
     author_role = models.CharField(max_length=8, choices=AuthorRole.choices)
     is_internal = models.BooleanField(_("internal note"), default=False)
@@ -218,7 +222,11 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time")]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="message_ticket_time"),
+            # A sender's latest messages (the duplicate check on every intake).
+            models.Index(fields=["author", "-created_at"], name="message_author_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id}:{self.pk}"

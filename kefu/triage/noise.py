@@ -40,22 +40,16 @@ FLOOD_TAG = "flood"
 def _recent_messages(
     user: User, since: datetime, tickets: list[int] | None = None
 ) -> list[Message]:
-    if tickets is None:
-        tickets = list(
-            Ticket.objects.filter(
-                requester=user, status__in=OPEN_STATUSES, updated_at__gte=since
-            ).values_list("pk", flat=True)[:MAX_CANDIDATES]
-        )
-    return list(
-        Message.objects.filter(
-            author=user,
-            ticket_id__in=tickets,
-            is_internal=False,
-            created_at__gte=since,
-        )
-        .select_related("ticket")
-        .order_by("-created_at", "-id")[:MAX_CANDIDATES]
-    )
+    """The user's latest public messages since ``since``: on ``tickets``, or on any open one.
+
+    Read by author and time (one index range, whoever the author is): going through the
+    author's open tickets first let PostgreSQL's generic plan for a prepared query scan every
+    ticket when one requester owns most of them (30 ms instead of 0.2)."""
+    messages = Message.objects.filter(author=user, is_internal=False, created_at__gte=since)
+    if tickets is not None:
+        messages = messages.filter(ticket_id__in=tickets)
+    recent = messages.select_related("ticket").order_by("-created_at", "-id")[:MAX_CANDIDATES]
+    return [m for m in recent if tickets is not None or m.ticket.status in OPEN_STATUSES]
 
 
 def repeated_ticket(user: User, text: str, received_at: datetime) -> Ticket | None:
