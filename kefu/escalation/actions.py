@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -211,28 +212,48 @@ def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident
     )
     incident = _active_incident(path, since)
     if incident is None:
-        # Counting stops at the threshold: a busy category must not make every intake slow.
-        if recent[: path.surge_threshold].count() < path.surge_threshold:
-            return None
-        # Serialise opening per path, then look again: one incident per surge. Once it is
-        # open, tickets join it without this lock.
-        EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
-        incident = _active_incident(path, since)
-        if incident is None:
-            count = recent.count()
-            if count < path.surge_threshold:
-                return None
-            incident = _open_incident(path, ticket, count, now)
-            if incident is None:
-                return None
-            # The ticket being created is linked through its own instance, which its action
-            # saves.
-            members = recent.filter(related_to__isnull=True).exclude(pk=ticket.pk)
-            _link(incident, [ticket, *members], now)
-            return incident
+        return _open_surge(path, ticket, recent, since, now)
     if ticket.related_to_id is None:
         _link(incident, [ticket], now)
     return incident
+
+
+def _open_surge(
+    path: EscalationPath, ticket: Ticket, recent: QuerySet[Ticket], since: datetime, now: datetime
+) -> SurgeIncident | None:
+    """Open the incident once the category reaches the threshold, or join one just opened."""
+    # Counting stops at the threshold: a busy category must not make every intake slow.
+    if recent[: path.surge_threshold].count() < path.surge_threshold:
+        return None
+    owner = _incident_owner(path, ticket)
+    if owner is None:
+        _warn_unowned(path, now)
+        return None
+    # Serialise opening per path, then look again: one incident per surge. Once it is open,
+    # tickets join it without this lock.
+    EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
+    incident = _active_incident(path, since)
+    if incident is not None:
+        if ticket.related_to_id is None:
+            _link(incident, [ticket], now)
+        return incident
+    count = recent.count()
+    incident = _open_incident(path, ticket, count, now, owner)
+    # The ticket being created is linked through its own instance, which its action saves.
+    members = recent.filter(related_to__isnull=True).exclude(pk=ticket.pk)
+    _link(incident, [ticket, *members], now)
+    return incident
+
+
+# A surge nobody can own (no lead, no admin) would warn on each of its tickets: once per window.
+_unowned_warned: dict[int, datetime] = {}
+
+
+def _warn_unowned(path: EscalationPath, now: datetime) -> None:
+    last = _unowned_warned.get(path.pk)
+    if last is None or not now - timedelta(minutes=path.surge_window_minutes) < last <= now:
+        _unowned_warned[path.pk] = now
+        log.warning("surge on %s but nobody to own the incident", path.code)
 
 
 def _active_incident(path: EscalationPath, since: datetime) -> SurgeIncident | None:
@@ -253,12 +274,8 @@ def _incident_owner(path: EscalationPath, ticket: Ticket) -> Agent | None:
 
 
 def _open_incident(
-    path: EscalationPath, ticket: Ticket, count: int, now: datetime
-) -> SurgeIncident | None:
-    owner = _incident_owner(path, ticket)
-    if owner is None:
-        log.warning("surge on %s but nobody to own the incident", path.code)
-        return None
+    path: EscalationPath, ticket: Ticket, count: int, now: datetime, owner: Agent
+) -> SurgeIncident:
     category = ticket.category
     assert category is not None
     params = {"count": count, "minutes": path.surge_window_minutes,

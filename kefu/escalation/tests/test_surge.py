@@ -3,7 +3,8 @@
 import pytest
 
 from kefu.accounts.actions import create_agent
-from kefu.accounts.models import Team
+from kefu.accounts.models import Agent, Team
+from kefu.escalation import actions as escalation_actions
 from kefu.escalation.models import Notification, SurgeIncident
 from kefu.testing import make_ticket
 from kefu.tickets import actions
@@ -75,3 +76,19 @@ def test_a_ticket_recategorised_into_a_surge_joins_it(personas, frozen):
     )
     moved.refresh_from_db()
     assert moved.related_to == SurgeIncident.objects.get().ticket
+
+
+@pytest.mark.django_db
+def test_a_surge_nobody_can_own_opens_nothing_and_warns_once(personas, frozen, caplog):
+    # Nobody to own it: no team lead, no lead, no admin.
+    Team.objects.update(lead=None)
+    Agent.objects.filter(role__in=[Agent.Role.ADMIN, Agent.Role.LEAD]).update(role=Agent.Role.AGENT)
+    escalation_actions._unowned_warned.clear()
+    with caplog.at_level("WARNING", logger="kefu.escalation"):
+        shipment_tickets(personas, frozen, 12)
+    assert not SurgeIncident.objects.exists()
+    warnings = [r.getMessage() for r in caplog.records if "nobody to own" in r.getMessage()]
+    assert warnings == ["surge on shipment but nobody to own the incident"]
+    olga()  # a lead arrives: the surge, still going, gets its incident
+    shipment_tickets(personas, frozen, 1)
+    assert SurgeIncident.objects.count() == 1
