@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Agent
 from kefu.escalation.models import EscalationPath, Notification, Nudge
+from kefu.lib.process_cache import ProcessCache
 from kefu.sla.queries import is_on_shift
 from kefu.tickets.models import Message, Relation, Status, Ticket
 
@@ -23,33 +22,27 @@ COMPLAINT_AFTER = timedelta(hours=48)
 CLOSED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
-# Paths are read for every new ticket and edited rarely: cached per process, like SLA policies.
-# A save here forgets them at once; other processes see an edit within PATH_TTL seconds.
-PATH_TTL = 5.0
-_cached: dict[str, Any] = {"paths": None, "loaded": 0.0}
-
-
-def active_paths() -> list[EscalationPath]:
+def _load_paths() -> list[EscalationPath]:
     """Active paths with their levels and team lead, category paths first (then by code)."""
-    now = time.monotonic()
-    if settings.TESTING or _cached["paths"] is None or now - _cached["loaded"] > PATH_TTL:
-        _cached["paths"] = list(
-            EscalationPath.objects.filter(is_active=True)
-            .select_related("team__lead__user")
-            .prefetch_related("levels")
-            .order_by(F("category_id").asc(nulls_last=True), "code")
-        )
-        _cached["loaded"] = now
-    return list(_cached["paths"])
+    return list(
+        EscalationPath.objects.filter(is_active=True)
+        .select_related("team__lead__user")
+        .prefetch_related("levels")
+        .order_by(F("category_id").asc(nulls_last=True), "code")
+    )
+
+
+# Paths are read for every new ticket and edited rarely.
+_paths = ProcessCache(_load_paths)
 
 
 def forget_paths(**kwargs: Any) -> None:
-    _cached["paths"] = None
+    _paths.forget()
 
 
 def path_for(ticket: Ticket) -> EscalationPath | None:
     """The category's path, else the default path (the one without a category)."""
-    paths = active_paths()
+    paths = _paths.get()
     own = (p for p in paths if p.category_id is not None and p.category_id == ticket.category_id)
     return next(own, None) or next((p for p in paths if p.category_id is None), None)
 

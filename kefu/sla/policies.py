@@ -8,14 +8,12 @@ a complexity policy the resolution target.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
 from kefu.accounts.models import Organization
+from kefu.lib.process_cache import ProcessCache
 from kefu.sla.models import Metric, SlaPolicy
 from kefu.tickets.models import Ticket
 
@@ -94,26 +92,24 @@ def choose(policies: Iterable[SlaPolicy], facts: TicketFacts) -> dict[str, SlaPo
     return chosen
 
 
-# Policies are read for every ticket change and edited rarely: cached per process. A save here
-# forgets them at once; other processes see an edit within POLICY_TTL seconds.
-POLICY_TTL = 5.0
-_cached: dict[str, Any] = {"policies": None, "loaded": 0.0}
+def _load_policies() -> list[SlaPolicy]:
+    return list(
+        SlaPolicy.objects.filter(is_active=True)
+        .select_related("calendar")
+        .prefetch_related("extra_calendars")
+    )
+
+
+# Policies are read for every ticket change and edited rarely.
+_policies = ProcessCache(_load_policies)
 
 
 def active_policies() -> list[SlaPolicy]:
-    now = time.monotonic()
-    if settings.TESTING or _cached["policies"] is None or now - _cached["loaded"] > POLICY_TTL:
-        _cached["policies"] = list(
-            SlaPolicy.objects.filter(is_active=True)
-            .select_related("calendar")
-            .prefetch_related("extra_calendars")
-        )
-        _cached["loaded"] = now
-    return list(_cached["policies"])
+    return _policies.get()
 
 
 def forget_policies(**kwargs: Any) -> None:
-    _cached["policies"] = None
+    _policies.forget()
 
 
 def calendar_codes(policy: SlaPolicy) -> list[str]:
