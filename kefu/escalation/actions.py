@@ -210,10 +210,8 @@ def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident
     recent = Ticket.objects.filter(category_id=ticket.category_id, created_at__gte=since).exclude(
         surge_incident__isnull=False
     )
-    incident = _active_incident(path, since)
-    if incident is None:
-        return _open_surge(path, ticket, recent, since, now)
-    if ticket.related_to_id is None:
+    incident = _active_incident(path, since) or _open_surge(path, ticket, recent, since, now)
+    if incident is not None and ticket.related_to_id is None:  # not yet linked by the opening
         _link(incident, [ticket], now)
     return incident
 
@@ -221,7 +219,7 @@ def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident
 def _open_surge(
     path: EscalationPath, ticket: Ticket, recent: QuerySet[Ticket], since: datetime, now: datetime
 ) -> SurgeIncident | None:
-    """Open the incident once the category reaches the threshold, or join one just opened."""
+    """Open the incident once the category reaches the threshold (or find one just opened)."""
     # Counting stops at the threshold: a busy category must not make every intake slow.
     if recent[: path.surge_threshold].count() < path.surge_threshold:
         return None
@@ -234,8 +232,6 @@ def _open_surge(
     EscalationPath.objects.select_for_update().filter(pk=path.pk).first()
     incident = _active_incident(path, since)
     if incident is not None:
-        if ticket.related_to_id is None:
-            _link(incident, [ticket], now)
         return incident
     count = recent.count()
     incident = _open_incident(path, ticket, count, now, owner)
