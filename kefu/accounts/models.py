@@ -50,6 +50,12 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **fields)
 
 
+def shown_name(agent_code: str | None, name: str, email: str) -> str:
+    """How a person appears on tickets: agents by agent id, never by real name (the charter);
+    everyone else by name, or email."""
+    return agent_code or name or email
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Anyone Kefu knows: a customer account, an agent, or a contact known only by address."""
 

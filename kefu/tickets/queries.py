@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Model, Q, QuerySet
 
 from kefu.accounts.access import Viewer, ticket_filter
-from kefu.accounts.models import Agent, Organization, Team
+from kefu.accounts.models import Agent, Organization, Team, shown_name
 from kefu.errors import NotFound
 from kefu.tickets.models import Attachment, Category, Message, Ticket, TicketEvent
 
@@ -114,6 +114,7 @@ ROW_RELATIONS = {
     "assignee": "assignee__code",
     "team": "team__code",
 }
+# In the order ``shown_name`` takes them.
 REQUESTER_COLUMNS = ("requester__agent__code", "requester__name", "requester__email")
 
 
@@ -131,9 +132,7 @@ def ticket_rows(tickets: QuerySet[Ticket], start: int, size: int, *, staff: bool
 def _row(values: dict[str, Any], staff: bool) -> dict[str, Any]:
     row = {name: values[name] for name in ROW_COLUMNS}
     row.update({name: values[column] for name, column in ROW_RELATIONS.items()})
-    row["requester"] = (  # as ``schemas.display_name``: agents by agent id
-        values["requester__agent__code"] or values["requester__name"] or values["requester__email"]
-    )
+    row["requester"] = shown_name(*(values[column] for column in REQUESTER_COLUMNS))
     if not staff:
         row["score"] = row["triage"] = None
     return row

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, StringConstraints
 
 from kefu.accounts.access import request_viewer
-from kefu.accounts.models import User
+from kefu.accounts.models import User, shown_name
 from kefu.tickets import queries
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
@@ -25,11 +25,11 @@ ComplexityName = Literal["simple", "complex", "multi_team", "special"]
 
 
 def display_name(user: User | None) -> str:
-    """Agents appear by agent id, never by real name (the charter); the system has no name."""
+    """How ``user`` appears on a ticket; the system has no name."""
     if user is None:
         return "Kefu"
     agent = getattr(user, "agent", None)
-    return agent.code if agent is not None else (user.name or user.email)
+    return shown_name(agent.code if agent is not None else None, user.name, user.email)
 
 
 def _for_staff(context: dict[str, Any] | None) -> bool:
