@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,7 +12,8 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kefu.channels import outbound
+        from kefu.accounts.models import Organization
+        from kefu.channels import identity, outbound
         from kefu.channels.email import imap, outbox
         from kefu.jobs.sweepers import register
         from kefu.tickets.signals import event_recorded
@@ -19,3 +21,5 @@ class IntakeConfig(AppConfig):
         register(outbox.SWEEPER)
         register(imap.SWEEPER)
         event_recorded.connect(outbound.on_event_recorded, dispatch_uid="intake-outbound")
+        for signal in (post_save, post_delete):
+            signal.connect(identity.forget_domains, sender=Organization, dispatch_uid="domains")

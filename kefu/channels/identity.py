@@ -12,6 +12,7 @@ from kefu.accounts.access import Viewer, viewer_for
 from kefu.accounts.actions import create_contact
 from kefu.accounts.models import Organization, User
 from kefu.channels.base import InboundMessage, IntakeRefused
+from kefu.lib.process_cache import ProcessCache
 
 EMAIL = re.compile(r"[^@\s<>]+@[^@\s<>]+")
 
@@ -28,12 +29,24 @@ class Identity:
         return viewer_for(self.user)
 
 
+def _organizations_with_domains() -> list[Organization]:
+    return list(Organization.objects.filter(~Q(email_domains=[])).order_by("pk"))
+
+
+# Read for every unknown sender, edited rarely (forgotten when an organisation is saved).
+_with_domains = ProcessCache(_organizations_with_domains)
+
+
+def forget_domains(**kwargs: object) -> None:
+    _with_domains.forget()
+
+
 def _organization_by_domain(address: str) -> Organization | None:
     domain = address.rpartition("@")[2].lower()
     if not domain:
         return None
     # JSON containment differs per database; the list is short, so filter in Python.
-    candidates = Organization.objects.filter(~Q(email_domains=[]))
+    candidates = _with_domains.get()
     return next((o for o in candidates if domain in {d.lower() for d in o.email_domains}), None)
 
 
@@ -61,6 +74,9 @@ def _new_contact(address: str, name: str) -> User:
     """A contact for a new sender; a concurrent delivery from them may have just made it."""
     try:
         with transaction.atomic():
-            return create_contact(email=address, name=name)
+            contact = create_contact(email=address, name=name)
     except IntegrityError:
         return User.objects.get(email__iexact=address)
+    # A new contact has neither profile: say so, or the viewer would load the user again.
+    contact._state.fields_cache.update(agent=None, account=None)
+    return contact

@@ -19,6 +19,7 @@ from kefu.sla import cycles, policies
 from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from kefu.sla.specs import calendar_for, clear_cache, versions
 from kefu.tickets.models import Message, Ticket, TicketEvent
+from kefu.tickets.work import batch_store, created_here
 
 State = SlaClock.State
 # Event kinds after which a ticket's clocks may change (merges and splits move messages).
@@ -121,37 +122,48 @@ COMPARED = tuple(
 )
 
 
-def _save(new: SlaClock, old: SlaClock | None) -> SlaClock:
-    new.updated_at = timezone.now()
-    if old is None:
-        new.save()
-        return new
+def _update(new: SlaClock, old: SlaClock) -> None:
     new.pk = old.pk
     if any(getattr(new, f) != getattr(old, f) for f in COMPARED):
         new.save(update_fields=FIELDS)
-    return new
+
+
+def _existing_clocks(ticket: Ticket) -> dict[str, SlaClock]:
+    """The ticket's clocks, locked in id order (as the sweeper locks them: the two never
+    deadlock). A ticket this unit of work created has none until its first rebuild here."""
+    first_rebuilds = batch_store("sla-rebuilt")
+    if first_rebuilds is not None and created_here(ticket.pk) and ticket.pk not in first_rebuilds:
+        first_rebuilds[ticket.pk] = True
+        return {}
+    clocks = SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")
+    return {c.metric: c for c in clocks}
 
 
 def rebuild_clocks(*, ticket: Ticket, active: Iterable[SlaPolicy] | None = None) -> list[SlaClock]:
     """Recompute every clock of ``ticket`` from its history and the active policies."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a failure fails the ticket's change
         chosen = policies.choose(
             policies.active_policies() if active is None else active,
             policies.TicketFacts.of(ticket),
         )
         history = load_history(ticket)
-        # Locked in id order, as the sweeper does, so the two never deadlock.
-        existing = {
-            c.metric: c
-            for c in SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")
-        }
+        existing = _existing_clocks(ticket)
         known = versions({c for p in chosen.values() for c in policies.calendar_codes(p)})
-        clocks = []
+        clocks, new_rows = [], []
+        now = timezone.now()
         for metric, policy in chosen.items():
             new = _compute(ticket, metric, policy, history, known)
-            if new is not None:
-                _keep_sweeper_facts(new, existing.get(metric))
-                clocks.append(_save(new, existing.get(metric)))
+            if new is None:
+                continue
+            old = existing.get(metric)
+            _keep_sweeper_facts(new, old)
+            new.updated_at = now
+            if old is None:
+                new_rows.append(new)
+            else:
+                _update(new, old)
+            clocks.append(new)
+        SlaClock.objects.bulk_create(new_rows)
         for metric, old in existing.items():
             if metric not in chosen or not any(c.metric == metric for c in clocks):
                 _cancel(old)

@@ -19,6 +19,8 @@ from kefu.tickets.models import Ticket
 
 log = logging.getLogger("kefu.sla")
 TICKING = (SlaClock.State.RUNNING, SlaClock.State.BREACHED)
+# The unit-of-work store where a rebuild leaves each ticket's nearest due time (``nearest_due``).
+NEAREST_DUE = "sla-nearest-due"
 
 
 @dataclass(frozen=True)

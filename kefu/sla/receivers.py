@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from kefu.sla import actions
 from kefu.sla.models import BusinessCalendar, CalendarDate
 from kefu.tickets.models import Ticket, TicketEvent
-from kefu.tickets.work import SLA_STAGE, defer
+from kefu.sla.queries import NEAREST_DUE, TICKING
+from kefu.tickets.work import SLA_STAGE, batch_store, defer
 
 
 def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs: Any) -> None:
@@ -18,7 +20,12 @@ def on_event_recorded(sender: Any, ticket: Ticket, event: TicketEvent, **kwargs:
 
 
 def _rebuild(ticket: Ticket) -> None:
-    actions.rebuild_clocks(ticket=ticket)
+    clocks = actions.rebuild_clocks(ticket=ticket)
+    known = batch_store(NEAREST_DUE)  # for the score, next in this unit of work
+    if known is not None:
+        ticking = [c.due_at for c in clocks if c.state in TICKING and c.due_at is not None]
+        due = min(ticking, default=None)
+        known[ticket.pk] = due and due.astimezone(UTC)  # in UTC, as the database gives it
 
 
 def on_calendar_saved(sender: Any, instance: BusinessCalendar, **kwargs: Any) -> None:

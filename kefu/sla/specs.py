@@ -1,8 +1,9 @@
 """Calendars from the database as ``CalendarSpec``s, cached per process under their data version.
 
 A spec covers the years around the moment it is needed for (``years_around``). The cache key holds
-the calendar's ``version``, which grows on every change to the calendar or its dates, so another
-process's edit is seen on the next lookup; this process's edits also clear the cache at once.
+the calendar's ``version``, which grows on every change to the calendar or its dates. The versions
+themselves are read once per few seconds (as the SLA policies are), so another process's edit is
+seen within that time; this process's edits clear both caches at once.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
+from kefu.lib.process_cache import ProcessCache
 from kefu.sla.calendars import (
     BilingualError,
     BilingualText,
@@ -39,6 +41,7 @@ class UnknownCalendar(BilingualError):
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+    _versions.forget()
 
 
 def _remember(key: tuple, calendar: Calendar) -> Calendar:
@@ -82,14 +85,25 @@ def build_spec(calendar: BusinessCalendar, years: Iterable[int]) -> CalendarSpec
     )
 
 
+def _load_versions() -> list[tuple[str, int]]:
+    return list(BusinessCalendar.objects.values_list("code", "version"))
+
+
+# Read for every clock rebuild, changed only by calendar edits.
+_versions = ProcessCache(_load_versions)
+
+
 def versions(codes: Iterable[str]) -> dict[str, int]:
-    """The data version of each calendar (one query); raises for an unknown code."""
+    """The data version of each calendar; raises for an unknown code."""
     codes = list(codes)
-    found = dict(BusinessCalendar.objects.filter(code__in=codes).values_list("code", "version"))
+    found = dict(_versions.get())
+    if not found.keys() >= set(codes):  # a calendar made since the last read: read again
+        _versions.forget()
+        found = dict(_versions.get())
     for code in codes:
         if code not in found:
             raise UnknownCalendar(code)
-    return found
+    return {code: found[code] for code in codes}
 
 
 def calendar_for(

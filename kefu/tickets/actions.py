@@ -7,6 +7,7 @@ change, and defers side effects until the transaction commits (``ticket_changed`
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,7 +16,8 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +39,7 @@ from kefu.tickets.numbering import next_ticket_number
 from kefu.tickets.queries import next_ticket_candidates
 from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
-from kefu.tickets.work import WRITE_STAGE, atomic_unit, batch_store, defer
+from kefu.tickets.work import WRITE_STAGE, atomic_unit, batch_store, defer, note_created
 from kefu.triage.phishing import Secret, requested_secret
 
 # What a status change writes (see _set_status).
@@ -162,6 +164,7 @@ def create_ticket(
     # Last step before the insert: the day's counter row stays locked until commit.
     ticket.number = next_ticket_number(now)
     ticket.save()
+    note_created(ticket.pk)
     record_event(ticket, actor, "created", new=ticket.number, data={"channel": channel}, at=now)
     # The first message is the requester's own words, whoever (or whichever channel) filed it.
     author = Viewer(user=requester) if actor.system else actor
@@ -433,14 +436,19 @@ def _write_pending_triage(ticket: Ticket) -> None:
 
 
 def _write_triage(ticket: Ticket, details: dict[str, Any], score: float | None) -> None:
-    # The row is locked and merged, so concurrent merges of different keys both survive.
-    current = (
-        Ticket.objects.select_for_update()
-        .filter(pk=ticket.pk)
-        .values_list("triage", flat=True)
-        .first()
-    )
-    fields: dict[str, Any] = {"triage": {**(current or {}), **details}}
+    # Merged under the row's lock, so concurrent merges of different keys both survive:
+    # PostgreSQL's jsonb || merges in the UPDATE itself; elsewhere the row is read locked first.
+    fields: dict[str, Any] = {}
+    if connection.vendor == "postgresql":
+        fields["triage"] = RawSQL("triage || %s::jsonb", [json.dumps(details)])
+    else:
+        current = (
+            Ticket.objects.select_for_update()
+            .filter(pk=ticket.pk)
+            .values_list("triage", flat=True)
+            .first()
+        )
+        fields["triage"] = {**(current or {}), **details}
     if score is not None:
         fields["score"] = score
     Ticket.objects.filter(pk=ticket.pk).update(**fields)

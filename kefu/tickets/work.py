@@ -59,6 +59,20 @@ def batch_store(name: str) -> dict[Any, Any] | None:
     return None if batch is None else batch.stores.setdefault(name, {})
 
 
+def note_created(ticket_id: int) -> None:
+    """The current unit of work inserted this ticket (see ``created_here``)."""
+    store = batch_store("created")
+    if store is not None:
+        store[ticket_id] = True
+
+
+def created_here(ticket_id: int) -> bool:
+    """Whether the current unit of work inserted this ticket: then no other transaction can
+    have seen or written anything of it yet, and what it has is what this unit wrote."""
+    store = batch_store("created")
+    return bool(store and ticket_id in store)
+
+
 # SQLite has a single writer. Threads of one process queue for it here, in order, instead of in
 # SQLite's busy handler, which sleeps up to 100 ms between tries and lets latecomers overtake:
 # under load that turned a 20 ms write into seconds of waiting. Taken only when this unit begins

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db.models import Min
 
 from kefu.accounts.models import Agent
+from kefu.tickets.work import batch_store
 
 try:
     from kefu.sla import models as sla_models
@@ -29,10 +30,14 @@ def is_on_shift(agent: Agent, at: datetime) -> bool:
 
 
 def nearest_due(ticket_ids: Iterable[int]) -> dict[int, datetime]:
-    """Each ticket's earliest due time among its ticking SLA clocks (one query)."""
+    """Each ticket's earliest due time among its ticking SLA clocks (one query), as a rebuild
+    of its clocks in this unit of work left them when there was one."""
     ids = list(ticket_ids)
     if sla_models is None or sla_queries is None or not ids:
         return {}
+    rebuilt = batch_store(sla_queries.NEAREST_DUE) or {}
+    if all(i in rebuilt for i in ids):
+        return {i: rebuilt[i] for i in ids if rebuilt[i] is not None}
     ticking = sla_queries.TICKING
     rows = (
         sla_models.SlaClock.objects.filter(
