@@ -14,7 +14,8 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         from kefu.accounts.models import Organization
         from kefu.channels import identity, outbound
-        from kefu.channels.email import imap, outbox
+        from kefu.channels.email import compose, imap, outbox
+        from kefu.channels.models import Mailbox
         from kefu.jobs.sweepers import register
         from kefu.tickets.signals import event_recorded
 
@@ -23,3 +24,4 @@ class IntakeConfig(AppConfig):
         event_recorded.connect(outbound.on_event_recorded, dispatch_uid="intake-outbound")
         for signal in (post_save, post_delete):
             signal.connect(identity.forget_domains, sender=Organization, dispatch_uid="domains")
+            signal.connect(compose.forget_mailboxes, sender=Mailbox, dispatch_uid="mailboxes")

@@ -23,6 +23,8 @@ class Identity:
     organization: Organization | None
     # True for signed-in users and known accounts; a stranger's mail is "unverified".
     verified: bool
+    # A sender first seen with this message: nothing earlier of theirs to thread or repeat.
+    first_contact: bool = False
 
     @property
     def viewer(self) -> Viewer:
@@ -65,18 +67,22 @@ def resolve_identity(message: InboundMessage) -> Identity:
     )
     if user is not None and getattr(user, "account", None) is not None:
         return Identity(user, user.account.organization, verified=True)
-    if user is None:
-        user = _new_contact(address, message.sender_name)
-    return Identity(user, _organization_by_domain(address), verified=False)
+    organization = _organization_by_domain(address)
+    if user is not None:
+        return Identity(user, organization, verified=False)
+    contact = _new_contact(address, message.sender_name)
+    if contact is None:  # a concurrent delivery from them has just made it
+        return Identity(User.objects.get(email__iexact=address), organization, verified=False)
+    return Identity(contact, organization, verified=False, first_contact=True)
 
 
-def _new_contact(address: str, name: str) -> User:
-    """A contact for a new sender; a concurrent delivery from them may have just made it."""
+def _new_contact(address: str, name: str) -> User | None:
+    """A contact for a new sender; None if one was made meanwhile."""
     try:
         with transaction.atomic():
             contact = create_contact(email=address, name=name)
     except IntegrityError:
-        return User.objects.get(email__iexact=address)
+        return None
     # A new contact has neither profile: say so, or the viewer would load the user again.
     contact._state.fields_cache.update(agent=None, account=None)
     return contact

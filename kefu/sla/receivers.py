@@ -7,8 +7,8 @@ from typing import Any
 
 from kefu.sla import actions
 from kefu.sla.models import BusinessCalendar, CalendarDate
-from kefu.tickets.models import Ticket, TicketEvent
 from kefu.sla.queries import NEAREST_DUE, TICKING
+from kefu.tickets.models import Ticket, TicketEvent
 from kefu.tickets.work import SLA_STAGE, batch_store, defer
 
 

@@ -36,9 +36,10 @@ MAX_MESSAGES_READ = 50
 
 def submitted(ticket: Ticket) -> Submitted:
     """The ticket's first message and everything the customer wrote or attached publicly."""
-    messages = ticket.messages.filter(is_internal=False).order_by("created_at", "id")
-    first = messages.values_list("pk", flat=True).first()
-    bodies = messages.filter(Q(author_role=Message.AuthorRole.CUSTOMER) | Q(pk=first))
+    # The opening message comes first in the public ones, whoever wrote it; then customers'.
+    public = ticket.messages.filter(is_internal=False).order_by("created_at", "id")
+    first = public.values("pk")[:1]
+    bodies = public.filter(Q(author_role=Message.AuthorRole.CUSTOMER) | Q(pk__in=first))
     texts = [ticket.subject, *bodies.values_list("body", flat=True)[:MAX_MESSAGES_READ]]
     types = ticket.attachments.exclude(message__is_internal=True).values_list(
         "content_type", flat=True

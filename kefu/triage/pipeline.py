@@ -166,6 +166,8 @@ def _verdict(
 
 def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | None:
     """The sender's open ticket this message repeats (near-same text within the window)."""
+    if identity.first_contact:
+        return None
     return repeated_ticket(identity.user, message.text or message.subject, message.received_at)
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from kefu.channels.email.outbox import queue_email
 from kefu.channels.models import InboundRecord, Mailbox, OutboundEmail
+from kefu.lib.process_cache import ProcessCache
 from kefu.tickets.models import Channel, Message, Ticket
 
 MAX_REFERENCES = 20
@@ -28,13 +29,26 @@ def thread_ids(ticket: Ticket) -> list[str]:
         "received_at", "external_id"
     )
     outbound = OutboundEmail.objects.filter(ticket=ticket).values_list("created_at", "message_id")
-    ordered = sorted([*inbound, *outbound])
+    ordered = sorted(inbound.union(outbound, all=True))
     return [message_id for _, message_id in ordered][-MAX_REFERENCES:]
 
 
+def _load_mailboxes() -> list[tuple[str, str]]:
+    return list(Mailbox.objects.values_list("code", "address"))
+
+
+# Read for every mail about a ticket, edited rarely (forgotten when a mailbox is saved).
+_mailboxes = ProcessCache(_load_mailboxes)
+
+
+def forget_mailboxes(**kwargs: object) -> None:
+    _mailboxes.forget()
+
+
 def sender_for(ticket: Ticket) -> str:
-    mailbox = Mailbox.objects.filter(code=ticket.mailbox).first() if ticket.mailbox else None
-    return mailbox.address if mailbox else ""
+    """The address of the mailbox the ticket came in through (the default sender otherwise)."""
+    addresses = dict(_mailboxes.get())
+    return addresses.get(ticket.mailbox, "") if ticket.mailbox else ""
 
 
 def mail_ticket(
