@@ -52,7 +52,9 @@ def _organization_by_domain(address: str) -> Organization | None:
     return next((o for o in candidates if domain in {d.lower() for d in o.email_domains}), None)
 
 
-def resolve_identity(message: InboundMessage) -> Identity:
+def resolve_identity(message: InboundMessage) -> Identity | None:
+    """Who sent ``message``. An unknown sender becomes a contact, unless the message is machine
+    mail (a bounce, an auto-reply): then there is no one to know, and None."""
     if message.user is not None:
         account = getattr(message.user, "account", None)
         organization = message.organization or (account.organization if account else None)
@@ -67,6 +69,8 @@ def resolve_identity(message: InboundMessage) -> Identity:
     )
     if user is not None and getattr(user, "account", None) is not None:
         return Identity(user, user.account.organization, verified=True)
+    if user is None and message.auto_kind:
+        return None
     organization = _organization_by_domain(address)
     if user is not None:
         return Identity(user, organization, verified=False)

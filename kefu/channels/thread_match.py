@@ -42,7 +42,8 @@ def _may_join(identity: Identity, ticket: Ticket) -> bool:
     return Ticket.objects.filter(ticket_filter(identity.viewer), pk=ticket.pk).exists()
 
 
-def find_ticket(message: InboundMessage, identity: Identity) -> Ticket | None:
+def find_ticket(message: InboundMessage, identity: Identity | None) -> Ticket | None:
+    """``identity`` None (machine mail from a stranger) joins by threading headers only."""
     by_headers = _by_references(message.references)
     if by_headers is not None:
         return by_headers  # the sender answers mail about this very ticket
@@ -50,6 +51,6 @@ def find_ticket(message: InboundMessage, identity: Identity) -> Ticket | None:
     if not number:
         return None
     ticket = Ticket.objects.filter(number=number.upper()).first()
-    if ticket is None or not _may_join(identity, ticket):
+    if ticket is None or identity is None or not _may_join(identity, ticket):
         return None
     return ticket

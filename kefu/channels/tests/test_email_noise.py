@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kefu.accounts.models import User
 from kefu.channels.email.inbound import deliver
 from kefu.channels.models import InboundRecord, OutboundEmail, Outcome, Quarantine
 from kefu.channels.quarantine import reprocess
@@ -60,6 +61,16 @@ def test_a_bounce_of_our_mail_is_noted_on_its_ticket(personas):
     note = Message.objects.get(pk=result.message.pk)
     assert note.is_internal and note.body.startswith("[bounce]")
     assert OutboundEmail.objects.count() == sent
+
+
+@pytest.mark.django_db
+def test_machine_mail_from_a_stranger_makes_no_contact(personas):
+    raw = (OWN / "autoreply-outlook-oof.eml").read_bytes()
+    users = User.objects.count()
+    result = deliver(raw)
+    assert (result.outcome, result.ticket) == (Outcome.AUTO_REPLY, None)
+    assert User.objects.count() == users  # a mailer daemon is no one to know
+    assert InboundRecord.objects.get(outcome=Outcome.AUTO_REPLY).sender
 
 
 @pytest.mark.django_db
