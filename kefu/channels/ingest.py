@@ -31,6 +31,7 @@ from kefu.lib.masking import mask_sensitive
 from kefu.lib.subject import parse_service_subject, strip_reply_prefixes
 from kefu.tickets import actions
 from kefu.tickets.models import Category, Message, Relation, Status, Ticket
+from kefu.tickets.queries import active_category
 from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import unit_of_work
 from kefu.triage import pipeline as triage
@@ -102,6 +103,7 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
     stage("noise")
     if message.auto_kind:
         return _finish(record, _record_machine_mail(message, ticket))
+    assert identity is not None  # only machine mail goes without one
     _check_storm(message)
     stage("ticket")
     if ticket is not None:
@@ -228,7 +230,7 @@ def _open(
         reason = triage.ask_for_details(message=message, identity=identity)  # 422 if interactive
         return IngestResult(Outcome.IGNORED, reason=reason)
     verdict = triage.classify(message=message, identity=identity)
-    category = Category.objects.filter(code=verdict.category, is_active=True).first()
+    category = active_category(verdict.category)
     if (message.interactive or identity.verified) and not may_create_ticket(
         actor, category.code if category else None
     ):
@@ -237,8 +239,7 @@ def _open(
     if duplicate_of is not None and follow_up_of is None:
         return _continue(duplicate_of, message, identity)
     stage("ticket")
-    ticket = _create(message, identity, verdict, category, follow_up_of)
-    saved = ticket.messages.first()
+    ticket, saved = _create(message, identity, verdict, category, follow_up_of)
     refused = _attach(ticket, saved, message)
     stage("routing")
     triage.after_create(ticket=ticket, verdict=verdict, inbound=message)
@@ -251,9 +252,9 @@ def _create(
     verdict: triage.Verdict,
     category: Category | None,
     follow_up_of: Ticket | None,
-) -> Ticket:
+) -> tuple[Ticket, Message]:
     fields = message.fields
-    return actions.create_ticket(
+    return actions.open_ticket(
         actor=SYSTEM,  # the right to create was checked above; strangers' mail is accepted
         requester=identity.user,
         organization=identity.organization,

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
-from typing import Any
+from functools import partial, wraps
+from typing import Any, ParamSpec
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -42,6 +42,7 @@ from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import WRITE_STAGE, atomic_unit, batch_store, defer, note_created
 from kefu.triage.phishing import Secret, requested_secret
 
+P = ParamSpec("P")
 # What a status change writes (see _set_status).
 STATUS_FIELDS = ["status", "resolved_at", "closed_at"]
 
@@ -100,7 +101,7 @@ def _author_role(actor: Viewer) -> str:
 
 
 @atomic_unit
-def create_ticket(
+def open_ticket(
     *,
     actor: Viewer,
     requester: User,
@@ -129,7 +130,7 @@ def create_ticket(
     related_to: Ticket | None = None,
     relation: str = "",
     triage: dict[str, Any] | None = None,
-) -> Ticket:
+) -> tuple[Ticket, Message]:
     """Open a ticket with its first message; ``created_at`` backdates imported tickets."""
     if not may_create_ticket(actor, category.code if category else None):
         raise Forbidden(_("You may not create this kind of ticket."), field="category")
@@ -168,10 +169,24 @@ def create_ticket(
     record_event(ticket, actor, "created", new=ticket.number, data={"channel": channel}, at=now)
     # The first message is the requester's own words, whoever (or whichever channel) filed it.
     author = Viewer(user=requester) if actor.system else actor
-    _insert_message(
+    opening = _insert_message(
         ticket, author, body=body, internal=False, html=html, body_full=body_full, at=now
     )
-    return ticket
+    return ticket, opening
+
+
+def _ticket_only(
+    open_ticket: Callable[P, tuple[Ticket, Message]],
+) -> Callable[P, Ticket]:
+    @wraps(open_ticket)
+    def create_ticket(*args: P.args, **kwargs: P.kwargs) -> Ticket:
+        return open_ticket(*args, **kwargs)[0]
+
+    return create_ticket
+
+
+# ``open_ticket`` for callers that need only the ticket.
+create_ticket = _ticket_only(open_ticket)
 
 
 def _insert_message(

@@ -13,6 +13,7 @@ from django.db.models import Model, Q, QuerySet
 from kefu.accounts.access import Viewer, ticket_filter
 from kefu.accounts.models import Agent, Organization, Team, shown_name
 from kefu.errors import NotFound
+from kefu.lib.process_cache import ProcessCache
 from kefu.tickets.models import Attachment, Category, Message, Ticket, TicketEvent
 
 # Events a customer may read on their own tickets; the rest is the team's business.
@@ -140,6 +141,23 @@ def _row(values: dict[str, Any], staff: bool) -> dict[str, Any]:
 
 def _id_of(model: type[Model], code: str) -> QuerySet[Any]:
     return model._default_manager.filter(code=code).values("pk")[:1]
+
+
+def _active_categories() -> list[Category]:
+    return list(Category.objects.filter(is_active=True).select_related("team"))
+
+
+# Looked up for every new ticket, edited rarely (forgotten when a category or team is saved).
+_categories = ProcessCache(_active_categories)
+
+
+def forget_categories(**kwargs: Any) -> None:
+    _categories.forget()
+
+
+def active_category(code: str | None) -> Category | None:
+    """The active category of this code, with its team."""
+    return next((c for c in _categories.get() if c.code == code), None)
 
 
 def next_ticket_candidates(viewer: Viewer, limit: int) -> list[int]:
