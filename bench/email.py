@@ -4,7 +4,8 @@ The corpus is the shared real-world mail (../shared/data/emails, when present) p
 fixtures, each round with fresh Message-IDs so that every message is new. The per-sender storm
 limit is lifted (the same senders recur every round); its query still runs. Prints throughput,
 latency percentiles and peak memory per database, with one delivering process (one SMTP or
-IMAP worker) and with several at once (several workers sharing the mail):
+IMAP worker) and with several at once (several workers sharing the mail), and beside them the
+floor: how fast the same processes only parse, reply-split and mask the corpus (no database).
 
     .venv/bin/python bench/email.py                      # SQLite and PostgreSQL, 1 and 2 processes
     .venv/bin/python bench/email.py --db postgres --rounds 10 --processes 1 4
@@ -23,6 +24,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import argparse
+import contextlib
 import json
 import re
 import resource
@@ -30,6 +32,7 @@ import subprocess
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from bench.common import database, percentile
 
@@ -62,9 +65,11 @@ def fresh(raw: bytes, name: str) -> bytes:
     return raw
 
 
-def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> list[float]:
-    from kefu.channels.email.inbound import deliver
-
+def timed_round(
+    name: str, share: tuple[int, int], step: Callable[[bytes, str], object]
+) -> list[float]:
+    """This process's share of the corpus, each message fresh, through ``step``; the seconds
+    each one took."""
     mine, of = share
     latencies = []
     for index, raw in enumerate(corpus()):
@@ -72,9 +77,31 @@ def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> 
             continue
         message = fresh(raw, f"{name}-{index}")
         begin = time.perf_counter()
-        outcomes[deliver(message, MAILBOXES[index % 3]).outcome] += 1
+        step(message, MAILBOXES[index % 3])
         latencies.append(time.perf_counter() - begin)
     return latencies
+
+
+def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> list[float]:
+    from kefu.channels.email.inbound import deliver
+
+    def step(raw: bytes, mailbox: str) -> None:
+        outcomes[deliver(raw, mailbox).outcome] += 1
+
+    return timed_round(name, share, step)
+
+
+def parse_round(name: str, share: tuple[int, int]) -> list[float]:
+    """The floor under the pipeline: parse, thread-split and mask each message, no database."""
+    from kefu.channels.email.inbound import to_inbound
+    from kefu.channels.ingest import _mask
+    from kefu.lib.mime import NotAnEmailError, parse_email
+
+    def step(raw: bytes, mailbox: str) -> None:
+        with contextlib.suppress(NotAnEmailError):  # the pipeline quarantines it
+            _mask(to_inbound(parse_email(raw), raw, mailbox))
+
+    return timed_round(name, share, step)
 
 
 def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
@@ -95,9 +122,11 @@ def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
         time.sleep(0.01)
     outcomes: Counter[str] = Counter()
     latencies = [t for n in range(rounds) for t in deliver_round(str(n), share, outcomes)]
+    finished = time.time()
     return {
         "latencies": latencies,
-        "finished": time.time(),
+        "finished": finished,
+        "parse": [t for n in range(rounds) for t in parse_round(f"p{n}", share)],
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "outcomes": dict(outcomes),
     }
@@ -136,6 +165,8 @@ def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
         "p95": percentile(latencies, 0.95) * 1000,
         "p99": percentile(latencies, 0.99) * 1000,
         "peak_mb": max(r["peak_mb"] for r in results),
+        # The floor, per process, added up (each process parses its share alone, afterwards).
+        "parse_per_second": sum(len(r["parse"]) / sum(r["parse"]) for r in results),
         "outcomes": outcomes,
     }
 
@@ -157,15 +188,18 @@ def main() -> None:
     shared = "with" if SHARED.is_dir() else "WITHOUT (not found)"
     print(f"corpus: {len(corpus())} messages, {shared} the shared set; "
           f"{args.rounds} measured rounds after a warm-up round")  # fmt: skip
+    print("floor msg/s: parsing, reply-splitting and masking alone (no database), in the same "
+          "processes")  # fmt: skip
     print(f"{'database':<10} {'procs':>5} {'msgs':>6} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'peak MB':>8}  outcomes")  # fmt: skip
+          f"{'p99 ms':>7} {'peak MB':>8} {'floor msg/s':>12}  outcomes")  # fmt: skip
     for kind in kinds:
         for processes in args.processes:
             row = measure(kind, processes, args.rounds, args.pg_url)
             outcomes = ", ".join(f"{k} {v}" for k, v in sorted(row["outcomes"].items()))
             print(f"{kind:<10} {processes:>5} {row['messages']:>6} {row['per_second']:>7.1f} "
                   f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['p99']:>7.1f} "
-                  f"{row['peak_mb']:>8.0f}  {outcomes}")  # fmt: skip
+                  f"{row['peak_mb']:>8.0f} {row['parse_per_second']:>12.0f}  "
+                  f"{outcomes}")  # fmt: skip
 
 
 if __name__ == "__main__":
