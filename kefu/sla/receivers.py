@@ -25,7 +25,7 @@ def _rebuild(ticket: Ticket) -> None:
     if known is not None:
         ticking = [c.due_at for c in clocks if c.state in TICKING and c.due_at is not None]
         due = min(ticking, default=None)
-        known[ticket.pk] = due and due.astimezone(UTC)  # in UTC, as the database gives it
+        known[ticket.pk] = None if due is None else due.astimezone(UTC)  # as the database gives it
 
 
 def on_calendar_saved(sender: Any, instance: BusinessCalendar, **kwargs: Any) -> None:

@@ -43,6 +43,7 @@ from kefu.tickets.work import WRITE_STAGE, atomic_unit, batch_store, defer, note
 from kefu.triage.phishing import Secret, requested_secret
 
 P = ParamSpec("P")
+
 # What a status change writes (see _set_status).
 STATUS_FIELDS = ["status", "resolved_at", "closed_at"]
 
