@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -35,17 +36,31 @@ def touch_calendar(calendar_id: int) -> None:
     clear_cache()
 
 
-def load_history(ticket: Ticket) -> cycles.History:
-    changes = list(
+def _history_rows(ticket: Ticket) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The ticket's status changes and public messages, oldest first: as this unit of work
+    wrote them if it created the ticket, else from the database."""
+    new = created_here(ticket.pk)
+    if new is not None:
+        events = new.ordered_events()
+        return (
+            [(e.created_at, e.old, e.new) for e in events if e.field == "status"],
+            [(m.created_at, m.author_role) for m in new.public_messages()],
+        )
+    changes = (
         TicketEvent.objects.filter(ticket=ticket, field="status")
         .order_by("created_at", "id")
         .values_list("created_at", "old", "new")
     )
-    messages = list(
+    messages = (
         Message.objects.filter(ticket=ticket, is_internal=False)
         .order_by("created_at", "id")
         .values_list("created_at", "author_role")
     )
+    return list(changes), list(messages)
+
+
+def load_history(ticket: Ticket) -> cycles.History:
+    changes, messages = _history_rows(ticket)
     roles = {
         str(Message.AuthorRole.AGENT): cycles.AGENT,
         str(Message.AuthorRole.CUSTOMER): cycles.CUSTOMER,
@@ -132,7 +147,8 @@ def _existing_clocks(ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks, locked in id order (as the sweeper locks them: the two never
     deadlock). A ticket this unit of work created has none until its first rebuild here."""
     first_rebuilds = batch_store("sla-rebuilt")
-    if first_rebuilds is not None and created_here(ticket.pk) and ticket.pk not in first_rebuilds:
+    new = created_here(ticket.pk) is not None
+    if first_rebuilds is not None and new and ticket.pk not in first_rebuilds:
         first_rebuilds[ticket.pk] = True
         return {}
     clocks = SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")

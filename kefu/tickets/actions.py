@@ -39,7 +39,15 @@ from kefu.tickets.numbering import next_ticket_number
 from kefu.tickets.queries import next_ticket_candidates
 from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
-from kefu.tickets.work import WRITE_STAGE, atomic_unit, batch_store, defer, note_created
+from kefu.tickets.work import (
+    WRITE_STAGE,
+    atomic_unit,
+    batch_store,
+    created_here,
+    defer,
+    forget_created,
+    note_created,
+)
 from kefu.triage.phishing import Secret, requested_secret
 
 P = ParamSpec("P")
@@ -84,6 +92,8 @@ def record_event(
         data=data or {},
         created_at=at or timezone.now(),
     )
+    if (new_ticket := created_here(ticket.pk)) is not None:
+        new_ticket.events.append(event)
     event_recorded.send(sender=Ticket, ticket=ticket, event=event)
     transaction.on_commit(
         partial(ticket_changed.send, sender=Ticket, ticket_id=ticket.pk, kind=kind)
@@ -211,6 +221,8 @@ def _insert_message(
         body_full=body_full,
         created_at=at or timezone.now(),
     )
+    if (new_ticket := created_here(ticket.pk)) is not None:
+        new_ticket.messages.append(message)
     record_event(
         ticket,
         actor,
@@ -397,6 +409,8 @@ def attach_file(
     else:
         attachment.file.save(digest, ContentFile(data), save=False)
     attachment.save()
+    if (new_ticket := created_here(ticket.pk)) is not None:
+        new_ticket.attachments.append(attachment)
     record_event(ticket, actor, "attachment", new=attachment.filename, data={"id": attachment.pk})
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return attachment
@@ -526,6 +540,7 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor: Viewer) -> Ticket:
     )
     if not same_customer:
         raise Invalid(_("Only tickets of the same customer can be merged."), field="into")
+    forget_created(source.pk, target.pk)
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Attachment.objects.filter(ticket=source).update(ticket=target)
     now = timezone.now()
@@ -554,6 +569,7 @@ def split_ticket(
         raise Invalid(_("Choose messages of this ticket."), field="messages")
     if not ticket.messages.filter(is_internal=False).exclude(pk__in=ids).exists():
         raise Invalid(_("At least one public message must stay on the ticket."), field="messages")
+    forget_created(ticket.pk)
     now = timezone.now()
     new = Ticket(
         requester=ticket.requester,

@@ -12,10 +12,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from datetime import datetime
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Attachment, Message, TicketEvent
 
 F = TypeVar("F", bound=Callable[..., Any])
 Work = Callable[[Any], object]  # results are ignored
@@ -59,18 +64,45 @@ def batch_store(name: str) -> dict[Any, Any] | None:
     return None if batch is None else batch.stores.setdefault(name, {})
 
 
+@dataclass
+class NewTicket:
+    """What the current unit of work wrote of a ticket it created, which is all there is of it:
+    no other transaction can see the ticket yet. Readers take it instead of reading their own
+    writes back (``tickets.actions`` appends every event, message and attachment)."""
+
+    events: list[TicketEvent] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+    def public_messages(self) -> list[Message]:
+        return sorted((m for m in self.messages if not m.is_internal), key=_in_order)
+
+    def ordered_events(self) -> list[TicketEvent]:
+        return sorted(self.events, key=_in_order)
+
+
+def _in_order(row: Message | TicketEvent) -> tuple[datetime, int]:
+    return row.created_at, row.pk
+
+
 def note_created(ticket_id: int) -> None:
     """The current unit of work inserted this ticket (see ``created_here``)."""
     store = batch_store("created")
     if store is not None:
-        store[ticket_id] = True
+        store[ticket_id] = NewTicket()
 
 
-def created_here(ticket_id: int) -> bool:
-    """Whether the current unit of work inserted this ticket: then no other transaction can
-    have seen or written anything of it yet, and what it has is what this unit wrote."""
+def created_here(ticket_id: int) -> NewTicket | None:
+    """All of the ticket, if the current unit of work created it (None otherwise)."""
     store = batch_store("created")
-    return bool(store and ticket_id in store)
+    return None if store is None else store.get(ticket_id)
+
+
+def forget_created(*ticket_ids: int) -> None:
+    """Rows moved between tickets (merge, split): read them from the database from now on."""
+    store = batch_store("created") or {}
+    for ticket_id in ticket_ids:
+        store.pop(ticket_id, None)
 
 
 # SQLite has a single writer. Threads of one process queue for it here, in order, instead of in

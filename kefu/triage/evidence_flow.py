@@ -24,6 +24,7 @@ from kefu.channels.models import OutboundEmail
 from kefu.channels.outbound import MAILED_CHANNELS
 from kefu.tickets import actions
 from kefu.tickets.models import Message, Status, Ticket
+from kefu.tickets.work import created_here
 from kefu.triage.evidence import EvidenceCheck, Submitted, check_evidence, request_text
 from kefu.triage.store import snapshot
 
@@ -36,20 +37,33 @@ MAX_MESSAGES_READ = 50
 
 def submitted(ticket: Ticket) -> Submitted:
     """The ticket's first message and everything the customer wrote or attached publicly."""
-    # The opening message comes first in the public ones, whoever wrote it; then customers'.
-    public = ticket.messages.filter(is_internal=False).order_by("created_at", "id")
-    first = public.values("pk")[:1]
-    bodies = public.filter(Q(author_role=Message.AuthorRole.CUSTOMER) | Q(pk__in=first))
-    texts = [ticket.subject, *bodies.values_list("body", flat=True)[:MAX_MESSAGES_READ]]
-    types = ticket.attachments.exclude(message__is_internal=True).values_list(
-        "content_type", flat=True
-    )
+    bodies, types = _submitted_rows(ticket)
     return Submitted(
-        text="\n".join(texts),
+        text="\n".join([ticket.subject, *bodies]),
         order_id=ticket.order_id,
         error_code=ticket.error_code,
         attachment_types=tuple(types),
     )
+
+
+def _submitted_rows(ticket: Ticket) -> tuple[list[str], list[str]]:
+    """The bodies (the opening message, whoever wrote it, then the customer's) and the public
+    attachments' types: as this unit of work wrote them if it created the ticket."""
+    new = created_here(ticket.pk)
+    if new is not None:
+        public = new.public_messages()
+        customer = Message.AuthorRole.CUSTOMER
+        bodies = [m.body for i, m in enumerate(public) if i == 0 or m.author_role == customer]
+        internal = {m.pk for m in new.messages if m.is_internal}
+        types = [a.content_type for a in new.attachments if a.message_id not in internal]
+        return bodies[:MAX_MESSAGES_READ], types
+    public_rows = ticket.messages.filter(is_internal=False).order_by("created_at", "id")
+    first = public_rows.values("pk")[:1]
+    rows = public_rows.filter(Q(author_role=Message.AuthorRole.CUSTOMER) | Q(pk__in=first))
+    public_types = ticket.attachments.exclude(message__is_internal=True).values_list(
+        "content_type", flat=True
+    )
+    return list(rows.values_list("body", flat=True)[:MAX_MESSAGES_READ]), list(public_types)
 
 
 def _check(ticket: Ticket) -> EvidenceCheck:
