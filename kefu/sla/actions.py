@@ -147,8 +147,8 @@ def _existing_clocks(ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks, locked in id order (as the sweeper locks them: the two never
     deadlock). A ticket this unit of work created has none until its first rebuild here."""
     first_rebuilds = batch_store("sla-rebuilt")
-    new = created_here(ticket.pk) is not None
-    if first_rebuilds is not None and new and ticket.pk not in first_rebuilds:
+    created = created_here(ticket.pk) is not None
+    if first_rebuilds is not None and created and ticket.pk not in first_rebuilds:
         first_rebuilds[ticket.pk] = True
         return {}
     clocks = SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")
