@@ -35,12 +35,8 @@ def _organizations_with_domains() -> list[Organization]:
     return list(Organization.objects.filter(~Q(email_domains=[])).order_by("pk"))
 
 
-# Read for every unknown sender, edited rarely (forgotten when an organisation is saved).
-_with_domains = ProcessCache(_organizations_with_domains)
-
-
-def forget_domains(**kwargs: object) -> None:
-    _with_domains.forget()
+# Read for every unknown sender, edited rarely.
+_with_domains = ProcessCache(_organizations_with_domains, forget_on=[Organization])
 
 
 def _organization_by_domain(address: str) -> Organization | None:

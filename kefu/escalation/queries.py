@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
-from kefu.accounts.models import Agent
-from kefu.escalation.models import EscalationPath, Notification, Nudge
+from kefu.accounts.models import Agent, Team
+from kefu.escalation.models import EscalationLevel, EscalationPath, Notification, Nudge
 from kefu.lib.process_cache import ProcessCache
 from kefu.sla.queries import is_on_shift
 from kefu.tickets.models import Message, Relation, Status, Ticket
@@ -33,11 +32,7 @@ def _load_paths() -> list[EscalationPath]:
 
 
 # Paths are read for every new ticket and edited rarely.
-_paths = ProcessCache(_load_paths)
-
-
-def forget_paths(**kwargs: Any) -> None:
-    _paths.forget()
+_paths = ProcessCache(_load_paths, forget_on=[EscalationPath, EscalationLevel, Team])
 
 
 def path_for(ticket: Ticket) -> EscalationPath | None:

@@ -27,8 +27,6 @@ class SlaConfig(AppConfig):
             signal.connect(
                 receivers.on_calendar_date_changed, sender=CalendarDate, dispatch_uid="sla-date"
             )
-        for signal in (post_save, post_delete):
-            signal.connect(policies.forget_policies, sender=SlaPolicy, dispatch_uid="sla-pol")
         m2m_changed.connect(
             policies.forget_policies,
             sender=SlaPolicy.extra_calendars.through,

@@ -101,7 +101,7 @@ def _load_policies() -> list[SlaPolicy]:
 
 
 # Policies are read for every ticket change and edited rarely.
-_policies = ProcessCache(_load_policies)
+_policies = ProcessCache(_load_policies, forget_on=[SlaPolicy])
 
 
 def active_policies() -> list[SlaPolicy]:

@@ -147,12 +147,8 @@ def _active_categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True).select_related("team"))
 
 
-# Looked up for every new ticket, edited rarely (forgotten when a category or team is saved).
-_categories = ProcessCache(_active_categories)
-
-
-def forget_categories(**kwargs: Any) -> None:
-    _categories.forget()
+# Looked up for every new ticket, edited rarely.
+_categories = ProcessCache(_active_categories, forget_on=[Category, Team])
 
 
 def active_category(code: str | None) -> Category | None:

@@ -37,12 +37,8 @@ def _load_mailboxes() -> list[tuple[str, str]]:
     return list(Mailbox.objects.values_list("code", "address"))
 
 
-# Read for every mail about a ticket, edited rarely (forgotten when a mailbox is saved).
-_mailboxes = ProcessCache(_load_mailboxes)
-
-
-def forget_mailboxes(**kwargs: object) -> None:
-    _mailboxes.forget()
+# Read for every mail about a ticket, edited rarely.
+_mailboxes = ProcessCache(_load_mailboxes, forget_on=[Mailbox])
 
 
 def sender_for(ticket: Ticket) -> str:

@@ -10,7 +10,7 @@ from kefu.testing import make_ticket
 def test_paths_are_cached_until_a_path_is_saved(personas, settings, django_assert_num_queries):
     settings.TESTING = False  # the cache is off in tests unless asked for
     ticket = make_ticket(personas.anna, category="shipment_logistics")
-    queries.forget_paths()
+    queries._paths.forget()
     path = queries.path_for(ticket)
     assert path is not None and path.category_id == ticket.category_id
     with django_assert_num_queries(0):
