@@ -112,7 +112,7 @@ django.setup()
 from django.db import transaction
 from django.utils import timezone
 from kefu.accounts.models import User
-from kefu.channels.models import InboundRecord
+from kefu.intake.models import InboundRecord
 from kefu.tickets.models import Category, Message, Ticket, TicketEvent
 from kefu.tickets.numbering import next_ticket_number
 user = User.objects.select_related("account").get(email="bench@org0.test")

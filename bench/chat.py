@@ -38,7 +38,7 @@ django.setup()
 from kefu.accounts.access import SYSTEM
 from kefu.accounts.actions import create_agent, create_contact
 from kefu.accounts.models import Team
-from kefu.channels.models import ChatSession
+from kefu.intake.models import ChatSession
 from kefu.tickets import actions
 
 agent = create_agent(email="bench.agent@kefu.test", code="B0001", password="x-bench-x",

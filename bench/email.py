@@ -83,7 +83,7 @@ def timed_round(
 
 
 def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> list[float]:
-    from kefu.channels.email.inbound import deliver
+    from kefu.intake.email.inbound import deliver
 
     def step(raw: bytes, mailbox: str) -> None:
         outcomes[deliver(raw, mailbox).outcome] += 1
@@ -93,8 +93,8 @@ def deliver_round(name: str, share: tuple[int, int], outcomes: Counter[str]) -> 
 
 def parse_round(name: str, share: tuple[int, int]) -> list[float]:
     """The floor under the pipeline: parse, thread-split and mask each message, no database."""
-    from kefu.channels.email.inbound import to_inbound
-    from kefu.channels.ingest import _mask
+    from kefu.intake.email.inbound import to_inbound
+    from kefu.intake.ingest import _mask
     from kefu.lib.mime import NotAnEmailError, parse_email
 
     def step(raw: bytes, mailbox: str) -> None:
@@ -111,7 +111,7 @@ def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
     import django
 
     django.setup()
-    from kefu.channels import ingest
+    from kefu.intake import ingest
 
     logging.disable(logging.WARNING)  # the quarantined messages of the corpus are expected
 

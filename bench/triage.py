@@ -117,8 +117,8 @@ def setup_django() -> None:
 def pipeline_row(texts: Sequence[str], rounds: int) -> str:
     """``pipeline.classify``: the model plus the admin's rules read from the database (cached)."""
     from kefu.accounts.models import User
-    from kefu.channels.base import InboundMessage
-    from kefu.channels.identity import Identity
+    from kefu.intake.base import InboundMessage
+    from kefu.intake.identity import Identity
     from kefu.triage import pipeline
 
     user = User.objects.create_user("bench@example.com", None)

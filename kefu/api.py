@@ -72,7 +72,7 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def _mount_routers() -> None:
-    from kefu.channels.api import router as intake_router
+    from kefu.intake.api import router as intake_router
     from kefu.tickets.api import router as tickets_router
 
     api.add_router("/tickets", tickets_router)

@@ -41,7 +41,7 @@ http = PooledHTTP(get_wsgi_application())  # sets Django up before the consumers
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 
-from kefu.channels.chat.routing import websocket_urlpatterns  # noqa: E402
+from kefu.intake.chat.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {"http": http, "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}

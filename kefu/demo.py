@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kefu.accounts.access import SYSTEM, Viewer, viewer_for
 from kefu.accounts.models import Account, Agent, Organization, Team, User
-from kefu.channels.models import Mailbox
+from kefu.intake.models import Mailbox
 from kefu.tickets import actions
 from kefu.tickets.models import Category, Channel, Status, Ticket
 

@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "kefu",
     "kefu.accounts",
     "kefu.tickets",
-    "kefu.channels",
+    "kefu.intake",
     "kefu.triage",
     "kefu.sla",
     "kefu.escalation",

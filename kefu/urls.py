@@ -16,5 +16,5 @@ urlpatterns = [
     path("help/", include("kefu.knowledge.urls")),
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.escalation.urls")),
-    path("", include("kefu.channels.chat.urls")),
+    path("", include("kefu.intake.chat.urls")),
 ]

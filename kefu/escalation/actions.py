@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.access import SYSTEM, Viewer
 from kefu.accounts.models import Agent, Team
-from kefu.channels.email.outbox import queue_email
 from kefu.errors import Forbidden, InvalidTransition
 from kefu.escalation import queries, texts
 from kefu.escalation.models import (
@@ -35,6 +34,7 @@ from kefu.escalation.models import (
     SurgeIncident,
     Trigger,
 )
+from kefu.intake.email.outbox import queue_email
 from kefu.sla.clock import add_working_days
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions as ticket_actions

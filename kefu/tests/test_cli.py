@@ -35,9 +35,9 @@ def test_createadmin_is_non_interactive_with_email_and_password():
 
 @pytest.mark.django_db
 def test_demo_is_idempotent_and_has_the_documented_logins():
-    from kefu.channels.models import Mailbox
     from kefu.demo import PASSWORD, load_demo
     from kefu.escalation.models import EscalationPath
+    from kefu.intake.models import Mailbox
     from kefu.tickets.models import Ticket
 
     assert 40 <= load_demo() <= 60

@@ -12,10 +12,10 @@ from pydantic import Field
 
 from kefu.accounts.access import Viewer, request_viewer
 from kefu.accounts.models import Agent, Organization, Team, User
-from kefu.channels import interactive
-from kefu.channels.base import TicketFields
-from kefu.channels.models import Outcome
 from kefu.errors import Forbidden, Invalid
+from kefu.intake import interactive
+from kefu.intake.base import TicketFields
+from kefu.intake.models import Outcome
 from kefu.tickets import actions, queries
 from kefu.tickets.models import Category, Channel, Ticket
 from kefu.tickets.schemas import (

@@ -19,9 +19,9 @@ from typing import Any
 from django.db.models import Q
 
 from kefu.accounts.access import SYSTEM
-from kefu.channels.email.compose import mail_ticket
-from kefu.channels.models import OutboundEmail
-from kefu.channels.outbound import MAILED_CHANNELS
+from kefu.intake.email.compose import mail_ticket
+from kefu.intake.models import OutboundEmail
+from kefu.intake.outbound import MAILED_CHANNELS
 from kefu.tickets import actions
 from kefu.tickets.models import Message, Status, Ticket
 from kefu.tickets.work import created_here

@@ -18,9 +18,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM
-from kefu.channels.email.outbox import queue_email
-from kefu.channels.models import InboundRecord, Mailbox, OutboundEmail
 from kefu.errors import Invalid
+from kefu.intake.email.outbox import queue_email
+from kefu.intake.models import InboundRecord, Mailbox, OutboundEmail
 from kefu.tickets import actions
 from kefu.tickets.models import OPEN_STATUSES, Message, Ticket
 from kefu.triage import config
@@ -29,8 +29,8 @@ from kefu.triage.score import FLOOD_THRESHOLD
 
 if TYPE_CHECKING:
     from kefu.accounts.models import User
-    from kefu.channels.base import InboundMessage
-    from kefu.channels.identity import Identity
+    from kefu.intake.base import InboundMessage
+    from kefu.intake.identity import Identity
 
 MAX_CANDIDATES = 20
 DUPLICATE_TAG = "duplicate"

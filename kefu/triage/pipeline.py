@@ -28,8 +28,8 @@ from kefu.triage.rules import Outcome, Rule, RuleContext, apply_rules
 from kefu.triage.store import current_model, snapshot
 
 if TYPE_CHECKING:
-    from kefu.channels.base import InboundMessage
-    from kefu.channels.identity import Identity
+    from kefu.intake.base import InboundMessage
+    from kefu.intake.identity import Identity
     from kefu.tickets.models import Message, Ticket
     from kefu.triage.classifier import Prediction
 

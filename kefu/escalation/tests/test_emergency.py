@@ -6,8 +6,8 @@ import pytest
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Team
-from kefu.channels.models import OutboundEmail
 from kefu.escalation.models import Notification
+from kefu.intake.models import OutboundEmail
 from kefu.sla.models import SlaClock
 from kefu.testing import make_ticket
 from kefu.tickets import actions

@@ -6,8 +6,8 @@ import pytest
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Agent, Team
-from kefu.channels.models import OutboundEmail
 from kefu.escalation.models import Notification
+from kefu.intake.models import OutboundEmail
 from kefu.sla import sweep
 from kefu.testing import assigned_ticket, make_ticket
 from kefu.tickets import actions

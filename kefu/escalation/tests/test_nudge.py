@@ -4,8 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kefu.channels.models import OutboundEmail
 from kefu.escalation.models import Notification, Nudge
+from kefu.intake.models import OutboundEmail
 from kefu.testing import api_client, assigned_ticket, session_client
 from kefu.tickets import actions
 from kefu.tickets.models import Ticket, TicketEvent

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.access import may_create_ticket
-from kefu.channels import interactive
-from kefu.channels.base import TicketFields
 from kefu.errors import KefuError
+from kefu.intake import interactive
+from kefu.intake.base import TicketFields
 from kefu.tickets import actions, queries
 from kefu.tickets.forms import PortalTicketForm, ReplyForm
 from kefu.tickets.models import OPEN_STATUSES, Channel, Status

@@ -3,9 +3,9 @@ people waiting (API, portal), a reply mail for email."""
 
 import pytest
 
-from kefu.channels.email.inbound import deliver
-from kefu.channels.models import InboundRecord, OutboundEmail, Outcome
-from kefu.channels.tests.test_outbound_smtp import customer_mail
+from kefu.intake.email.inbound import deliver
+from kefu.intake.models import InboundRecord, OutboundEmail, Outcome
+from kefu.intake.tests.test_outbound_smtp import customer_mail
 from kefu.testing import api_client, session_client
 from kefu.tickets.models import Ticket
 from kefu.triage.dedupe import is_near_empty
@@ -75,8 +75,8 @@ def test_an_emoji_reply_on_an_existing_ticket_is_just_a_message(personas):
 
 @pytest.mark.django_db
 def test_a_chat_may_start_with_a_greeting(personas):
-    from kefu.channels.base import InboundMessage
-    from kefu.channels.ingest import ingest
+    from kefu.intake.base import InboundMessage
+    from kefu.intake.ingest import ingest
 
     result = ingest(
         InboundMessage(

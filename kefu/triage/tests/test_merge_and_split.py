@@ -2,8 +2,8 @@
 
 import pytest
 
-from kefu.channels.base import InboundMessage
-from kefu.channels.ingest import ingest
+from kefu.intake.base import InboundMessage
+from kefu.intake.ingest import ingest
 from kefu.testing import api_client, make_ticket, session_client
 from kefu.tickets import actions
 from kefu.tickets.models import Relation, Status, Ticket

@@ -3,8 +3,8 @@ triage" queue with the model's guess shown instead of a guessed category."""
 
 import pytest
 
-from kefu.channels.base import InboundMessage
-from kefu.channels.ingest import ingest
+from kefu.intake.base import InboundMessage
+from kefu.intake.ingest import ingest
 from kefu.testing import session_client
 from kefu.triage import config
 

@@ -3,7 +3,7 @@ and waits in pending_customer; adding them moves it back to open. Through the AP
 
 import pytest
 
-from kefu.channels.models import OutboundEmail
+from kefu.intake.models import OutboundEmail
 from kefu.testing import api_client, sample_file
 from kefu.tickets.models import Message, Status, Ticket
 
@@ -124,8 +124,8 @@ def test_an_agent_who_moves_it_on_waives_the_check(staffed):
 
 @pytest.mark.django_db
 def test_in_a_chat_the_missing_items_only_inform_the_agent(staffed):
-    from kefu.channels.base import InboundMessage
-    from kefu.channels.ingest import ingest
+    from kefu.intake.base import InboundMessage
+    from kefu.intake.ingest import ingest
 
     def say(n, text):
         return ingest(InboundMessage(channel="chat", external_id=f"chat:{n}", text=text,

@@ -3,8 +3,8 @@ errors naming the field, and used by the pipeline as soon as they are saved."""
 
 import pytest
 
-from kefu.channels.base import InboundMessage
-from kefu.channels.ingest import ingest
+from kefu.intake.base import InboundMessage
+from kefu.intake.ingest import ingest
 from kefu.testing import session_client
 from kefu.triage.actions import save_rule, validate_rule
 from kefu.triage.models import EvidenceRequirement, TriageRule

@@ -1,0 +1,374 @@
+"""Live chat, the synchronous part: sessions, the bot in front, the queue, agents, ratings.
+
+Every visitor line goes through the intake pipeline (so it is masked, triaged and lands on the
+chat's ticket exactly once, keyed by the widget's message id). The WebSocket consumers call these
+functions from a thread pool and broadcast what they return.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Avg, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.access import BOT, Viewer, viewer_for
+from kefu.accounts.models import Agent, Organization, Team, User
+from kefu.errors import Forbidden, Invalid, NotFound
+from kefu.intake.base import InboundAttachment, InboundMessage, TicketFields
+from kefu.intake.chat import bot_bridge
+from kefu.intake.ingest import IngestResult, ingest
+from kefu.intake.models import ChatSession, Outcome
+from kefu.sla.clock import is_open
+from kefu.sla.specs import calendar_for
+from kefu.tickets import actions
+from kefu.tickets.models import Channel, Message, Status, Ticket
+
+# Seconds per queued chat ahead, until there is history to average.
+DEFAULT_HANDLE_SECONDS = 90
+CHAT_CALENDAR = "cn-chat"
+
+
+@dataclass
+class Line:
+    """One message as the widget and the console show it."""
+
+    seq: int
+    author: str  # visitor | bot | agent | system
+    text: str
+    at: str
+    agent: str = ""
+    client_id: str = ""
+    articles: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, message: Message, client_id: str = "", **extra: Any) -> Line:
+        role = message.author_role
+        author = "visitor" if role == Message.AuthorRole.CUSTOMER else role
+        agent = (
+            getattr(getattr(message.author, "agent", None), "code", "") if message.author else ""
+        )
+        return cls(
+            seq=message.pk,
+            author=author,
+            text=message.body,
+            at=message.created_at.isoformat(),
+            agent=agent,
+            client_id=client_id,
+            **extra,
+        )
+
+
+@dataclass
+class Turn:
+    """What happened after a visitor wrote: lines to show, and whether the queue changed."""
+
+    lines: list[Line] = field(default_factory=list)
+    duplicate: bool = False
+    queued: bool = False
+    state: str = ""
+
+
+def open_session(
+    *,
+    user: User | None,
+    name: str = "",
+    email: str = "",
+    organization_code: str = "",
+    order_id: str = "",
+    page_url: str = "",
+    language: str = "zh",
+) -> ChatSession:
+    """Signed-in customers are identified by their session; anonymous visitors give an email."""
+    if user is None and "@" not in email:
+        raise Invalid(_("Please give your email so we can reach you."), field="email")
+    account = getattr(user, "account", None) if user else None
+    organization = account.organization if account else None
+    if organization is None and organization_code:
+        organization = Organization.objects.filter(code=organization_code).first()
+    return ChatSession.objects.create(
+        token=secrets.token_urlsafe(32),
+        visitor=user,
+        visitor_name=(name or (user.name if user else ""))[:150],
+        visitor_email=(email or (user.email if user else "")).strip().lower(),
+        organization=organization if account else None,
+        order_id=order_id[:64],
+        page_url=page_url[:500],
+        language="en" if language.startswith("en") else "zh",
+    )
+
+
+def resume(token: str) -> ChatSession | None:
+    return ChatSession.objects.select_related("ticket", "agent").filter(token=token).first()
+
+
+def history(session: ChatSession, after: int = 0) -> list[Line]:
+    """Public lines of the chat's ticket after ``after``: what a reconnecting widget missed."""
+    if session.ticket_id is None:
+        return []
+    messages = (
+        Message.objects.filter(ticket_id=session.ticket_id, is_internal=False, pk__gt=after)
+        .select_related("author__agent")
+        .order_by("pk")
+    )
+    return [Line.of(m) for m in messages]
+
+
+def _inbound(session: ChatSession, client_id: str, text: str) -> InboundMessage:
+    return InboundMessage(
+        channel=Channel.CHAT,
+        external_id=f"chat:{session.pk}:{client_id}"[:255],
+        text=text,
+        subject="",
+        sender_address=session.visitor_email,
+        sender_name=session.visitor_name,
+        user=session.visitor,
+        organization=session.organization,
+        ticket_number=session.ticket.number if session.ticket else "",
+        fields=TicketFields(order_id=session.order_id, language=session.language),
+    )
+
+
+def visitor_says(session: ChatSession, client_id: str, text: str) -> Turn:
+    text = text.strip()[:5000]
+    if not text:
+        raise Invalid(_("Write a message first."), field="text")
+    # The socket's copy may be old: the agent may have accepted or ended the chat meanwhile.
+    session.state = ChatSession.objects.values_list("state", flat=True).get(pk=session.pk)
+    if session.state == ChatSession.State.ENDED:
+        raise Invalid(_("This chat has ended."), field="session")
+    result = ingest(_inbound(session, client_id, text))
+    if result.outcome == Outcome.DUPLICATE:
+        return Turn(lines=[_line(result, client_id)] if result.message else [], duplicate=True)
+    if result.ticket is None or result.message is None:
+        raise Invalid(_("Your message could not be delivered."), field="text")
+    if session.ticket_id is None:
+        session.ticket = result.ticket
+        ChatSession.objects.filter(pk=session.pk).update(ticket=result.ticket)
+    turn = Turn(lines=[_line(result, client_id)], state=session.state)
+    if session.state == ChatSession.State.BOT:
+        _let_the_bot_answer(session, text, turn)
+    return turn
+
+
+def visitor_sends_file(session: ChatSession, filename: str, data: bytes) -> Line:
+    """A file from the widget: the same checks as any ticket attachment (JPG/PNG/PDF ≤ 10 MB)."""
+    if session.ticket is None or session.state == ChatSession.State.ENDED:
+        raise Invalid(_("Start the chat first."), field="token")
+    message = _inbound(session, secrets.token_hex(8), f"📎 {filename}")
+    message.attachments = [InboundAttachment(filename, data)]
+    message.user = message.user or session.ticket.requester  # files come by HTTP, not the socket
+    result = ingest(message)
+    return _line(result, "")
+
+
+def _line(result: IngestResult, client_id: str) -> Line:
+    assert result.message is not None
+    return Line.of(result.message, client_id=client_id)
+
+
+def _ticket_of(session: ChatSession) -> Ticket:
+    """From its first message on, a chat has its ticket."""
+    assert session.ticket is not None
+    return session.ticket
+
+
+def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
+    answer = bot_bridge.answer(session, text)
+    with transaction.atomic():
+        message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=answer.text)
+        if answer.resolved:
+            session.unresolved_turns = 0
+        else:
+            session.unresolved_turns += 1
+        session.save(update_fields=["unresolved_turns"])
+        turn.lines.append(Line.of(message, articles=answer.articles))
+        if answer.handoff:
+            turn.queued = _queue(session, answer.handoff, answer.handoff_details)
+    turn.state = session.state
+
+
+def ask_for_person(session: ChatSession) -> Turn:
+    """The visitor pressed "人工客服" (or typed it): straight to the queue."""
+    return Turn(queued=_queue(session, "requested"), state=session.state)
+
+
+def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = None) -> bool:
+    """To the agents' queue; the handoff carries the bot's summary and the triage."""
+    if session.state != ChatSession.State.BOT or session.ticket_id is None:
+        return False
+    now = timezone.now()
+    session.state, session.queued_at, session.handoff_reason = (
+        ChatSession.State.QUEUED,
+        now,
+        reason[:40],
+    )
+    session.save(update_fields=["state", "queued_at", "handoff_reason"])
+    actions.record_event(
+        _ticket_of(session),
+        BOT,
+        "chat_handoff",
+        data={"reason": reason, "chat": session.pk, **(details or {})},
+    )
+    return True
+
+
+def waiting(agent: Agent | None = None) -> list[ChatSession]:
+    """The queue, most urgent first (the triage score), then longest waiting."""
+    queued = ChatSession.objects.filter(state=ChatSession.State.QUEUED).select_related(
+        "ticket", "organization", "team"
+    )
+    if agent is not None and agent.role != Agent.Role.ADMIN:
+        team_ids = list(agent.teams.values_list("id", flat=True))
+        queued = queued.filter(Q(team__isnull=True) | Q(team_id__in=team_ids))
+    return list(queued.order_by(F("ticket__score").desc(nulls_last=True), "queued_at"))
+
+
+def queue_position(session: ChatSession) -> tuple[int, int]:
+    """(place in the queue, estimated wait in seconds) for a waiting visitor."""
+    queue = waiting()
+    place = next((i for i, s in enumerate(queue, start=1) if s.pk == session.pk), 0)
+    return place, place * average_handle_seconds()
+
+
+def average_handle_seconds() -> int:
+    since = timezone.now() - timedelta(days=7)
+    recent = ChatSession.objects.filter(accepted_at__gte=since, queued_at__isnull=False)
+    average = recent.aggregate(wait=Avg(F("accepted_at") - F("queued_at")))["wait"]
+    return int(average.total_seconds()) if average else DEFAULT_HANDLE_SECONDS
+
+
+def active_count(agent: Agent) -> int:
+    return ChatSession.objects.filter(agent=agent, state=ChatSession.State.ACTIVE).count()
+
+
+def accept(session_id: int, agent: Agent) -> ChatSession:
+    """Take a waiting chat; a conditional UPDATE makes sure only one agent gets it."""
+    if active_count(agent) >= agent.max_chats:
+        raise Forbidden(_("You are at your chat limit."), field="session")
+    taken = ChatSession.objects.filter(pk=session_id, state=ChatSession.State.QUEUED).update(
+        state=ChatSession.State.ACTIVE, agent=agent, accepted_at=timezone.now()
+    )
+    session = ChatSession.objects.select_related("ticket").get(pk=session_id)
+    if not taken:
+        raise Forbidden(_("Another agent took this chat."), field="session")
+    actions.update_ticket(
+        ticket=_ticket_of(session), actor=viewer_for(agent.user), changes={"assignee": agent}
+    )
+    return session
+
+
+def session_for_agent(session_id: int, agent: Agent) -> ChatSession:
+    """A chat the agent may look at: their own, one waiting in their teams' queue (admins: all)."""
+    session = (
+        ChatSession.objects.select_related("ticket", "organization", "visitor")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound()
+    visible = agent.role == Agent.Role.ADMIN or session.agent_id == agent.pk
+    if session.state == ChatSession.State.QUEUED:
+        visible = visible or session in waiting(agent)
+    if not visible:
+        raise NotFound()
+    return session
+
+
+def owned_by(session_id: int, agent: Agent) -> ChatSession:
+    session = session_for_agent(session_id, agent)
+    if session.agent_id != agent.pk and agent.role != Agent.Role.ADMIN:
+        raise NotFound()
+    return session
+
+
+def agent_says(session_id: int, agent: Agent, text: str) -> Line:
+    session = owned_by(session_id, agent)
+    if session.state != ChatSession.State.ACTIVE:
+        raise Invalid(_("This chat is not active."), field="session")
+    message = actions.add_message(
+        ticket=_ticket_of(session), actor=viewer_for(agent.user), body=text
+    )
+    return Line.of(message)
+
+
+def transfer(
+    session_id: int, agent: Agent, *, to_agent: Agent | None, to_team: Team | None
+) -> ChatSession:
+    """Hand the chat to a colleague (stays active) or back to a team's queue."""
+    session = owned_by(session_id, agent)
+    viewer = viewer_for(agent.user)
+    if to_agent is not None:
+        session.agent = to_agent
+        actions.update_ticket(
+            ticket=_ticket_of(session), actor=viewer, changes={"assignee": to_agent}
+        )
+    else:
+        session.agent, session.state, session.team = None, ChatSession.State.QUEUED, to_team
+        session.queued_at = timezone.now()
+        actions.update_ticket(
+            ticket=_ticket_of(session), actor=viewer, changes={"assignee": None, "team": to_team}
+        )
+    session.save(update_fields=["agent", "state", "team", "queued_at"])
+    return session
+
+
+def end(session: ChatSession, by: Viewer) -> ChatSession:
+    if session.state == ChatSession.State.ENDED:
+        return session
+    session.state, session.ended_at = ChatSession.State.ENDED, timezone.now()
+    session.save(update_fields=["state", "ended_at"])
+    if session.ticket is not None:
+        actions.record_event(session.ticket, by, "chat_ended", data={"chat": session.pk})
+        if session.agent_id is None and session.ticket.status in (Status.NEW, Status.OPEN):
+            # The bot alone answered: the visitor left satisfied or will write again.
+            actions.change_status(ticket=_ticket_of(session), actor=BOT, status=Status.RESOLVED)
+    return session
+
+
+def rate(session: ChatSession, rating: str, comment: str = "") -> ChatSession:
+    if rating not in ChatSession.Rating.values:
+        raise Invalid(_("Choose satisfied, neutral or unsatisfied."), field="rating")
+    session.rating, session.rating_comment = rating, comment.strip()[:2000]
+    session.save(update_fields=["rating", "rating_comment"])
+    if session.ticket is not None:
+        actions.record_event(
+            session.ticket,
+            viewer_for(session.visitor) if session.visitor else BOT,
+            "rated",
+            new=rating,
+            data={"comment": session.rating_comment, "chat": session.pk},
+        )
+        bot_bridge.after_rating(session)
+    return session
+
+
+def leave_message(
+    *, name: str, email: str, text: str, order_id: str = "", user: User | None = None
+) -> Ticket:
+    """Outside chat hours the widget offers a form; the message becomes a ticket."""
+    result = ingest(
+        InboundMessage(
+            channel=Channel.CHAT,
+            external_id=f"leave:{secrets.token_hex(16)}",
+            text=text.strip()[:5000],
+            sender_address=(email or (user.email if user else "")).strip().lower(),
+            sender_name=name,
+            user=user,
+            fields=TicketFields(order_id=order_id[:64]),
+        )
+    )
+    if result.ticket is None:
+        raise Invalid(_("Your message could not be delivered."), field="text")
+    return result.ticket
+
+
+def chat_open(at: datetime | None = None) -> bool:
+    """Whether people answer chats now (the admin's ``cn-chat`` calendar); otherwise a form."""
+    now = at or timezone.now()
+    return is_open(calendar_for([CHAT_CALENDAR], around=now), now)

@@ -1,0 +1,250 @@
+"""HTTP side of the chat: the widget script, file upload, the offline form, the demo order page
+and the agents' console page."""
+
+from __future__ import annotations
+
+import json
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from kefu.accounts.models import Agent, Team
+from kefu.errors import KefuError
+from kefu.intake.chat import service
+from kefu.intake.chat.consumers import session_group
+from kefu.intake.models import CannedReply, ChatSession
+from kefu.knowledge.bot import reason_label
+from kefu.knowledge.dialogue import HandoffReason
+from kefu.tickets.uploads import read_upload
+from kefu.tickets.views.common import agent_required
+
+WIDGET_STRINGS = {
+    "open": _("Chat with us"),
+    "title": _("Online support"),
+    "intro": _("A bot answers first; type “人工客服” or press “Talk to a person” for an agent. "
+               "Support never asks for passwords or verification codes."),
+    "name": _("Your name"),
+    "email": _("Your email"),
+    "order": _("Order id (optional)"),
+    "start": _("Start chat"),
+    "placeholder": _("Type your question…"),
+    "human": _("Talk to a person"),
+    "attach": _("Attach file"),
+    "end": _("End chat"),
+    "send": _("Send"),
+    "offline": _("We are offline now. Leave a message and we will reply by email."),
+    "leave": _("Leave a message"),
+    "left": _("Thank you. Your ticket is {t}."),
+    "rate": _("How was our service?"),
+    "satisfied": _("Satisfied"),
+    "neutral": _("Neutral"),
+    "unsatisfied": _("Unsatisfied"),
+    "comment": _("Comment (optional)"),
+    "submit": _("Submit"),
+    "thanks": _("Thank you for your rating."),
+    "bot": _("Bot"),
+    "agent": _("Agent"),
+    "you": _("You"),
+    "system": _("Support"),
+    "reconnecting": _("Reconnecting…"),
+    "queue": _("You are number {n} in the queue, about {m} min."),
+    "connected": _("Connected to an agent"),
+    "botStatus": _("Bot"),
+    "ended": _("Chat ended"),
+    "closed": _("Outside chat hours"),
+    "typing": _("The agent is typing…"),
+    "uploading": _("Uploading…"),
+    "error": _("Something went wrong. Please try again."),
+}  # fmt: skip
+
+
+def _strings() -> str:
+    table = {}
+    for short, django_code in (("zh", "zh-hans"), ("en", "en")):
+        with translation.override(django_code):
+            table[short] = {key: str(text) for key, text in WIDGET_STRINGS.items()}
+    return json.dumps(table, ensure_ascii=False)
+
+
+@require_GET
+@cache_control(max_age=300)
+def widget_js(request: HttpRequest) -> HttpResponse:
+    script = render_to_string(
+        "chat/widget.js",
+        {
+            "strings": _strings(),
+            "css_url": static("chat/widget.css"),
+            "upload_url": reverse("chat_upload"),
+            "leave_url": reverse("chat_leave"),
+        },
+    )
+    return HttpResponse(script, content_type="application/javascript; charset=utf-8")
+
+
+def _error(error: KefuError) -> JsonResponse:
+    return JsonResponse(error.as_dict(), status=error.status)
+
+
+@csrf_exempt  # authorised by the chat's secret token, not by cookies
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    session = service.resume(request.POST.get("token", ""))
+    upload_file = request.FILES.get("file")
+    if session is None or session.ticket is None or upload_file is None:
+        return JsonResponse({"detail": [{"msg": str(_("Start the chat first."))}]}, status=404)
+    try:
+        data = read_upload(upload_file.name or "", upload_file)
+        line = service.visitor_sends_file(session, upload_file.name or "file", data)
+    except KefuError as error:
+        return _error(error)
+    payload = {"type": "message", "session": session.pk, **line.__dict__}
+    async_to_sync(get_channel_layer().group_send)(
+        session_group(session.pk), {"type": "chat.line", "payload": payload, "sender": ""}
+    )
+    return JsonResponse(payload, status=201)
+
+
+@csrf_exempt  # a public contact form, like the help centre's
+@require_POST
+def leave(request: HttpRequest) -> JsonResponse:
+    user = request.user if request.user.is_authenticated else None
+    try:
+        ticket = service.leave_message(
+            name=request.POST.get("name", ""),
+            email=request.POST.get("email", ""),
+            text=request.POST.get("text", ""),
+            order_id=request.POST.get("order", ""),
+            user=user,  # type: ignore[arg-type]
+        )
+    except KefuError as error:
+        return _error(error)
+    return JsonResponse({"ticket": ticket.number}, status=201)
+
+
+@require_GET
+def demo_order(request: HttpRequest, order_id: str) -> HttpResponse:
+    """A stand-in for a platform's order page, with the widget bound to the order."""
+    return render(request, "chat/demo_order.html", {"order_id": order_id})
+
+
+@agent_required
+def console(request: HttpRequest) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    agent = viewer.agent
+    replies = CannedReply.objects.filter(is_active=True).filter(
+        team__isnull=True
+    ) | CannedReply.objects.filter(is_active=True, team__in=agent.teams.all())
+    context = {
+        "agent": agent,
+        "strings": {key: str(text) for key, text in CONSOLE_STRINGS.items()},
+        "statuses": Agent.Status.choices,
+        "teams": Team.objects.all(),
+        "colleagues": Agent.objects.exclude(pk=agent.pk).exclude(role=Agent.Role.QA),
+        "replies": [
+            {
+                "code": r.code,
+                "title": {"zh": r.title_zh, "en": r.title_en},
+                "text": {"zh": r.text_zh, "en": r.text_en},
+            }
+            for r in replies.distinct()
+        ],
+    }
+    return render(request, "chat/console.html", context)
+
+
+HANDOFF_REASONS = {reason.value for reason in HandoffReason}
+
+CONSOLE_STRINGS = {
+    "accept": _("Accept"),
+    "empty": _("Nobody is waiting."),
+    "ended": _("The chat has ended."),
+    "visitor": _("Customer"),
+    "bot": _("Bot"),
+    "system": _("Support"),
+}
+
+
+@agent_required
+def queue_json(request: HttpRequest) -> JsonResponse:
+    agent = request.viewer.agent  # type: ignore[attr-defined]
+    now = timezone.now()
+    waiting = [
+        {
+            "id": s.pk,
+            "visitor": s.visitor_name or s.visitor_email,
+            "ticket": s.ticket.number if s.ticket else None,
+            "reason": s.handoff_reason,
+            "waiting": f"{int((now - s.queued_at).total_seconds() // 60)} min"
+            if s.queued_at
+            else "",
+        }
+        for s in service.waiting(agent)
+    ]
+    mine = list(
+        ChatSession.objects.filter(agent=agent, state=ChatSession.State.ACTIVE).values_list(
+            "pk", flat=True
+        )
+    )
+    return JsonResponse({"waiting": waiting, "mine": mine})
+
+
+@agent_required
+def history_json(request: HttpRequest, session_id: int) -> JsonResponse:
+    agent = request.viewer.agent  # type: ignore[attr-defined]
+    session = service.session_for_agent(session_id, agent)
+    return JsonResponse(
+        {
+            "ticket": session.ticket.number if session.ticket else "",
+            "customer": session.visitor_name or session.visitor_email,
+            "order": session.order_id,
+            "lines": [line.__dict__ for line in service.history(session)],
+        }
+    )
+
+
+@agent_required
+def console_panel(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The customer beside a chat: organisation, order, open tickets, history."""
+    viewer = request.viewer  # type: ignore[attr-defined]
+    session = service.session_for_agent(session_id, viewer.agent)
+    requester = session.ticket.requester if session.ticket else session.visitor
+    from kefu.tickets.queries import visible_tickets
+
+    others = (
+        visible_tickets(viewer).filter(requester=requester)
+        if requester
+        else visible_tickets(viewer).none()
+    )
+    if session.ticket_id is not None:
+        others = others.exclude(pk=session.ticket_id)
+    reason = session.handoff_reason
+    context = {
+        "session": session,
+        "reason": reason_label(HandoffReason(reason)) if reason in HANDOFF_REASONS else reason,
+        "queue": session.state == ChatSession.State.QUEUED,
+        "tickets": others.order_by("-created_at")[:10],
+    }
+    return render(request, "chat/_panel.html", context)
+
+
+@require_POST
+@agent_required
+def set_status(request: HttpRequest) -> JsonResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    status = request.POST.get("status", "")
+    if status not in Agent.Status.values:
+        return JsonResponse({"detail": [{"field": "status", "msg": "unknown"}]}, status=422)
+    from kefu.accounts.actions import set_agent_status
+
+    set_agent_status(agent=viewer.agent, status=status)
+    return JsonResponse({"status": status})

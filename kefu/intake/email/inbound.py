@@ -1,0 +1,87 @@
+"""Inbound email → ``InboundMessage`` → the pipeline. Used by all three ways mail arrives:
+IMAP polling, the built-in SMTP listener, and the webhook for mail providers."""
+
+from __future__ import annotations
+
+import hashlib
+
+from kefu.intake.base import InboundAttachment, InboundMessage
+from kefu.intake.email.outbox import ORIGIN_HEADER, mail_domain
+from kefu.intake.identity import EMAIL
+from kefu.intake.ingest import IngestResult, ingest, quarantine
+from kefu.intake.models import OutboundEmail
+from kefu.lib.mime import NotAnEmailError, ParsedEmail, parse_email
+from kefu.lib.quotes import split_reply
+from kefu.tickets.models import Channel
+
+MAILBOXES = ("service", "merchant", "complaint")
+# The largest message any way in accepts (webhook, SMTP listener); IMAP skips larger ones.
+MAX_EMAIL_BYTES = 30 * 1024 * 1024
+
+
+def _is_ours(parsed: ParsedEmail) -> bool:
+    """Our own mail coming back: marked by our header, or carrying one of our Message-IDs."""
+    if parsed.headers.get(ORIGIN_HEADER.lower()) == mail_domain():
+        return True
+    mid = parsed.message_id or ""
+    return (
+        mid.endswith(f"@{mail_domain()}") and OutboundEmail.objects.filter(message_id=mid).exists()
+    )
+
+
+def _references(parsed: ParsedEmail) -> list[str]:
+    """Threading ids; a bounce or receipt also names the message it returns (often ours)."""
+    returned = [f.message_id for f in parsed.forwarded if f.returned and f.message_id]
+    return [r for r in [parsed.in_reply_to, *parsed.references, *returned] if r]
+
+
+def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
+    whole = parsed.full_text()
+    visible, _quoted = split_reply(parsed.text)
+    machine = parsed.auto if parsed.is_machine_mail else None
+    return InboundMessage(
+        channel=Channel.EMAIL,
+        external_id=parsed.message_id or f"sha256:{parsed.raw_sha256}",
+        text=visible.strip() or whole.strip(),
+        full_text=whole if whole.strip() != visible.strip() else "",
+        html=parsed.html or "",
+        subject=parsed.subject,
+        sender_address=parsed.from_address or "",
+        sender_name=parsed.from_name,
+        references=_references(parsed),
+        mailbox=mailbox,
+        auto_kind=machine.kind.value if machine else "",
+        auto_reason=machine.reason if machine else "",
+        suppress_ack=parsed.suppress_auto_reply,
+        from_us=_is_ours(parsed),
+        attachments=[
+            InboundAttachment(a.filename or "attachment", a.data, a.inline)
+            for a in parsed.attachments
+        ],
+        raw=raw,
+        raw_suffix=".eml",
+    )
+
+
+def deliver(raw: bytes, mailbox: str = "service", *, sender: str = "") -> IngestResult:
+    """Take one raw RFC 5322 message; it lands, or it is quarantined with the reason.
+
+    ``sender`` stands in for a missing or unusable From address: an admin's fix of a message
+    that was quarantined for having none.
+    """
+    try:
+        parsed = parse_email(raw)
+    except NotAnEmailError as error:
+        placeholder = InboundMessage(
+            channel=Channel.EMAIL,
+            external_id=f"sha256:{hashlib.sha256(raw).hexdigest()}",
+            text="",
+            mailbox=mailbox,
+            raw=raw,
+            raw_suffix=".eml",
+        )
+        return quarantine(placeholder, "parse", str(error))
+    message = to_inbound(parsed, raw, mailbox)
+    if sender and not EMAIL.fullmatch(message.sender_address.strip()):
+        message.sender_address = sender
+    return ingest(message)

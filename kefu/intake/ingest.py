@@ -1,0 +1,338 @@
+"""THE intake pipeline. Every inbound message, from every channel, passes through ``ingest``.
+
+In one transaction: idempotency → identity → threading → masking → noise (machine mail, loops,
+storms) → triage → ticket created or message appended (via ``tickets.actions``) → evidence,
+routing and score (``triage.pipeline``) → acknowledgements queued. SLA clocks follow the ticket
+events. Anything that fails is rolled back and kept in quarantine with the stage and the reason;
+nothing is lost. Interactive senders (portal, API, chat) get their own errors back instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from kefu.accounts.access import SYSTEM, Viewer, may_create_ticket
+from kefu.errors import AttachmentRejected, Forbidden, KefuError, NotFound
+from kefu.intake import acknowledgements
+from kefu.intake.base import InboundMessage, IntakeRefused
+from kefu.intake.identity import Identity, resolve_identity
+from kefu.intake.models import InboundRecord, Outcome, Quarantine
+from kefu.intake.thread_match import find_ticket
+from kefu.lib.html import html_to_text
+from kefu.lib.masking import mask_sensitive
+from kefu.lib.subject import parse_service_subject, strip_reply_prefixes
+from kefu.tickets import actions
+from kefu.tickets.models import Category, Message, Relation, Status, Ticket
+from kefu.tickets.queries import active_category
+from kefu.tickets.uploads import validate_attachment
+from kefu.tickets.work import unit_of_work
+from kefu.triage import pipeline as triage
+
+log = logging.getLogger("kefu.intake")
+
+# A sender who writes more than this within the window is a storm; the rest is quarantined.
+STORM_LIMIT = 30
+STORM_WINDOW = timedelta(minutes=10)
+
+
+@dataclass
+class IngestResult:
+    outcome: str
+    ticket: Ticket | None = None
+    message: Message | None = None
+    reason: str = ""
+    refused_files: list[tuple[str, str]] = field(default_factory=list)
+    masked: tuple[str, ...] = ()
+
+
+class _Stage:
+    """Remembers which stage is running, so a failure can name it."""
+
+    name = "start"
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+
+
+def ingest(message: InboundMessage) -> IngestResult:
+    stage = _Stage()
+    try:
+        with unit_of_work():
+            return _run(message, stage)
+    except KefuError:
+        if message.interactive:
+            raise  # the person waiting gets the error (404, 403, 422…) in their language
+        return quarantine(message, stage.name, "refused")
+    except IntakeRefused as refused:
+        return quarantine(message, stage.name, str(refused))
+    except Exception as error:
+        log.exception("intake failed at %s for %s:%s", stage.name, message.channel,
+                      message.external_id)  # fmt: skip
+        if message.interactive and isinstance(error, IntegrityError):
+            raise
+        return quarantine(message, stage.name, f"{type(error).__name__}: {error}")
+
+
+def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
+    stage("idempotency")
+    record, earlier = _claim_record(message)
+    if record is None:
+        assert earlier is not None
+        return IngestResult(Outcome.DUPLICATE, earlier.ticket, earlier.message, "already received")
+    stage("noise")
+    if message.from_us:
+        return _finish(record, IngestResult(Outcome.IGNORED, reason="our own mail came back"))
+    stage("identity")
+    identity = resolve_identity(message)
+    stage("threading")
+    ticket = find_ticket(message, identity)
+    while ticket is not None and ticket.merged_into_id:  # merged by an agent: its successor
+        ticket = ticket.merged_into
+    if ticket is None and message.ticket_number and message.interactive:
+        raise NotFound()  # an explicit reply to a ticket the sender may not see
+    stage("masking")
+    masked = _mask(message)
+    stage("noise")
+    if message.auto_kind:
+        return _finish(record, _record_machine_mail(message, ticket))
+    assert identity is not None  # only machine mail goes without one
+    _check_storm(message)
+    stage("ticket")
+    if ticket is not None:
+        result = _continue(ticket, message, identity)
+    else:
+        result = _open(message, identity, stage)
+    result.masked = masked
+    if masked and result.ticket is not None:
+        actions.record_event(result.ticket, SYSTEM, "masked", data={"kinds": list(masked)})
+    _finish(record, result)  # first: the acknowledgement's References name this message
+    stage("acknowledgement")
+    acknowledgements.queue_for(message, result)
+    return result
+
+
+def _claim_record(message: InboundMessage) -> tuple[InboundRecord | None, InboundRecord | None]:
+    """Insert the (channel, external id) row first: a concurrent twin waits, then fails here.
+
+    Broken mailers reuse ids (``0@localhost``); a different message under a known id gets the
+    id suffixed with its fingerprint instead of being dropped as a duplicate.
+    Returns (the new record, None), or (None, the record of the earlier delivery).
+    """
+    fingerprint = message.fingerprint()
+    for external_id in (message.external_id, f"{message.external_id}#{fingerprint[:16]}"):
+        try:
+            with transaction.atomic():
+                record = InboundRecord.objects.create(
+                    channel=message.channel,
+                    external_id=external_id[:255],
+                    fingerprint=fingerprint,
+                    sender=message.sender_address[:255],
+                    mailbox=message.mailbox,
+                    outcome=Outcome.QUARANTINED,
+                    raw_path=_keep_raw(message) if message.raw_suffix == ".eml" else "",
+                    received_at=message.received_at,
+                )
+                return record, None
+        except IntegrityError:
+            existing = InboundRecord.objects.get(
+                channel=message.channel, external_id=external_id[:255]
+            )
+            if existing.fingerprint == fingerprint:
+                return None, existing
+    raise IntakeRefused(f"the id {message.external_id!r} is used by two other messages")
+
+
+def _finish(record: InboundRecord, result: IngestResult) -> IngestResult:
+    record.outcome = result.outcome
+    record.reason = result.reason[:255]
+    record.ticket = result.ticket
+    record.message = result.message
+    record.save(update_fields=["outcome", "reason", "ticket", "message"])
+    return result
+
+
+def _mask(message: InboundMessage) -> tuple[str, ...]:
+    """Mask secrets before anything is stored; the unmasked text is never written."""
+    findings: set[str] = set()
+    for name in ("text", "full_text", "subject"):
+        masked = mask_sensitive(getattr(message, name))
+        setattr(message, name, masked.text)
+        findings.update(masked.kinds)
+    if message.html and mask_sensitive(html_to_text(message.html)).kinds:
+        message.html = ""  # the masked text rendering stands in for HTML that carried secrets
+    return tuple(sorted(findings))
+
+
+def _record_machine_mail(message: InboundMessage, ticket: Ticket | None) -> IngestResult:
+    """Auto-replies and bounces are noted on their ticket and never answered."""
+    if ticket is None:
+        return IngestResult(Outcome.AUTO_REPLY, reason=message.auto_reason or message.auto_kind)
+    note = f"[{message.auto_kind}] {message.subject}\n{message.auto_reason}\n\n{message.text}"
+    saved = actions.add_message(ticket=ticket, actor=SYSTEM, body=note.strip(), internal=True)
+    return IngestResult(Outcome.AUTO_REPLY, ticket, saved, message.auto_reason or message.auto_kind)
+
+
+def _check_storm(message: InboundMessage) -> None:
+    if message.interactive or not message.sender_address:
+        return
+    recent = InboundRecord.objects.filter(
+        sender=message.sender_address[:255],
+        received_at__gte=message.received_at - STORM_WINDOW,
+    ).count()
+    if recent > STORM_LIMIT:
+        raise IntakeRefused(f"mail storm: {recent} messages in {STORM_WINDOW} from this sender")
+
+
+def _actor(message: InboundMessage, identity: Identity) -> Viewer:
+    return message.acting or identity.viewer
+
+
+def _continue(ticket: Ticket, message: InboundMessage, identity: Identity) -> IngestResult:
+    if ticket.status == Status.CLOSED:
+        return _open(message, identity, _Stage(), follow_up_of=ticket)
+    saved = actions.add_message(
+        ticket=ticket,
+        actor=_actor(message, identity),
+        body=message.text or message.subject,
+        html=message.html,
+        body_full=message.full_text,
+    )
+    refused = _attach(ticket, saved, message)
+    triage.after_message(ticket=ticket, message=saved, inbound=message)
+    return IngestResult(Outcome.MESSAGE, ticket, saved, refused_files=refused)
+
+
+def _subject(message: InboundMessage) -> str:
+    subject = strip_reply_prefixes(message.subject).strip()
+    return subject or (message.text.strip().splitlines() or ["—"])[0][:120]
+
+
+def _open(
+    message: InboundMessage,
+    identity: Identity,
+    stage: _Stage,
+    follow_up_of: Ticket | None = None,
+) -> IngestResult:
+    actor = _actor(message, identity)
+    service = parse_service_subject(message.subject)
+    if service and service.category and not message.fields.category:
+        message.fields.category = service.category
+    stage("triage")
+    if follow_up_of is None and triage.lacks_details(message):
+        reason = triage.ask_for_details(message=message, identity=identity)  # 422 if interactive
+        return IngestResult(Outcome.IGNORED, reason=reason)
+    verdict = triage.classify(message=message, identity=identity)
+    category = active_category(verdict.category)
+    if (message.interactive or identity.verified) and not may_create_ticket(
+        actor, category.code if category else None
+    ):
+        raise Forbidden("You may not create this kind of ticket.", field="category")
+    duplicate_of = triage.find_duplicate(message=message, identity=identity)
+    if duplicate_of is not None and follow_up_of is None:
+        return _continue(duplicate_of, message, identity)
+    stage("ticket")
+    ticket, saved = _create(message, identity, verdict, category, follow_up_of)
+    refused = _attach(ticket, saved, message)
+    stage("routing")
+    triage.after_create(ticket=ticket, verdict=verdict, inbound=message)
+    return IngestResult(Outcome.TICKET, ticket, saved, refused_files=refused)
+
+
+def _create(
+    message: InboundMessage,
+    identity: Identity,
+    verdict: triage.Verdict,
+    category: Category | None,
+    follow_up_of: Ticket | None,
+) -> tuple[Ticket, Message]:
+    fields = message.fields
+    return actions.open_ticket(
+        actor=SYSTEM,  # the right to create was checked above; strangers' mail is accepted
+        requester=identity.user,
+        organization=identity.organization,
+        subject=_subject(message),
+        body=message.text or message.subject,
+        html=message.html,
+        body_full=message.full_text,
+        channel=message.channel,
+        category=category,
+        priority=verdict.priority,
+        language=verdict.language,
+        tags=[*fields.tags, *verdict.tags],
+        order_id=fields.order_id,
+        order_value=fields.order_value,
+        shipment_code=fields.shipment_code,
+        error_code=fields.error_code or verdict.error_code,
+        desired_outcome=fields.desired_outcome,
+        expected_by=fields.expected_by,
+        mailbox=message.mailbox,
+        is_verified=identity.verified,
+        is_complaint=verdict.complaint,
+        is_emergency=verdict.emergency,
+        triage=verdict.details,
+        team=verdict.team,
+        created_at=message.received_at,
+        related_to=follow_up_of,
+        relation=Relation.FOLLOW_UP if follow_up_of else "",
+    )
+
+
+def _attach(
+    ticket: Ticket, saved: Message | None, message: InboundMessage
+) -> list[tuple[str, str]]:
+    """Store the files that pass the rules; list the refused ones (the message still lands)."""
+    refused = []
+    for item in message.attachments:
+        try:
+            validate_attachment(item.filename, item.data)
+        except AttachmentRejected as rejection:
+            if message.interactive:
+                raise
+            refused.append((item.filename, str(rejection.message)))
+            continue
+        actions.attach_file(
+            ticket=ticket, actor=SYSTEM, filename=item.filename, data=item.data, message=saved
+        )
+    return refused
+
+
+def _keep_raw(message: InboundMessage) -> str:
+    """Store the payload by its hash (the same bytes are stored once)."""
+    from kefu.intake.base import to_json
+
+    raw = message.raw if message.raw_suffix == ".eml" else to_json(message)
+    digest = hashlib.sha256(raw).hexdigest()
+    path = f"inbound/{digest[:2]}/{digest}{message.raw_suffix}"
+    if not default_storage.exists(path):
+        default_storage.save(path, ContentFile(raw))
+    return path
+
+
+def quarantine(message: InboundMessage, stage: str, reason: str) -> IngestResult:
+    """Keep the message raw with its reason; a repeat of a held message only counts an attempt."""
+    held = Quarantine.objects.filter(
+        channel=message.channel,
+        external_id=message.external_id[:255],
+        state=Quarantine.State.HELD,
+    )
+    if not held.update(attempts=F("attempts") + 1, stage=stage, reason=reason[:4000]):
+        Quarantine.objects.create(
+            channel=message.channel,
+            external_id=message.external_id[:255],
+            mailbox=message.mailbox,
+            sender=message.sender_address[:255],
+            subject=mask_sensitive(message.subject).text[:255],  # failures may precede masking
+            stage=stage,
+            reason=reason[:4000],
+            raw_path=_keep_raw(message),
+        )
+    log.warning("quarantined %s:%s at %s: %s", message.channel, message.external_id, stage, reason)
+    return IngestResult(Outcome.QUARANTINED, reason=f"{stage}: {reason}")
