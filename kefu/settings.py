@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "kefu.triage",
     "kefu.sla",
     "kefu.escalation",
+    "kefu.delivery",
+    "kefu.notifications",
+    "kefu.webhooks",
     "kefu.knowledge",
     "kefu.reports",
     "kefu.jobs",
@@ -212,6 +215,10 @@ LOGGING = {
 }
 
 # Kefu's own knobs.
+# A delivery being sent is leased for this long; if its worker dies, another takes it after.
+KEFU_DELIVERY_LEASE_SECONDS = int(os.environ.get("KEFU_DELIVERY_LEASE_SECONDS", "300"))
+# Webhooks to private, loopback and reserved addresses (and over http://): for tests and labs.
+KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Triage (see kefu/triage/config.py for why these defaults).

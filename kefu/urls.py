@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.escalation.urls")),
     path("", include("kefu.intake.chat.urls")),
+    path("", include("kefu.notifications.urls")),
 ]

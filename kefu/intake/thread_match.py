@@ -9,9 +9,10 @@ a stranger quoting a ticket number gets a new ticket, not a seat in someone else
 from __future__ import annotations
 
 from kefu.accounts.access import ticket_filter
+from kefu.delivery.models import Delivery
 from kefu.intake.base import InboundMessage
 from kefu.intake.identity import Identity
-from kefu.intake.models import InboundRecord, OutboundEmail
+from kefu.intake.models import InboundRecord
 from kefu.lib.subject import find_ticket_number
 from kefu.tickets.models import Ticket
 
@@ -20,7 +21,7 @@ def _by_references(references: list[str]) -> Ticket | None:
     if not references:
         return None
     ours = (
-        OutboundEmail.objects.filter(message_id__in=references, ticket__isnull=False)
+        Delivery.objects.filter(key__in=references, ticket__isnull=False)
         .select_related("ticket")
         .order_by("-created_at")
         .first()

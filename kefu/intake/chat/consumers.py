@@ -20,6 +20,7 @@ from django.db import close_old_connections
 from kefu.accounts.access import viewer_for
 from kefu.errors import KefuError
 from kefu.intake.chat import service
+from kefu.intake.chat.lines import session_group
 from kefu.intake.models import ChatSession
 
 log = logging.getLogger("kefu.chat")
@@ -28,10 +29,6 @@ log = logging.getLogger("kefu.chat")
 # the GIL. Measured with bench/chat.py on PostgreSQL: p99 173 ms with four, 92–137 ms with two.
 _db_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kefu-chat")
 AGENTS_GROUP = "chat.agents"
-
-
-def session_group(session_id: int) -> str:
-    return f"chat.session.{session_id}"
 
 
 def agent_group(agent_id: int) -> str:
@@ -107,6 +104,7 @@ class VisitorConsumer(ChatBase):
             await self.channel_layer.group_discard(
                 session_group(self.session.pk), self.channel_name
             )
+            await db(service.visitor_left, self.session)
 
     async def on_hello(self, content: dict[str, Any]) -> None:
         user = self.scope.get("user")
@@ -127,6 +125,10 @@ class VisitorConsumer(ChatBase):
                 page_url=str(content.get("page", "")),
                 language=str(content.get("lang", "zh")),
             )
+        if self.session is not None and self.session.pk != session.pk:
+            await db(service.visitor_left, self.session)  # a second hello on one socket
+        if self.session is None or self.session.pk != session.pk:
+            await db(service.visitor_connected, session)
         self.session = session
         await self.channel_layer.group_add(session_group(session.pk), self.channel_name)
         missed = await db(service.history, session, int(content.get("last_seq") or 0))
@@ -243,10 +245,12 @@ class AgentConsumer(ChatBase):
         await self.queue_changed()
 
     async def on_message(self, content: dict[str, Any]) -> None:
+        """The line reaches the chat's group after commit, like a reply from the desk or the
+        API (``delivery.replies.push_to_chat``); this socket gets the acknowledgement."""
         session_id = int(content["session"])
         line = await db(service.agent_says, session_id, self.agent, str(content.get("text", "")))
-        line.client_id = str(content.get("id", ""))[:64]
-        await self.to_session(session_id, "chat.line", _line(line, session_id))
+        await self.send_json({"type": "ack", "id": str(content.get("id", ""))[:64],
+                              "seq": line.seq, "session": session_id})  # fmt: skip
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         session_id = int(content["session"])

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,46 +21,18 @@ from kefu.accounts.models import Agent, Organization, Team, User
 from kefu.errors import Forbidden, Invalid, NotFound
 from kefu.intake.base import InboundAttachment, InboundMessage, TicketFields
 from kefu.intake.chat import bot_bridge
+from kefu.intake.chat.lines import Line
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import ChatSession, Outcome
 from kefu.sla.clock import is_open
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions
-from kefu.tickets.models import Channel, Message, Status, Ticket
+from kefu.tickets.models import Channel, EventKind, Message, Status, Ticket
+from kefu.tickets.work import unit_of_work
 
 # Seconds per queued chat ahead, until there is history to average.
 DEFAULT_HANDLE_SECONDS = 90
 CHAT_CALENDAR = "cn-chat"
-
-
-@dataclass
-class Line:
-    """One message as the widget and the console show it."""
-
-    seq: int
-    author: str  # visitor | bot | agent | system
-    text: str
-    at: str
-    agent: str = ""
-    client_id: str = ""
-    articles: list[dict[str, str]] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, message: Message, client_id: str = "", **extra: Any) -> Line:
-        role = message.author_role
-        author = "visitor" if role == Message.AuthorRole.CUSTOMER else role
-        agent = (
-            getattr(getattr(message.author, "agent", None), "code", "") if message.author else ""
-        )
-        return cls(
-            seq=message.pk,
-            author=author,
-            text=message.body,
-            at=message.created_at.isoformat(),
-            agent=agent,
-            client_id=client_id,
-            **extra,
-        )
 
 
 @dataclass
@@ -100,6 +71,20 @@ def open_session(
         order_id=order_id[:64],
         page_url=page_url[:500],
         language="en" if language.startswith("en") else "zh",
+    )
+
+
+def visitor_connected(session: ChatSession) -> None:
+    """A widget of the visitor's is open: replies reach it live (``delivery.replies``)."""
+    ChatSession.objects.filter(pk=session.pk).update(
+        visitor_sockets=F("visitor_sockets") + 1, visitor_seen_at=timezone.now()
+    )
+
+
+def visitor_left(session: ChatSession) -> None:
+    """A widget closed; with none left, replies go to the visitor by mail."""
+    ChatSession.objects.filter(pk=session.pk, visitor_sockets__gt=0).update(
+        visitor_sockets=F("visitor_sockets") - 1
     )
 
 
@@ -180,7 +165,7 @@ def _ticket_of(session: ChatSession) -> Ticket:
 
 def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
     answer = bot_bridge.answer(session, text)
-    with transaction.atomic():
+    with unit_of_work():
         message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=answer.text)
         if answer.resolved:
             session.unresolved_turns = 0
@@ -212,7 +197,7 @@ def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = N
     actions.record_event(
         _ticket_of(session),
         BOT,
-        "chat_handoff",
+        EventKind.CHAT_HANDOFF,
         data={"reason": reason, "chat": session.pk, **(details or {})},
     )
     return True
@@ -324,7 +309,7 @@ def end(session: ChatSession, by: Viewer) -> ChatSession:
     session.state, session.ended_at = ChatSession.State.ENDED, timezone.now()
     session.save(update_fields=["state", "ended_at"])
     if session.ticket is not None:
-        actions.record_event(session.ticket, by, "chat_ended", data={"chat": session.pk})
+        actions.record_event(session.ticket, by, EventKind.CHAT_ENDED, data={"chat": session.pk})
         if session.agent_id is None and session.ticket.status in (Status.NEW, Status.OPEN):
             # The bot alone answered: the visitor left satisfied or will write again.
             actions.change_status(ticket=_ticket_of(session), actor=BOT, status=Status.RESOLVED)
@@ -340,7 +325,7 @@ def rate(session: ChatSession, rating: str, comment: str = "") -> ChatSession:
         actions.record_event(
             session.ticket,
             viewer_for(session.visitor) if session.visitor else BOT,
-            "rated",
+            EventKind.RATED,
             new=rating,
             data={"comment": session.rating_comment, "chat": session.pk},
         )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kefu.accounts.models import Agent, Team
 from kefu.errors import KefuError
 from kefu.intake.chat import service
-from kefu.intake.chat.consumers import session_group
+from kefu.intake.chat.lines import session_group
 from kefu.intake.models import CannedReply, ChatSession
 from kefu.knowledge.bot import reason_label
 from kefu.knowledge.dialogue import HandoffReason

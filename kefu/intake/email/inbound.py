@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 
+from kefu.delivery.email import ORIGIN_HEADER, mail_domain
+from kefu.delivery.models import Delivery
 from kefu.intake.base import InboundAttachment, InboundMessage
-from kefu.intake.email.outbox import ORIGIN_HEADER, mail_domain
 from kefu.intake.identity import EMAIL
 from kefu.intake.ingest import IngestResult, ingest, quarantine
-from kefu.intake.models import OutboundEmail
 from kefu.lib.mime import NotAnEmailError, ParsedEmail, parse_email
 from kefu.lib.quotes import split_reply
 from kefu.tickets.models import Channel
@@ -24,9 +24,7 @@ def _is_ours(parsed: ParsedEmail) -> bool:
     if parsed.headers.get(ORIGIN_HEADER.lower()) == mail_domain():
         return True
     mid = parsed.message_id or ""
-    return (
-        mid.endswith(f"@{mail_domain()}") and OutboundEmail.objects.filter(message_id=mid).exists()
-    )
+    return mid.endswith(f"@{mail_domain()}") and Delivery.objects.filter(key=mid).exists()
 
 
 def _references(parsed: ParsedEmail) -> list[str]:

@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from kefu.delivery.models import Delivery
+from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.email.inbound import deliver
-from kefu.intake.models import InboundRecord, OutboundEmail, Outcome
-from kefu.intake.tests.test_outbound_smtp import customer_mail
+from kefu.intake.models import InboundRecord, Outcome
 from kefu.tickets.models import Ticket
 
 OWN = Path(__file__).resolve().parents[2] / "lib" / "tests" / "fixtures" / "emails"
 
 
-def first_mail(sender: str = "anna@acme.test") -> tuple[Ticket, OutboundEmail]:
+def first_mail(sender: str = "anna@acme.test") -> tuple[Ticket, Delivery]:
     result = deliver(customer_mail(sender, "Order PO-1 late", "PO-1 has not arrived.",
                                    "first@acme.test"))  # fmt: skip
-    ack = OutboundEmail.objects.get(ticket=result.ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    ack = Delivery.objects.get(ticket=result.ticket, kind=Delivery.Kind.ACKNOWLEDGEMENT)
     return result.ticket, ack
 
 
