@@ -221,10 +221,12 @@ def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
 
 
 class RunningServer:
-    """`kefu serve` in a subprocess, for tests that need real WebSockets or a browser."""
+    """`kefu serve` in a subprocess, for tests that need real WebSockets or a browser. Its worker
+    (timers, outbox) runs only when asked: most tests drive time and delivery themselves."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None, *, worker: bool = False):
         self.env = env
+        self.worker = worker
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: Any = None
@@ -236,7 +238,8 @@ class RunningServer:
         import urllib.request
 
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port),
+             *([] if self.worker else ["--no-worker"])],  # fmt: skip
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
