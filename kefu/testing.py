@@ -226,7 +226,7 @@ class RunningServer:
 
     def __init__(self, env: dict[str, str], port: int | None = None, *, worker: bool = False):
         self.env = env
-        self.worker = worker
+        self.options = [] if worker else ["--no-worker"]
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: Any = None
@@ -238,8 +238,7 @@ class RunningServer:
         import urllib.request
 
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port),
-             *([] if self.worker else ["--no-worker"])],  # fmt: skip
+            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port), *self.options],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
