@@ -108,6 +108,9 @@ def upload(request: HttpRequest) -> JsonResponse:
     if session is None or session.ticket is None or upload_file is None:
         return JsonResponse({"detail": [{"msg": str(_("Start the chat first."))}]}, status=404)
     try:
+        if session.visitor_id is None:  # files count as the anonymous visitor's messages
+            address = request.META.get("REMOTE_ADDR", "")
+            ratelimit.guard("chat_message", address=address, email=session.visitor_email)
         data = read_upload(upload_file.name or "", upload_file)
         line = service.visitor_sends_file(session, upload_file.name or "file", data)
     except KefuError as error:
