@@ -15,6 +15,7 @@ from the environment as ``name=count/seconds`` pairs.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 
 from kefu.errors import KefuError
+
+log = logging.getLogger("kefu.ratelimit")
 
 
 @dataclass(frozen=True)
@@ -78,15 +81,24 @@ def hit(name: str, key: str, *, field: str | None = None) -> None:
     now = time.time()
     window = int(now // rule.seconds)
     left = rule.seconds - int(now - window * rule.seconds)
-    counter = f"rl:{name}:{window}:{_digest(key)}"
-    cache.add(counter, 0, timeout=left + 1)
-    try:
-        count = cache.incr(counter)
-    except ValueError:  # expired between add and incr: a new window has begun
-        cache.add(counter, 1, timeout=rule.seconds + 1)
-        count = 1
+    count = _count(f"rl:{name}:{window}:{_digest(key)}", left)
     if count > rule.count:
         raise RateLimited(left, field=field)
+
+
+def _count(counter: str, left: int) -> int:
+    """Add one to ``counter`` (kept ``left`` seconds more); 0 when the cache is down: a limit
+    that cannot be counted lets the request through rather than failing it."""
+    try:
+        cache.add(counter, 0, timeout=left + 1)
+        try:
+            return int(cache.incr(counter))
+        except ValueError:  # expired between add and incr: a new window has begun
+            cache.add(counter, 1, timeout=left + 1)
+            return 1
+    except Exception as error:  # Redis unreachable: log, do not refuse everyone
+        log.warning("rate limit %s not counted: %s", counter, error)
+        return 0
 
 
 def guard(surface: str, *, address: str, email: str = "") -> None:

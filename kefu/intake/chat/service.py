@@ -3,6 +3,10 @@
 Every visitor line goes through the intake pipeline (so it is masked, triaged and lands on the
 chat's ticket exactly once, keyed by the widget's message id). The WebSocket consumers call these
 functions from a thread pool and broadcast what they return.
+
+A chat continues only the ticket it opened itself (``own_ticket``): an email typed into the
+pre-chat form proves nothing (``intake.identity``). Agents act only on chats the console's pages
+would show them (``session_for_agent``, ``writable``); QA reads, never writes.
 """
 
 from __future__ import annotations
