@@ -3,7 +3,8 @@
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.test import override_settings
 
 from kefu.testing import FakeDns, Personas, make_personas, publish_mail_domain
@@ -40,5 +41,7 @@ def mail_dns(_mail_dns: FakeDns) -> Iterator[FakeDns]:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
+    """Rate-limit counters live in the cache; each test starts with none. Only a cache of this
+    process is emptied: a Redis database may be shared with other runs."""
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()
