@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -125,6 +126,13 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("KEFU_REDIS_URL", "")
+# The default cache holds rate-limit counters (kefu/ratelimit.py): Redis when there is one, so
+# every server process counts together; otherwise each process's own memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -225,3 +233,56 @@ KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
 KEFU_TRIAGE_DUPLICATE_WINDOW = int(os.environ.get("KEFU_TRIAGE_DUPLICATE_WINDOW", "600"))
 KEFU_TRIAGE_MODEL = os.environ.get("KEFU_TRIAGE_MODEL", str(DATA_DIR / "triage-model.npz"))
+
+
+def _limits(defaults: dict[str, str]) -> dict[str, str]:
+    """``KEFU_RATE_LIMITS="chat_session.ip=20/600,…"`` overrides single limits."""
+    limits = dict(defaults)
+    for item in filter(None, os.environ.get("KEFU_RATE_LIMITS", "").replace(" ", "").split(",")):
+        name, _eq, value = item.partition("=")
+        count, _slash, seconds = value.partition("/")
+        if name not in limits or not (count.isdigit() and seconds.isdigit() and int(seconds)):
+            raise ImproperlyConfigured(f"KEFU_RATE_LIMITS: {item!r} is not <name>=<count>/<s>")
+        limits[name] = value
+    return limits
+
+
+# Limits of what anyone may do without signing in (kefu/ratelimit.py): count/seconds per client
+# address (.ip) and per claimed email (.email).
+KEFU_RATE_LIMITS = _limits(
+    {
+        "leave_message.ip": "10/3600",
+        "leave_message.email": "5/3600",
+        "chat_session.ip": "20/600",
+        "chat_session.email": "10/600",
+        "chat_message.ip": "60/60",
+        "chat_message.email": "30/60",
+    }
+)
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _networks(name: str) -> list[str]:
+    import ipaddress
+
+    try:
+        return [str(ipaddress.ip_network(item, strict=False)) for item in _list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+
+
+# Inbound mail authentication (kefu/intake/email/authn.py): the relays whose
+# Authentication-Results headers stamped with KEFU_MAIL_AUTHSERV_ID are believed, and the DNS
+# servers ("ip" or "ip:port"; the system's when empty) asked for SPF, DKIM and DMARC records.
+KEFU_MAIL_TRUSTED_RELAYS = _networks("KEFU_MAIL_TRUSTED_RELAYS")
+KEFU_MAIL_AUTHSERV_ID = os.environ.get("KEFU_MAIL_AUTHSERV_ID", "").strip()
+KEFU_MAIL_DNS_SERVERS = _list("KEFU_MAIL_DNS_SERVERS")
+KEFU_MAIL_DNS_TIMEOUT = float(os.environ.get("KEFU_MAIL_DNS_TIMEOUT", "5"))
+# `kefu smtpd`: clients allowed to connect (any when empty), SMTP AUTH accounts
+# ("name:password,…"; signed-in clients count as trusted relays) and whether AUTH is required.
+KEFU_SMTPD_ALLOWED_NETWORKS = _networks("KEFU_SMTPD_ALLOWED_NETWORKS")
+KEFU_SMTPD_USERS = dict(item.partition(":")[::2] for item in _list("KEFU_SMTPD_USERS"))
+KEFU_SMTPD_REQUIRE_AUTH = _env_bool("KEFU_SMTPD_REQUIRE_AUTH", False)

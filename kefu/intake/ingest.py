@@ -277,7 +277,7 @@ def _create(
         is_verified=identity.verified,
         is_complaint=verdict.complaint,
         is_emergency=verdict.emergency,
-        triage=verdict.details,
+        triage={**verdict.details, **identity.details},  # an unproven sender is flagged
         team=verdict.team,
         created_at=message.received_at,
         related_to=follow_up_of,

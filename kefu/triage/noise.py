@@ -21,6 +21,7 @@ from kefu.accounts.access import SYSTEM
 from kefu.delivery.email import queue_email
 from kefu.delivery.models import Delivery
 from kefu.errors import Invalid
+from kefu.intake.identity import opened_by_proven_sender
 from kefu.intake.models import InboundRecord, Mailbox
 from kefu.tickets import actions
 from kefu.tickets.models import OPEN_STATUSES, EventKind, Message, Ticket
@@ -54,9 +55,12 @@ def _recent_messages(
 
 
 def repeated_ticket(user: User, text: str, received_at: datetime) -> Ticket | None:
-    """The open ticket of ``user`` holding a message like ``text`` from within the window."""
+    """The open ticket of ``user`` holding a message like ``text`` from within the window.
+
+    Tickets opened in ``user``'s name by someone who only claimed their address are skipped:
+    that someone would read what joins them."""
     for message in _recent_messages(user, received_at - config.duplicate_window()):
-        if is_repeat(message.body, text):
+        if is_repeat(message.body, text) and opened_by_proven_sender(message.ticket):
             return message.ticket
     return None
 

@@ -164,8 +164,11 @@ def _verdict(
 
 
 def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | None:
-    """The sender's open ticket this message repeats (near-same text within the window)."""
-    if identity.first_contact:
+    """The sender's open ticket this message repeats (near-same text within the window).
+
+    Only a proven sender's message joins (``Identity.proven``): a claimed address would
+    otherwise seat its claimant in the customer's ticket."""
+    if identity.first_contact or not identity.proven:
         return None
     return repeated_ticket(identity.user, message.text or message.subject, message.received_at)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parseaddr
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -16,6 +17,7 @@ from kefu.delivery.models import Delivery
 from kefu.intake.email.inbound import deliver
 from kefu.intake.models import Outcome
 from kefu.intake.tests.test_email_smtpd import free_port
+from kefu.testing import dkim_signed
 from kefu.tickets import actions
 from kefu.tickets.models import EventKind, Ticket
 
@@ -60,7 +62,10 @@ def smtp(settings):
     controller.stop()
 
 
-def customer_mail(sender: str, subject: str, body: str, message_id: str, **headers: str) -> bytes:
+def customer_mail(sender: str, subject: str, body: str, message_id: str, *, signed: bool = True,
+                  **headers: str) -> bytes:  # fmt: skip
+    """A customer's mail, DKIM-signed by their domain unless ``signed`` is False (the suite's
+    DNS publishes the personas' keys; other domains: ``kefu.testing.authenticated``)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "service@kefu.example.com"
@@ -69,7 +74,8 @@ def customer_mail(sender: str, subject: str, body: str, message_id: str, **heade
     for name, value in headers.items():
         message[name.replace("_", "-")] = value
     message.set_content(body)
-    return message.as_bytes()
+    raw = message.as_bytes()
+    return dkim_signed(raw, parseaddr(sender)[1].rpartition("@")[2]) if signed else raw
 
 
 def parts(mail: EmailMessage) -> dict[str, str]:

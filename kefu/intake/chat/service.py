@@ -3,6 +3,10 @@
 Every visitor line goes through the intake pipeline (so it is masked, triaged and lands on the
 chat's ticket exactly once, keyed by the widget's message id). The WebSocket consumers call these
 functions from a thread pool and broadcast what they return.
+
+A chat continues only the ticket it opened itself (``own_ticket``): an email typed into the
+pre-chat form proves nothing (``intake.identity``). Agents act only on chats the console's pages
+would show them (``session_for_agent``, ``writable``); QA reads, never writes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from kefu.sla.clock import is_open
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions
 from kefu.tickets.models import Channel, EventKind, Message, Status, Ticket
+from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import unit_of_work
 
 # Seconds per queued chat ahead, until there is history to average.
@@ -92,6 +97,15 @@ def resume(token: str) -> ChatSession | None:
     return ChatSession.objects.select_related("ticket", "agent").filter(token=token).first()
 
 
+def rejoin(token: str, user: User | None) -> ChatSession | None:
+    """A widget coming back with its secret token. A signed-in customer's chat comes back only to
+    them (its ticket may be one of their earlier ones), never to whoever holds the token."""
+    session = resume(token) if token else None
+    if session is not None and session.visitor_id is not None:
+        return session if user is not None and user.pk == session.visitor_id else None
+    return session
+
+
 def history(session: ChatSession, after: int = 0) -> list[Line]:
     """Public lines of the chat's ticket after ``after``: what a reconnecting widget missed."""
     if session.ticket_id is None:
@@ -114,7 +128,9 @@ def _inbound(session: ChatSession, client_id: str, text: str) -> InboundMessage:
         sender_name=session.visitor_name,
         user=session.visitor,
         organization=session.organization,
-        ticket_number=session.ticket.number if session.ticket else "",
+        # Only the ticket this session opened: an email typed into the pre-chat form proves
+        # nothing, so the chat joins no other (``intake.identity``).
+        own_ticket=session.ticket.number if session.ticket else "",
         fields=TicketFields(order_id=session.order_id, language=session.language),
     )
 
@@ -145,10 +161,14 @@ def visitor_sends_file(session: ChatSession, filename: str, data: bytes) -> Line
     """A file from the widget: the same checks as any ticket attachment (JPG/PNG/PDF ≤ 10 MB)."""
     if session.ticket is None or session.state == ChatSession.State.ENDED:
         raise Invalid(_("Start the chat first."), field="token")
+    # Checked here: an anonymous visitor's message is not interactive, so the pipeline would
+    # only list the refused file.
+    validate_attachment(filename, data)
     message = _inbound(session, secrets.token_hex(8), f"📎 {filename}")
     message.attachments = [InboundAttachment(filename, data)]
-    message.user = message.user or session.ticket.requester  # files come by HTTP, not the socket
     result = ingest(message)
+    if result.message is None:
+        raise Invalid(_("Your message could not be delivered."), field="file")
     return _line(result, "")
 
 
@@ -232,8 +252,22 @@ def active_count(agent: Agent) -> int:
     return ChatSession.objects.filter(agent=agent, state=ChatSession.State.ACTIVE).count()
 
 
+def _may_take_part(agent: Agent) -> None:
+    """QA and other read-only roles may read chats, never write into them."""
+    if not Viewer(user=agent.user, agent=agent).may_edit_tickets:
+        raise Forbidden(_("Your role may read chats but not take part in them."), field="session")
+
+
+def writable(session_id: int, agent: Agent) -> ChatSession:
+    """A chat the agent may type, answer, transfer or end: their own (admins: any)."""
+    _may_take_part(agent)
+    return owned_by(session_id, agent)
+
+
 def accept(session_id: int, agent: Agent) -> ChatSession:
     """Take a waiting chat; a conditional UPDATE makes sure only one agent gets it."""
+    _may_take_part(agent)
+    session_for_agent(session_id, agent)  # another team's queue: not found, as on the pages
     if active_count(agent) >= agent.max_chats:
         raise Forbidden(_("You are at your chat limit."), field="session")
     taken = ChatSession.objects.filter(pk=session_id, state=ChatSession.State.QUEUED).update(
@@ -273,7 +307,7 @@ def owned_by(session_id: int, agent: Agent) -> ChatSession:
 
 
 def agent_says(session_id: int, agent: Agent, text: str) -> Line:
-    session = owned_by(session_id, agent)
+    session = writable(session_id, agent)
     if session.state != ChatSession.State.ACTIVE:
         raise Invalid(_("This chat is not active."), field="session")
     message = actions.add_message(
@@ -286,7 +320,9 @@ def transfer(
     session_id: int, agent: Agent, *, to_agent: Agent | None, to_team: Team | None
 ) -> ChatSession:
     """Hand the chat to a colleague (stays active) or back to a team's queue."""
-    session = owned_by(session_id, agent)
+    session = writable(session_id, agent)
+    if to_agent is not None and to_agent.role == Agent.Role.QA:
+        raise Invalid(_("Chats go to agents who may answer them."), field="agent")
     viewer = viewer_for(agent.user)
     if to_agent is not None:
         session.agent = to_agent
