@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Agent, User
@@ -28,8 +29,9 @@ class Command(BaseCommand):
             raise CommandError("An email and a password are required.")
         if User.objects.filter(email__iexact=email).exists():
             raise CommandError(f"{email} already exists.")
-        try:  # the same rules as every password set through Kefu
-            validate_password(password, User(email=email))
+        try:  # the same rules as every password set through Kefu; the CLI speaks English
+            with translation.override("en"):
+                validate_password(password, User(email=email))
         except ValidationError as exc:
             raise CommandError("Password: " + " ".join(exc.messages)) from exc
         code = code or f"ADM{Agent.objects.count() + 1:03d}"
