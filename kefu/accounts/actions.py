@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from axes.models import AccessAttempt
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp import verify_token
 from django_otp.models import Device
@@ -165,12 +166,29 @@ def replace_recovery_codes(*, user: User) -> list[str]:
     return codes
 
 
-def verify_second_factor(*, user: User, token: str) -> Device | None:
-    """The device that accepts ``token``: six digits are an authenticator code, anything else a
-    recovery code (used up by this). Each device throttles its own failures."""
+def _code_devices(user: User, token: str) -> tuple[str, QuerySet[Device]]:
+    """Six digits are an authenticator code, anything else a recovery code."""
     token = "".join(token.split()).replace("-", "").lower()
     model: type[Device] = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
-    for device in model.objects.filter(user=user, confirmed=True):
+    return token, model.objects.filter(user=user, confirmed=True)
+
+
+def code_wait_seconds(*, user: User, token: str) -> int:
+    """How long django-otp makes the user wait after wrong codes before it checks this one."""
+    now = timezone.now()
+    waits = [0]
+    for device in _code_devices(user, token)[1]:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            waits.append(int((details["locked_until"] - now).total_seconds()) + 1)
+    return max(waits)
+
+
+def verify_second_factor(*, user: User, token: str) -> Device | None:
+    """The device that accepts ``token`` (a recovery code is used up by this). Each device
+    throttles its own failures."""
+    token, devices = _code_devices(user, token)
+    for device in devices:
         verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             return verified

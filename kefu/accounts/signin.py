@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -111,6 +112,14 @@ def _pending(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     return (user, pending) if user is not None else None
 
 
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many wrong codes. Wait %(seconds)s second and try again.",
+        "Too many wrong codes. Wait %(seconds)s seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
@@ -125,6 +134,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         credentials = {"username": user.email}
         if not AxesProxyHandler.is_allowed(request, credentials):
             return lockout_response(request, None, credentials)
+        wait = actions.code_wait_seconds(user=user, token=form.cleaned_data["code"])
+        if wait:
+            form.add_error("code", _wait_message(wait))
+            return render(request, "accounts/second_factor.html", {"form": form})
         device = actions.verify_second_factor(user=user, token=form.cleaned_data["code"])
         if device is not None:
             del request.session[PENDING_KEY]
