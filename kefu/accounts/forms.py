@@ -66,5 +66,9 @@ class QueuedPasswordResetForm(PasswordResetForm):
 class KefuSetPasswordForm(SetPasswordForm):
     """Django's checks (the validators in AUTH_PASSWORD_VALIDATORS), Kefu's writer."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].widget.attrs["autofocus"] = True
+
     def save(self, commit: bool = True) -> Any:
         return actions.set_password(user=self.user, password=self.cleaned_data["new_password1"])

@@ -32,7 +32,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kefu.accounts import actions
-from kefu.accounts.forms import EnrolForm, SecondFactorForm
+from kefu.accounts.forms import EnrolForm
 from kefu.accounts.models import Agent, User
 from kefu.accounts.signin import is_staff_user
 
@@ -73,13 +73,14 @@ def security(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)  # this session has just shown a code
             return _show_codes(request, actions.replace_recovery_codes(user=user))
         form.add_error("code", _("This code is not correct. Check the time on your phone."))
-    secret = b32encode(device.bin_key).decode()
+    key = b32encode(device.bin_key).decode()
+    secret = " ".join(key[i : i + 4] for i in range(0, len(key), 4))  # easier to type
     context = {"form": form, "qr": qr_svg(device.config_url), "secret": secret}
     return render(request, "accounts/security_enrol.html", context)
 
 
 def _enrolled(request: HttpRequest, user: User) -> HttpResponse:
-    form = SecondFactorForm(request.POST or None)
+    form = EnrolForm(request.POST or None)  # renewing codes takes the app's code, not a code
     if form.is_valid():
         if isinstance(
             actions.verify_second_factor(user=user, token=form.cleaned_data["code"]), TOTPDevice
