@@ -120,6 +120,20 @@ def _wait_message(seconds: int) -> str:
     ) % {"seconds": seconds}
 
 
+def _verify(request: HttpRequest, user: User, code: str) -> Device | str:
+    """The device that accepted the code, or why it was not accepted. Wrong codes count towards
+    the account's lockout; a code tried too soon after one is only asked to wait."""
+    wait = actions.code_wait_seconds(user=user, token=code)
+    if wait:
+        return _wait_message(wait)
+    device = actions.verify_second_factor(user=user, token=code)
+    if device is None:
+        credentials = {"username": user.email}
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        return _("This code is not correct, or it has already been used.")
+    return device
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def second_factor(request: HttpRequest) -> HttpResponse:
@@ -134,14 +148,10 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         credentials = {"username": user.email}
         if not AxesProxyHandler.is_allowed(request, credentials):
             return lockout_response(request, None, credentials)
-        wait = actions.code_wait_seconds(user=user, token=form.cleaned_data["code"])
-        if wait:
-            form.add_error("code", _wait_message(wait))
-            return render(request, "accounts/second_factor.html", {"form": form})
-        device = actions.verify_second_factor(user=user, token=form.cleaned_data["code"])
-        if device is not None:
+        result = _verify(request, user, form.cleaned_data["code"])
+        if isinstance(result, str):
+            form.add_error("code", result)
+        else:
             del request.session[PENDING_KEY]
-            return complete_sign_in(request, user, pending["next"], pending["backend"], device)
-        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
-        form.add_error("code", _("This code is not correct, or it has already been used."))
+            return complete_sign_in(request, user, pending["next"], pending["backend"], result)
     return render(request, "accounts/second_factor.html", {"form": form})
