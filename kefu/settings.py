@@ -5,6 +5,7 @@ run the whole product on one SQLite file with no other service.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -165,8 +166,13 @@ if TESTING:
     # Still Argon2, with parameters cheap enough for thousands of test logins.
     PASSWORD_HASHERS = ["kefu.testing.FastArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -219,7 +225,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes: failures and lockouts, not every sign-in.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Kefu's own knobs.
@@ -286,3 +293,54 @@ KEFU_MAIL_DNS_TIMEOUT = float(os.environ.get("KEFU_MAIL_DNS_TIMEOUT", "5"))
 KEFU_SMTPD_ALLOWED_NETWORKS = _networks("KEFU_SMTPD_ALLOWED_NETWORKS")
 KEFU_SMTPD_USERS = dict(item.partition(":")[::2] for item in _list("KEFU_SMTPD_USERS"))
 KEFU_SMTPD_REQUIRE_AUTH = _env_bool("KEFU_SMTPD_REQUIRE_AUTH", False)
+# Sign-in you can trust (kefu/accounts/signin.py, throttle.py, twofactor.py, reset.py, oidc.py).
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# Axes last: it turns a lockout flagged during the view into the lockout page.
+MIDDLEWARE += [
+    "kefu.accounts.twofactor.RequireTwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked accounts and addresses first
+    "django.contrib.auth.backends.ModelBackend",
+    "kefu.accounts.oidc.StaffOIDCBackend",  # inert unless KEFU_OIDC_* is set
+]
+# Failed attempts live in the database (AccessAttempt), so every server process sees them.
+AXES_HANDLER = "kefu.accounts.throttle.KefuAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per client address
+AXES_FAILURE_LIMIT = int(os.environ.get("KEFU_LOGIN_FAILURE_LIMIT", "50"))
+KEFU_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KEFU_LOGIN_ADDRESS_FAILURE_LIMIT", "200"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KEFU_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+# A lock runs for the cool-off from when it fell; more tries while locked do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kefu.accounts.throttle.attempted_email"
+AXES_LOCKOUT_CALLABLE = "kefu.accounts.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "token", "otp_token"]
+AXES_VERBOSE = False
+# Behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KEFU_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+KEFU_REQUIRE_2FA_FOR_ADMINS = _env_bool("KEFU_REQUIRE_2FA_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = "Kefu"
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60  # a reset link works for two hours, once
+KEFU_OIDC_ISSUER = os.environ.get("KEFU_OIDC_ISSUER", "").rstrip("/")
+KEFU_OIDC_ENDPOINTS = {  # explicit endpoints win over the issuer's discovery document
+    key: os.environ.get(f"KEFU_OIDC_{key.upper()}", "")
+    for key in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
+}
+OIDC_RP_CLIENT_ID = os.environ.get("KEFU_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("KEFU_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("KEFU_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # only existing staff accounts may sign in with SSO
+OIDC_TIMEOUT = 10
