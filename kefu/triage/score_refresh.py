@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from kefu.jobs.sweepers import Sweeper
 from kefu.tickets import actions
-from kefu.tickets.models import OPEN_STATUSES, Ticket
+from kefu.tickets.models import OPEN_STATUSES, EventKind, Ticket
 from kefu.tickets.work import created_here
 from kefu.triage.links import nearest_due
 from kefu.triage.models import ScoreRefresh
@@ -61,9 +61,11 @@ def _bumps(ticket: Ticket) -> tuple[tuple[str, float], ...]:
     """Points raised on purpose by other apps (``tickets.actions.raise_score`` events)."""
     new_ticket = created_here(ticket.pk)
     if new_ticket is not None:
-        events = [(e.old, e.new, e.data) for e in new_ticket.ordered_events() if e.kind == "score"]
+        events = [
+            (e.old, e.new, e.data) for e in new_ticket.ordered_events() if e.kind == EventKind.SCORE
+        ]
     else:
-        events = list(ticket.events.filter(kind="score").values_list("old", "new", "data"))
+        events = list(ticket.events.filter(kind=EventKind.SCORE).values_list("old", "new", "data"))
     return tuple(
         ((data or {}).get("reason", ""), float(new or 0) - float(old or 0))
         for old, new, data in events
