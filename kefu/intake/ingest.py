@@ -9,19 +9,16 @@ nothing is lost. Interactive senders (portal, API, chat) get their own errors ba
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from kefu.accounts.access import SYSTEM, Viewer, may_create_ticket
 from kefu.errors import AttachmentRejected, Forbidden, KefuError, NotFound
-from kefu.intake import acknowledgements
+from kefu.intake import acknowledgements, rawstore
 from kefu.intake.base import InboundMessage, IntakeRefused
 from kefu.intake.identity import Identity, resolve_identity
 from kefu.intake.models import InboundRecord, Outcome, Quarantine
@@ -160,12 +157,21 @@ def _finish(record: InboundRecord, result: IngestResult) -> IngestResult:
 
 
 def _mask(message: InboundMessage) -> tuple[str, ...]:
-    """Mask secrets before anything is stored; the unmasked text is never written."""
+    """Mask secrets before anything is stored; the unmasked text is never written. Free text in
+    the structured fields and file names count: people type card numbers there too."""
     findings: set[str] = set()
+
+    def masked(value: str) -> str:
+        result = mask_sensitive(value)
+        findings.update(result.kinds)
+        return result.text
+
     for name in ("text", "full_text", "subject"):
-        masked = mask_sensitive(getattr(message, name))
-        setattr(message, name, masked.text)
-        findings.update(masked.kinds)
+        setattr(message, name, masked(getattr(message, name)))
+    message.fields.desired_outcome = masked(message.fields.desired_outcome)
+    message.fields.tags = [masked(tag) for tag in message.fields.tags]
+    for item in message.attachments:
+        item.filename = masked(item.filename)
     if message.html and mask_sensitive(html_to_text(message.html)).kinds:
         message.html = ""  # the masked text rendering stands in for HTML that carried secrets
     return tuple(sorted(findings))
@@ -305,15 +311,11 @@ def _attach(
 
 
 def _keep_raw(message: InboundMessage) -> str:
-    """Store the payload by its hash (the same bytes are stored once)."""
+    """Store the payload, encrypted (``rawstore``); the same bytes are stored once."""
     from kefu.intake.base import to_json
 
     raw = message.raw if message.raw_suffix == ".eml" else to_json(message)
-    digest = hashlib.sha256(raw).hexdigest()
-    path = f"inbound/{digest[:2]}/{digest}{message.raw_suffix}"
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(raw))
-    return path
+    return rawstore.keep(raw, message.raw_suffix)
 
 
 def quarantine(message: InboundMessage, stage: str, reason: str) -> IngestResult:
