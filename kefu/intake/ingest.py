@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM, Viewer, may_create_ticket
 from kefu.errors import AttachmentRejected, Forbidden, KefuError, NotFound
@@ -228,6 +229,9 @@ def _open(
     follow_up_of: Ticket | None = None,
 ) -> IngestResult:
     actor = _actor(message, identity)
+    chosen = message.interactive and bool(message.fields.category)  # in a form or an API call
+    if not _by_staff(actor):
+        message.fields.priority = ""  # support sets the priority; customers ask for urgency
     service = parse_service_subject(message.subject)
     if service and service.category and not message.fields.category:
         message.fields.category = service.category
@@ -236,11 +240,9 @@ def _open(
         reason = triage.ask_for_details(message=message, identity=identity)  # 422 if interactive
         return IngestResult(Outcome.IGNORED, reason=reason)
     verdict = triage.classify(message=message, identity=identity)
+    if message.interactive or identity.verified:
+        verdict = _permitted(actor, verdict, chosen)
     category = active_category(verdict.category)
-    if (message.interactive or identity.verified) and not may_create_ticket(
-        actor, category.code if category else None
-    ):
-        raise Forbidden("You may not create this kind of ticket.", field="category")
     duplicate_of = triage.find_duplicate(message=message, identity=identity)
     if duplicate_of is not None and follow_up_of is None:
         return _continue(duplicate_of, message, identity)
@@ -252,6 +254,24 @@ def _open(
     return IngestResult(Outcome.TICKET, ticket, saved, refused_files=refused)
 
 
+def _by_staff(actor: Viewer) -> bool:
+    return actor.is_agent or actor.system
+
+
+def _permitted(actor: Viewer, verdict: triage.Verdict, chosen: bool) -> triage.Verdict:
+    """A category the sender may file under. Their own choice stands or is refused (theirs to
+    fix); a guess they may not file under falls back to one they may, never to a refusal."""
+
+    def allowed(code: str | None) -> bool:
+        return may_create_ticket(actor, code)
+
+    if not allowed(verdict.category) and not chosen:
+        verdict = triage.fall_back(verdict, allowed)
+    if not allowed(verdict.category):
+        raise Forbidden(_("You may not create this kind of ticket."), field="category")
+    return verdict
+
+
 def _create(
     message: InboundMessage,
     identity: Identity,
@@ -260,6 +280,7 @@ def _create(
     follow_up_of: Ticket | None,
 ) -> tuple[Ticket, Message]:
     fields = message.fields
+    staff = _by_staff(_actor(message, identity))
     return actions.open_ticket(
         actor=SYSTEM,  # the right to create was checked above; strangers' mail is accepted
         requester=identity.user,
@@ -272,7 +293,9 @@ def _create(
         category=category,
         priority=verdict.priority,
         language=verdict.language,
-        tags=[*fields.tags, *verdict.tags],
+        tags=[*(fields.tags if staff else ()), *verdict.tags],
+        customer_tags=() if staff else fields.tags,  # never select SLA policies or rules
+        urgent_requested=fields.urgent,
         order_id=fields.order_id,
         order_value=fields.order_value,
         shipment_code=fields.shipment_code,
