@@ -129,7 +129,7 @@ class EncryptedTextField(models.TextField):
 
     then ``makemigrations``; rows written before stay readable (unmarked values are returned as
     they are) and a ``RunPython`` that saves each row again encrypts them (see
-    ``intake/migrations/0005_encrypt_imap_password.py``). Each write encrypts with a fresh IV,
+    ``intake/migrations/0006_encrypt_imap_password.py``). Each write encrypts with a fresh IV,
     so the column cannot be filtered or indexed by value; only ``""`` is stored as it is, so
     "is it set?" queries still work. In forms, show it as a write-only password input (see
     ``intake/admin.py``'s ``MailboxForm``), never with the value rendered back.

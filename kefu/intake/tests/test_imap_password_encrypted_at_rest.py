@@ -55,7 +55,7 @@ def test_the_data_migration_encrypts_passwords_stored_in_clear(personas):
                        [SECRET, mailbox.pk])  # fmt: skip
     mailbox.refresh_from_db()
     assert mailbox.imap_password == SECRET  # still readable before the migration
-    migration = importlib.import_module("kefu.intake.migrations.0005_encrypt_imap_password")
+    migration = importlib.import_module("kefu.intake.migrations.0006_encrypt_imap_password")
     migration.encrypt_passwords(apps, None)
     assert stored(mailbox).startswith(VALUE_MARK)
     mailbox.refresh_from_db()

@@ -13,10 +13,10 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from kefu.intake.email import outbox
-from kefu.intake.models import OutboundEmail
+from kefu.delivery import outbox
+from kefu.delivery.models import Delivery
+from kefu.delivery.tests.test_email_smtp import parts, smtp  # noqa: F401 (a fixture)
 from kefu.intake.tests.test_email_webhook import integration_client, mail, post
-from kefu.intake.tests.test_outbound_smtp import parts, smtp  # noqa: F401 (a fixture)
 from kefu.lib.tests.masking_shapes import SHAPES
 from kefu.testing import api_client
 from kefu.tickets import actions
@@ -68,7 +68,7 @@ def test_mail_by_webhook_and_the_agents_reply_carry_no_secret(personas, settings
     lena = personas.viewer(personas.lena)
     actions.add_message(ticket=ticket, actor=lena, body="已收到，我们会尽快退款。")
     assert outbox.send_due(timezone.now()) == 2  # the acknowledgement and the reply
-    assert {e.kind for e in OutboundEmail.objects.all()} == {"ack", "reply"}
+    assert {e.kind for e in Delivery.objects.all()} == {"ack", "reply"}
 
     stored, files = database_text(), media_bytes(Path(settings.MEDIA_ROOT))
     sent = [parts(smtp.parsed(i)) | {"subject": smtp.parsed(i)["Subject"]}

@@ -13,13 +13,13 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 
 from kefu import crypto
+from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake import rawstore
 from kefu.intake.base import InboundMessage
 from kefu.intake.email.inbound import deliver
 from kefu.intake.ingest import ingest
 from kefu.intake.models import InboundRecord, Outcome, Quarantine
 from kefu.intake.quarantine import reprocess
-from kefu.intake.tests.test_outbound_smtp import customer_mail
 from kefu.testing import session_client
 
 CARD = "6222 0212 3456 7894"

@@ -20,7 +20,7 @@ from kefu.sla.actions import rebuild_clocks
 from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from kefu.testing import make_ticket
 from kefu.tickets.models import Ticket, TicketEvent
-from kefu.triage import scoring
+from kefu.triage import score_refresh
 from kefu.triage.models import ScoreRefresh
 
 HOLD = 2.0  # seconds the change keeps the ticket before its second step; > deadlock_timeout
@@ -62,9 +62,9 @@ def test_the_score_sweeper_skips_a_ticket_being_changed(personas):
     needs_postgres()
     ticket = make_ticket(personas.anna)
     ScoreRefresh.objects.filter(ticket=ticket).update(due_at=timezone.now() - timedelta(minutes=1))
-    thread, errors = change_in_two_steps(ticket.pk, scoring.refresh)
+    thread, errors = change_in_two_steps(ticket.pk, score_refresh.refresh)
     began = time.monotonic()
-    handled = scoring.sweep(timezone.now())
+    handled = score_refresh.sweep(timezone.now())
     waited = time.monotonic() - began
     thread.join(30)
     assert errors == [] and handled == 0

@@ -26,7 +26,7 @@ def decrypt_passwords(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("intake", "0004_mailbox_poll_state"),
+        ("intake", "0005_chat_presence_outbox_moved"),
     ]
 
     operations = [

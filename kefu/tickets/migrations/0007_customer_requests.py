@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0005_message_author_time'),
+        ('tickets', '0006_event_kinds'),
     ]
 
     operations = [
