@@ -236,6 +236,10 @@ KEFU_DELIVERY_LEASE_SECONDS = int(os.environ.get("KEFU_DELIVERY_LEASE_SECONDS", 
 KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Encryption at rest of raw inbound mail and stored secrets (kefu/crypto.py): Fernet keys,
+# comma-separated, the first encrypts; unset, one is generated into DATA_DIR/encryption_key.
+# Every node (server, worker, smtpd) must use the same key.
+KEFU_ENCRYPTION_KEY = os.environ.get("KEFU_ENCRYPTION_KEY", "")
 # Triage (see kefu/triage/config.py for why these defaults).
 KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
 KEFU_TRIAGE_DUPLICATE_WINDOW = int(os.environ.get("KEFU_TRIAGE_DUPLICATE_WINDOW", "600"))
