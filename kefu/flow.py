@@ -45,14 +45,7 @@ Run = Callable[["Ticket", list["TicketEvent"]], object]
 @dataclass(frozen=True)
 class Follower:
     name: str
-    kinds: frozenset[E]
-    run: Run
-
-
-@dataclass(frozen=True)
-class AfterCommit:
-    name: str
-    kinds: frozenset[E]
+    kinds: frozenset[E]  # it sees the events of these kinds, and runs only when there are some
     run: Run
 
 
@@ -70,11 +63,11 @@ INSIDE: tuple[Follower, ...] = (
     Follower("webhooks", webhooks.KINDS, webhooks.follow),
 )
 
-AFTER_COMMIT: tuple[AfterCommit, ...] = (
-    AfterCommit("forget list counts", ALL, tickets.forget_counts),
-    AfterCommit("push replies to open chats", frozenset({E.REPLY}), replies.push_to_chat),
-    AfterCommit("live push to open pages", ALL, live.push_ticket_change),
-    AfterCommit("wake the delivery worker", ALL, outbox.wake),
+AFTER_COMMIT: tuple[Follower, ...] = (
+    Follower("forget list counts", ALL, tickets.forget_counts),
+    Follower("push replies to open chats", frozenset({E.REPLY}), replies.push_to_chat),
+    Follower("live push to open pages", ALL, live.push_ticket_change),
+    Follower("wake the delivery worker", ALL, outbox.wake),
 )
 
 

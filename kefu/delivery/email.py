@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -17,10 +18,12 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from kefu.accounts.access import SYSTEM
 from kefu.delivery.models import Delivery
 from kefu.intake.models import InboundRecord, Mailbox
 from kefu.lib.process_cache import ProcessCache
-from kefu.tickets.models import Channel, Message, Ticket
+from kefu.tickets.actions import record_event
+from kefu.tickets.models import Channel, EventKind, Message, Ticket
 
 ORIGIN_HEADER = "X-Kefu-Origin"
 # Tickets whose replies go to the customer by mail (a chat's go to its widget first).
@@ -158,6 +161,21 @@ class MailSender:
 
     def send(self, delivery: Delivery) -> None:
         self.connection.send_messages([as_django_mail(delivery)])
+
+    def sent(self, delivery: Delivery) -> None:
+        pass
+
+    def failed(self, delivery: Delivery, now: datetime, dead: bool) -> None:
+        """Mail about a ticket that cannot be delivered shows on the ticket."""
+        if delivery.ticket is None:
+            return
+        record_event(
+            delivery.ticket,
+            SYSTEM,
+            EventKind.DELIVERY_FAILED,
+            data={"to": delivery.to, "attempt": delivery.attempts, "dead": dead,
+                  "error": delivery.last_error},
+        )  # fmt: skip
 
     def close(self) -> None:
         self.connection.close()

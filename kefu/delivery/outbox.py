@@ -23,10 +23,8 @@ from django.conf import settings
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from kefu.accounts.access import SYSTEM
 from kefu.delivery.models import Delivery
 from kefu.jobs.sweepers import Sweeper
-from kefu.tickets.models import EventKind
 
 log = logging.getLogger("kefu.delivery")
 
@@ -52,8 +50,16 @@ class DeliveryFailed(Exception):
 
 
 class Adapter(Protocol):
+    """One per channel and sweep; may keep a connection across the sweep's rows."""
+
     def send(self, delivery: Delivery) -> None:
-        """Deliver or raise. Called with the row claimed; may keep a connection across rows."""
+        """Deliver or raise. Called with the row claimed."""
+
+    def sent(self, delivery: Delivery) -> None:
+        """After a success, inside no transaction: what the channel keeps of it."""
+
+    def failed(self, delivery: Delivery, now: datetime, dead: bool) -> None:
+        """After a failure, in the unit of work that records it: what the channel keeps."""
 
     def close(self) -> None: ...
 
@@ -142,13 +148,10 @@ def _attempt(sender: Adapter, delivery: Delivery, now: datetime) -> int:
     try:
         sender.send(delivery)
     except Exception as error:  # any refusal or network failure is retried later
-        _record_failure(delivery, error, now)
+        _record_failure(sender, delivery, error, now)
         return 0
     _mark(delivery, state=State.SENT, sent_at=timezone.now(), next_attempt_at=None)
-    if delivery.subscription_id:
-        from kefu.webhooks.actions import note_success
-
-        note_success(delivery)
+    sender.sent(delivery)
     return 1
 
 
@@ -158,8 +161,7 @@ def _mark(delivery: Delivery, **fields: Any) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(**fields)
 
 
-def _record_failure(delivery: Delivery, error: Exception, now: datetime) -> None:
-    from kefu.tickets.actions import record_event
+def _record_failure(sender: Adapter, delivery: Delivery, error: Exception, now: datetime) -> None:
     from kefu.tickets.work import unit_of_work
 
     delays = BACKOFF[delivery.channel]
@@ -171,18 +173,7 @@ def _record_failure(delivery: Delivery, error: Exception, now: datetime) -> None
             next_attempt_at=None if dead else now + delays[delivery.attempts - 1],
             last_error=f"{type(error).__name__}: {error}"[:2000],
         )
-        if delivery.subscription_id:
-            from kefu.webhooks.actions import note_failure
-
-            note_failure(delivery, now)
-        elif delivery.ticket is not None:
-            record_event(
-                delivery.ticket,
-                SYSTEM,
-                EventKind.DELIVERY_FAILED,
-                data={"to": delivery.to, "attempt": delivery.attempts, "dead": dead,
-                      "error": delivery.last_error, "channel": delivery.channel},
-            )  # fmt: skip
+        sender.failed(delivery, now, dead)
     log.warning("delivery %s (%s) failed, attempt %d: %s", delivery.pk, delivery.channel,
                 delivery.attempts, error)  # fmt: skip
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import datetime
 
 import httpx
 
 from kefu.delivery.models import Delivery
 from kefu.delivery.outbox import DeliveryFailed
+from kefu.webhooks.actions import note_failure, note_success
 from kefu.webhooks.ssrf import check_url
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
@@ -58,6 +60,12 @@ class WebhookSender:
             raise DeliveryFailed(f"{type(error).__name__}: {error}") from error
         if not 200 <= response.status_code < 300:
             raise DeliveryFailed(f"HTTP {response.status_code}: {response.text[:200]}")
+
+    def sent(self, delivery: Delivery) -> None:
+        note_success(delivery)
+
+    def failed(self, delivery: Delivery, now: datetime, dead: bool) -> None:
+        note_failure(delivery, now)
 
     def close(self) -> None:
         self.client.close()
