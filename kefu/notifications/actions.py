@@ -19,7 +19,7 @@ from kefu.delivery.models import Delivery
 from kefu.errors import Invalid
 from kefu.notifications import texts
 from kefu.notifications.models import Kind, Notification, Preference
-from kefu.notifications.preferences import Channels, channels_for, kinds_for
+from kefu.notifications.preferences import Channels, channels_for, default, kinds_for
 from kefu.tickets.models import Ticket
 
 
@@ -89,13 +89,17 @@ def mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
 
 
 def set_preferences(*, user: User, choices: Mapping[str, Channels]) -> None:
-    """Save ``user``'s channels per kind (only kinds that concern them)."""
+    """Save ``user``'s channels per kind (only kinds that concern them). A choice equal to the
+    default is kept as no row: the default still lets an escalation path ask for mail."""
     allowed = set(kinds_for(user))
     unknown = sorted(set(choices) - allowed)
     if unknown:
         raise Invalid(texts.unknown_kind_error(unknown[0]), field=f"preferences.{unknown[0]}")
     with transaction.atomic():
         for kind, chosen in choices.items():
+            if chosen == default(kind):
+                Preference.objects.filter(user=user, kind=kind).delete()
+                continue
             Preference.objects.update_or_create(
                 user=user,
                 kind=Kind(kind),

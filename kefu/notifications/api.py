@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Body, Query, Router, Schema
 from pydantic import Field
 
 from kefu.notifications import actions, queries
@@ -50,7 +50,7 @@ def get_preferences(request: HttpRequest) -> dict[str, Any]:
     response=dict[str, ChannelsIO],
     summary="Change what I am notified of (the kinds given)",
 )
-def put_preferences(request: HttpRequest, payload: dict[str, ChannelsIO]) -> dict[str, Any]:
+def put_preferences(request: HttpRequest, payload: Body[dict[str, ChannelsIO]]) -> dict[str, Any]:
     choices = {kind: Channels(c.in_app, c.email) for kind, c in payload.items()}
     actions.set_preferences(user=request.user, choices=choices)  # type: ignore[arg-type]
     return get_preferences(request)

@@ -58,4 +58,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your notification preferences are saved."))
         return redirect("notification_preferences")
     rows = [(Kind(kind), channels, kind in ALWAYS_EMAIL) for kind, channels in current.items()]
-    return render(request, "notifications/preferences.html", {"rows": rows, "nav": _nav(request)})
+    staff = getattr(user, "agent", None) is not None
+    context = {"rows": rows, "nav": _nav(request), "staff": staff}
+    return render(request, "notifications/preferences.html", context)
