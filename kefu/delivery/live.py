@@ -18,8 +18,8 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from asgiref.sync import SyncToAsync, async_to_sync
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from kefu.tickets.models import Ticket, TicketEvent
 
@@ -43,19 +43,34 @@ def user_group(user_id: int) -> str:
     return f"live.user.{user_id}"
 
 
+def _loop_here() -> asyncio.AbstractEventLoop | None:
+    """The event loop this thread may send on: the server's, or the one whose consumer called
+    into this thread (``sync_to_async``)."""
+    if _server_loop is not None and _server_loop.is_running():
+        return _server_loop
+    return getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+
+
 def send(groups: Iterable[str], payload: dict[str, Any], handler: str = "live.push") -> None:
     """Fire and forget: the caller's change is committed, the push is a hint. ``handler`` names
     the consumers' method that relays it (``live.push``; ``chat.line`` for chats)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    loop = _server_loop if _server_loop is not None and _server_loop.is_running() else None
     message = {"type": handler, "payload": payload, "sender": ""}
+    sending = _send_all(layer, list(groups), message)
+    loop = _loop_here()
+    if loop is not None:
+        asyncio.run_coroutine_threadsafe(sending, loop)
+    elif isinstance(layer, InMemoryChannelLayer):
+        sending.close()  # no socket of this process can hear it (a worker, a script)
+    else:
+        async_to_sync(lambda: sending)()  # Redis: sockets of other processes can
+
+
+async def _send_all(layer: Any, groups: list[str], message: dict[str, Any]) -> None:
     for group in groups:
-        if loop is not None:
-            asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
-        else:
-            async_to_sync(layer.group_send)(group, message)
+        await layer.group_send(group, message)
 
 
 def push_ticket_change(ticket: Ticket, events: list[TicketEvent]) -> None:

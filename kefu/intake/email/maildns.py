@@ -29,6 +29,8 @@ def _resolver(servers: tuple[str, ...], timeout: float) -> dns.resolver.Resolver
         resolver.nameservers = [_nameserver(server) for server in servers]
     resolver.lifetime = timeout
     resolver.timeout = min(timeout, 2.0)
+    # Answers are kept for their TTL: a mail storm from one domain asks DNS once, not per mail.
+    resolver.cache = dns.resolver.LRUCache(4096)
     return resolver
 
 
