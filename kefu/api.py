@@ -83,6 +83,9 @@ def _mount_routers() -> None:
     api.add_router("", "kefu.delivery.api.router")
     api.add_router("", "kefu.notifications.api.router")
     api.add_router("", "kefu.webhooks.api.router")
+    api.add_router("/reports", "kefu.reports.api.router")
+    api.add_router("", "kefu.audit.api.router")
+    api.add_router("", "kefu.archive.api.router")
 
 
 _mount_routers()

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from kefu.delivery import live, outbox, replies
 from kefu.escalation import followers as escalation
 from kefu.notifications import followers as notifications
+from kefu.reports import rollup as reports
 from kefu.sla import followers as sla
 from kefu.tickets import queries as tickets
 from kefu.tickets.models import EventKind as E
@@ -61,6 +62,8 @@ INSIDE: tuple[Follower, ...] = (
     Follower("reply through the ticket's channel", frozenset({E.REPLY}), replies.follow),
     Follower("notify people", notifications.KINDS, notifications.follow),
     Follower("webhooks", webhooks.KINDS, webhooks.follow),
+    # Keep the reports current: the worker recomputes the ticket's fact.
+    Follower("mark the report fact stale", ALL, reports.mark_dirty),
 )
 
 AFTER_COMMIT: tuple[Follower, ...] = (

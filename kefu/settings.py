@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "kefu.webhooks",
     "kefu.knowledge",
     "kefu.reports",
+    "kefu.audit",
+    "kefu.archive",
     "kefu.jobs",
 ]
 
@@ -308,6 +310,7 @@ INSTALLED_APPS += [
 MIDDLEWARE += [
     "kefu.accounts.twofactor.RequireTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "kefu.audit.actions.AuditContextMiddleware",  # who and from where, for the audit log
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked accounts and addresses first
@@ -348,3 +351,6 @@ OIDC_RP_SCOPES = "openid email"
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False  # only existing staff accounts may sign in with SSO
 OIDC_TIMEOUT = 10
+
+# Reports (kefu/reports): the calendar whose open hours business-time figures count.
+KEFU_REPORTS_CALENDAR = os.environ.get("KEFU_REPORTS_CALENDAR", "cn-standard")

@@ -17,6 +17,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
+from kefu.audit.actions import record as audit
+from kefu.audit.models import Kind as Audit
 
 TOKEN_PREFIX = "kefu_"
 
@@ -28,9 +30,11 @@ def token_digest(token: str) -> str:
 def create_api_token(*, user: User, name: str, purpose: str = ApiToken.Purpose.USER) -> str:
     """Create a token and return it in clear; only its digest is kept."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
+    created = ApiToken.objects.create(
         user=user, name=name, purpose=purpose, prefix=token[:12], digest=token_digest(token)
     )
+    audit(Audit.TOKEN_CREATED, target=f"token {created.pk} {created.prefix}… of user {user.pk}",
+          detail={"name": name, "purpose": purpose})  # fmt: skip
     return token
 
 
@@ -45,7 +49,9 @@ def touch_api_token(*, token: ApiToken) -> None:
 
 
 def revoke_api_token(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
+    if revoked.update(revoked_at=timezone.now()):
+        audit(Audit.TOKEN_REVOKED, target=f"token {token.pk} {token.prefix}… of user {token.user_id}")
 
 
 @transaction.atomic
@@ -79,8 +85,11 @@ def create_contact(*, email: str, name: str = "", language: str = "zh-hans") -> 
 
 def set_account_scopes(*, account: Account, scopes: Iterable[str]) -> Account:
     """The main account decides what each sub-account may do."""
+    before = list(account.scopes)
     account.scopes = sorted(set(scopes) & set(Account.Scope.values))
     account.save(update_fields=["scopes"])
+    audit(Audit.PERMISSION_CHANGED, target=f"account {account.pk} of user {account.user_id}",
+          detail={"scopes": {"old": before, "new": account.scopes}})  # fmt: skip
     return account
 
 

@@ -15,3 +15,4 @@ class EscalationConfig(AppConfig):
         from kefu.jobs.sweepers import register
 
         register(sweep.SWEEPER)
+        register(sweep.SAMPLE_SWEEPER)

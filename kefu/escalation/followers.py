@@ -3,7 +3,7 @@ urgent and emergency marks climb the category's path; new categorised tickets ma
 
 from __future__ import annotations
 
-from kefu.escalation import actions
+from kefu.escalation import actions, qa
 from kefu.escalation.models import Trigger
 from kefu.tickets.models import EventKind as E
 from kefu.tickets.models import Priority, Ticket, TicketEvent
@@ -44,6 +44,7 @@ def _on_created(ticket: Ticket) -> None:
         _on_emergency(ticket)
     if ticket.category_id is not None:
         actions.check_surge(ticket=ticket)
+    qa.review_complaint_mail(ticket)
 
 
 def _on_emergency(ticket: Ticket) -> None:

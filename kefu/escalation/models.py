@@ -130,12 +130,66 @@ class SurgeIncident(models.Model):
         ).count()
 
 
+class QaRubric(BilingualName):
+    """An admin-defined scorecard: the criteria a reviewer scores (one rubric is active)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("QA rubric")
+        verbose_name_plural = _("QA rubrics")
+        ordering = ["code"]
+
+
+class QaCriterion(BilingualName):
+    rubric = models.ForeignKey(QaRubric, on_delete=models.CASCADE, related_name="criteria")
+    code = models.SlugField(_("code"), max_length=40)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
+    description_zh = models.CharField(_("description (Chinese)"), max_length=300, blank=True)
+    max_points = models.PositiveSmallIntegerField(_("points"), default=5)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("QA criterion")
+        verbose_name_plural = _("QA criteria")
+        ordering = ["rubric", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="one_criterion_code")
+        ]
+
+
+class QaSettings(models.Model):
+    """How many closed tickets and chats per agent QA samples at random each week (one row)."""
+
+    sample_per_agent = models.PositiveSmallIntegerField(
+        _("random reviews per agent per week"), default=2
+    )
+    next_sample_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("QA settings")
+        verbose_name_plural = _("QA settings")
+
+    def __str__(self) -> str:
+        return str(_("QA settings"))
+
+
 class QaReview(models.Model):
-    """A quality review task: an unsatisfied rating or a complaint about an agent."""
+    """A quality review task: an unsatisfied rating, a complaint about an agent, or a random
+    sample; scored on a rubric, fed back to the agent, who may acknowledge or appeal once."""
 
     class Source(models.TextChoices):
         RATING = "rating", _("Unsatisfied rating")
         COMPLAINT = "complaint", _("Complaint")
+        COMPLAINT_MAIL = "complaint_mail", _("Complaint mail")
+        SAMPLE = "sample", _("Random sample")
+
+    class Appeal(models.TextChoices):
+        NONE = "", _("Not appealed")
+        OPEN = "open", _("Appeal open")
+        UPHELD = "upheld", _("Appeal rejected: result stands")
+        OVERTURNED = "overturned", _("Appeal accepted: result changed")
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -150,7 +204,7 @@ class QaReview(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     reason = models.TextField(_("reason"))
     state = models.CharField(_("state"), max_length=4, choices=State.choices, default=State.OPEN)
     due_at = models.DateTimeField(_("due"))
@@ -166,6 +220,19 @@ class QaReview(models.Model):
     outcome = models.TextField(_("outcome"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    rubric = models.ForeignKey(
+        QaRubric, verbose_name=_("rubric"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    scores = models.JSONField(_("scorecard"), default=dict, blank=True)  # criterion → points
+    score = models.FloatField(_("score (%)"), null=True, blank=True)
+    feedback = models.TextField(_("feedback to the agent"), blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    appeal_state = models.CharField(
+        _("appeal"), max_length=10, choices=Appeal.choices, default="", blank=True
+    )
+    appeal_reason = models.TextField(_("appeal reason"), blank=True)
+    appealed_at = models.DateTimeField(_("appealed"), null=True, blank=True)
+    appeal_answer = models.TextField(_("answer to the appeal"), blank=True)
 
     class Meta:
         verbose_name = _("QA review")

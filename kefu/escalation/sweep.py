@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.utils import timezone
 from kefu.accounts.access import SYSTEM
 from kefu.accounts.models import Agent
 from kefu.escalation.actions import claim_overdue_review, ticket_params
-from kefu.escalation.models import QaReview
+from kefu.escalation.models import QaReview, QaSettings
 from kefu.jobs.sweepers import Sweeper
 from kefu.notifications.actions import notify
 from kefu.notifications.models import Kind
@@ -49,3 +49,37 @@ def sweep(now: datetime) -> int:
 
 
 SWEEPER = Sweeper(name="qa-reviews", run=sweep, next_due=next_due, max_sleep=30.0)
+
+
+# --- the weekly random QA sample ---------------------------------------------------------------
+
+
+def sample_due() -> datetime | None:
+    from kefu.escalation.qa import qa_settings, week_start
+
+    settings_row = qa_settings()
+    if settings_row.next_sample_at is None:  # first run: the coming Monday 09:00
+        first = week_start(timezone.now()) + timedelta(days=7)
+        QaSettings.objects.filter(pk=settings_row.pk, next_sample_at__isnull=True).update(
+            next_sample_at=first
+        )
+        return first
+    return settings_row.next_sample_at
+
+
+def sample(now: datetime) -> int:
+    """Claim this week's sample with a conditional UPDATE (one worker wins), then draw it."""
+    from kefu.escalation.qa import qa_settings, sample_week, week_start
+
+    due = sample_due()
+    if due is None or due > now:
+        return 0
+    following = week_start(now) + timedelta(days=7)
+    row = qa_settings()
+    if not QaSettings.objects.filter(pk=row.pk, next_sample_at=due).update(next_sample_at=following):
+        return 0
+    with unit_of_work():
+        return len(sample_week(now=now))
+
+
+SAMPLE_SWEEPER = Sweeper(name="qa-sample", run=sample, next_due=sample_due, max_sleep=300.0)

@@ -29,6 +29,8 @@ class Kind(models.TextChoices):
     COMPLAINT = "complaint", _("Formal complaint")
     QA_REVIEW = "qa_review", _("QA review")
     QA_OVERDUE = "qa_overdue", _("QA review overdue")
+    QA_RESULT = "qa_result", _("QA review result")
+    QA_APPEAL = "qa_appeal", _("QA review appealed")
     ASSIGNED = "assigned", _("Assigned to you")
     CUSTOMER_REPLY = "customer_reply", _("The customer wrote")
     # For customers.

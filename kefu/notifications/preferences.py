@@ -16,7 +16,7 @@ from kefu.notifications.models import Kind, Preference
 STAFF_KINDS = (
     Kind.ASSIGNED, Kind.CUSTOMER_REPLY, Kind.SLA_WARNING, Kind.SLA_BREACH, Kind.URGENT,
     Kind.EMERGENCY, Kind.PAGE, Kind.ESCALATED, Kind.SURGE, Kind.NUDGE, Kind.COMPLAINT,
-    Kind.QA_REVIEW, Kind.QA_OVERDUE, Kind.WEBHOOK_DISABLED,
+    Kind.QA_REVIEW, Kind.QA_OVERDUE, Kind.QA_RESULT, Kind.QA_APPEAL, Kind.WEBHOOK_DISABLED,
 )  # fmt: skip
 CUSTOMER_KINDS = (
     Kind.AGENT_REPLY, Kind.PENDING, Kind.RESOLVED, Kind.REOPENED, Kind.MERGED,

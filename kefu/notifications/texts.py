@@ -33,6 +33,8 @@ TEXTS: dict[str, Any] = {
     Kind.COMPLAINT: gettext_lazy("Formal complaint %(complaint)s about %(number)s."),
     Kind.QA_REVIEW: gettext_lazy("QA review of %(number)s due %(due)s: %(reason)s"),
     Kind.QA_OVERDUE: gettext_lazy("QA review of %(number)s is overdue (it was due %(due)s)."),
+    Kind.QA_RESULT: gettext_lazy("QA reviewed your handling of %(number)s: %(score)s%%."),
+    Kind.QA_APPEAL: gettext_lazy("%(agent)s appealed the QA review of %(number)s."),
     Kind.ASSIGNED: gettext_lazy("%(number)s was assigned to you: %(subject)s"),
     Kind.CUSTOMER_REPLY: gettext_lazy("The customer wrote on %(number)s: %(subject)s"),
     Kind.AGENT_REPLY: gettext_lazy("Support replied on %(number)s: %(subject)s"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from kefu.accounts.access import Viewer, viewer_for
 from kefu.errors import KefuError, NotFound
@@ -30,11 +31,23 @@ def _role_required(check: Callable[[Viewer], bool]) -> Callable[[View], View]:
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
+                archived = _archived_page(request, viewer, kwargs.get("number"))
+                if archived is not None:
+                    return archived
                 raise Http404 from exc
 
         return wrapped
 
     return decorator
+
+
+def _archived_page(request: HttpRequest, viewer: Viewer, number: Any) -> HttpResponse | None:
+    """A direct link to a ticket that was archived leads to its read-only archived page."""
+    from kefu.archive.queries import find
+
+    if request.method != "GET" or not number or find(viewer, str(number)) is None:
+        return None
+    return redirect("archived_ticket", number=number)
 
 
 customer_required = _role_required(lambda viewer: viewer.is_customer)

@@ -1,0 +1,128 @@
+"""The dashboard's breakdowns: volume per day, channel, category and team, the weekday × hour
+heatmap (in Asia/Shanghai and in the viewer's zone), and per-agent figures with QA scores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Avg, Count, Q, QuerySet
+
+from kefu.accounts.models import Agent, Team
+from kefu.escalation.models import QaReview
+from kefu.reports.facts import SHANGHAI
+from kefu.reports.figures import DAY, Period
+from kefu.reports.models import TicketFact
+from kefu.reports.stats import grouped_medians
+from kefu.tickets.models import Category, Channel
+
+
+def in_period(rows: QuerySet[TicketFact], period: Period) -> QuerySet[TicketFact]:
+    return rows.filter(created_at__gte=period.start, created_at__lt=period.end)
+
+
+def daily(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
+    found = {
+        row["day"]: row
+        for row in in_period(rows, period)
+        .values("day")
+        .annotate(created=Count("pk"), within_24h=Count("pk", filter=Q(resolution_wall__lte=DAY)))
+        .order_by()
+    }
+    days = [period.first + timedelta(days=n) for n in range(period.days)]
+    return [
+        {"day": day, "created": found.get(day, {}).get("created", 0),
+         "solved_within_24h": found.get(day, {}).get("within_24h", 0)}
+        for day in days
+    ]  # fmt: skip
+
+
+def _labels(model: Any, ids: Iterable[Any]) -> dict[Any, str]:
+    return {obj.pk: obj.label for obj in model.objects.filter(pk__in=[i for i in ids if i])}
+
+
+def volume(rows: QuerySet[TicketFact], period: Period, field: str) -> list[dict[str, Any]]:
+    counted = list(
+        in_period(rows, period).values(field).annotate(n=Count("pk")).order_by("-n", field)
+    )
+    keys = [row[field] for row in counted]
+    if field == "channel":
+        names = {c.value: str(c.label) for c in Channel}
+    elif field == "category_id":
+        names = _labels(Category, keys)
+    else:
+        names = _labels(Team, keys)
+    return [{"key": row[field], "label": names.get(row[field], "—"), "tickets": row["n"]}
+            for row in counted]  # fmt: skip
+
+
+def heatmap(rows: QuerySet[TicketFact], period: Period, zone: str) -> list[list[int]]:
+    """7 × 24 counts (Monday first) in ``zone``, shifted from UTC by the zone's offset at the
+    period's end (exact for zones without daylight saving, such as Asia/Shanghai)."""
+    grid = [[0] * 24 for _ in range(7)]
+    offset = _offset_hours(zone, period.end)
+    counts = in_period(rows, period).values("utc_hour_of_week").annotate(n=Count("pk")).order_by()
+    for row in counts:
+        local = (row["utc_hour_of_week"] + offset) % 168
+        grid[local // 24][local % 24] += row["n"]
+    return grid
+
+
+def _offset_hours(zone: str, at: datetime) -> int:
+    try:
+        offset = at.astimezone(ZoneInfo(zone)).utcoffset()
+    except (KeyError, ValueError):
+        offset = at.astimezone(SHANGHAI).utcoffset()
+    return int(offset.total_seconds() // 3600) if offset else 0
+
+
+def agents(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
+    cohort = in_period(rows, period).filter(agent_id__isnull=False)
+    counted = cohort.values("agent_id").annotate(
+        handled=Count("pk"),
+        rated=Count("pk", filter=~Q(rating="")),
+        satisfied=Count("pk", filter=Q(rating="satisfied")),
+    ).order_by()
+    medians = grouped_medians(cohort, "agent_id", "first_response_business")
+    ids = [row["agent_id"] for row in counted]
+    codes = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "code"))
+    qa = qa_scores(ids, period)
+    return sorted(
+        [{"agent": codes.get(row["agent_id"], "—"), "handled": row["handled"],
+          "first_response_median_seconds": _round(medians.get(row["agent_id"])),
+          "csat_satisfied_rate": round(row["satisfied"] / row["rated"], 4) if row["rated"] else None,
+          "qa_score": qa.get(row["agent_id"])}
+         for row in counted],
+        key=lambda r: (-r["handled"], r["agent"]),
+    )  # fmt: skip
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def qa_scores(agent_ids: list[int], period: Period) -> dict[int, float]:
+    """The average scorecard percentage of reviews completed in the period, per agent."""
+    done = QaReview.objects.filter(
+        agent_id__in=agent_ids, completed_at__gte=period.start, completed_at__lt=period.end,
+        score__isnull=False,
+    ).values("agent_id").annotate(avg=Avg("score")).order_by()  # fmt: skip
+    return {row["agent_id"]: round(row["avg"], 1) for row in done}
+
+
+def qa_by_team(period: Period, team_ids: list[int] | None) -> list[dict[str, Any]]:
+    reviews = QaReview.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    if team_ids is not None:
+        reviews = reviews.filter(agent__teams__in=team_ids)
+    found = reviews.values("agent__code").annotate(
+        reviews=Count("pk", distinct=True),
+        done=Count("pk", filter=Q(state=QaReview.State.DONE), distinct=True),
+        overdue=Count("pk", filter=Q(overdue_at__isnull=False), distinct=True),
+        appealed=Count("pk", filter=Q(appeal_state__in=["open", "upheld", "overturned"]),
+                       distinct=True),
+        score=Avg("score"),
+    ).order_by("agent__code")  # fmt: skip
+    return [{**row, "agent": row.pop("agent__code") or "—",
+             "score": None if row["score"] is None else round(row["score"], 1)} for row in found]

@@ -1,0 +1,92 @@
+"""What the dashboard shows and exports: the summary with comparison, and the breakdowns, as
+one structure (the page, its charts and the XLSX/CSV exports all read the same numbers)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import available_timezones
+
+from django.utils.translation import gettext as _
+
+from kefu.accounts.access import Viewer
+from kefu.reports import breakdowns, figures
+from kefu.reports.exports import Sheet
+from kefu.reports.figures import Filters, Period
+
+SHANGHAI = "Asia/Shanghai"
+# (key, label) of the figures in the summary table, in the order shown.
+ROWS = (
+    ("tickets_created", "Tickets created"),
+    ("first_response_median_seconds", "First response, median (business s)"),
+    ("first_response_p90_seconds", "First response, p90 (business s)"),
+    ("first_response_wall_median_seconds", "First response, median (wall s)"),
+    ("first_response_wall_p90_seconds", "First response, p90 (wall s)"),
+    ("next_response_median_seconds", "Next response, median (business s)"),
+    ("resolution_median_seconds", "Resolution, median (business s)"),
+    ("resolution_wall_median_seconds", "Resolution, median (wall s)"),
+    ("solved_within_24h_rate", "Solved within 24 h"),
+    ("sla_attainment_rate", "SLA attainment"),
+    ("reopen_rate", "Reopen rate"),
+    ("backlog", "Backlog at the end"),
+    ("complaints_per_100", "Complaints per 100 tickets"),
+    ("nudges_per_100", "Nudges per 100 tickets"),
+    ("bot_containment_rate", "Chats resolved without handoff"),
+)
+CSAT_ROWS = (("satisfied", "Satisfied"), ("neutral", "Neutral"),
+             ("unsatisfied", "Unsatisfied"), ("response_rate", "Rating response rate"))  # fmt: skip
+
+
+def viewer_zone(name: str) -> str:
+    return name if name in available_timezones() else SHANGHAI
+
+
+def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[str, Any]:
+    summary = figures.summary(viewer, period, filters)
+    rows = figures.facts(viewer, filters)
+    return {
+        "summary": summary,
+        "daily": breakdowns.daily(rows, period),
+        "channels": breakdowns.volume(rows, period, "channel"),
+        "categories": breakdowns.volume(rows, period, "category_id"),
+        "teams": breakdowns.volume(rows, period, "team_id"),
+        "heatmap": breakdowns.heatmap(rows, period, SHANGHAI),
+        "heatmap_local": breakdowns.heatmap(rows, period, zone),
+        "zone": zone,
+        "agents": breakdowns.agents(rows, period),
+        "qa": breakdowns.qa_by_team(period, figures.team_scope(viewer)),
+    }
+
+
+def summary_rows(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    now, before = data["summary"], data["summary"]["previous"]
+    rows = [(_(label), now[key], before[key]) for key, label in ROWS]
+    rows += [(_("CSAT: %(what)s") % {"what": _(label)}, now["csat"][key], before["csat"][key])
+             for key, label in CSAT_ROWS]  # fmt: skip
+    rows += [(_("SLA attainment: %(metric)s") % {"metric": metric}, value["attainment_rate"],
+              before["sla"][metric]["attainment_rate"])
+             for metric, value in now["sla"].items()]  # fmt: skip
+    return rows
+
+
+def sheets(data: dict[str, Any]) -> list[Sheet]:
+    s = data["summary"]
+    period = f"{s['from']}..{s['to']}"
+    previous = f"{s['previous']['from']}..{s['previous']['to']}"
+    volume_header = [_("Name"), _("Tickets")]
+    days = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
+    return [
+        Sheet(_("Summary"), [_("Figure"), period, previous],
+              [list(r) for r in summary_rows(data)]),
+        Sheet(_("Daily"), [_("Day"), _("Created"), _("Solved within 24 h")],
+              [[d["day"], d["created"], d["solved_within_24h"]] for d in data["daily"]]),
+        Sheet(_("Channels"), volume_header, [[v["label"], v["tickets"]] for v in data["channels"]]),
+        Sheet(_("Categories"), volume_header,
+              [[v["label"], v["tickets"]] for v in data["categories"]]),
+        Sheet(_("Teams"), volume_header, [[v["label"], v["tickets"]] for v in data["teams"]]),
+        Sheet(_("Agents"), [_("Agent"), _("Handled"), _("First response, median (business s)"),
+                            _("Satisfied"), _("QA score")],
+              [[a["agent"], a["handled"], a["first_response_median_seconds"],
+                a["csat_satisfied_rate"], a["qa_score"]] for a in data["agents"]]),
+        Sheet(_("Heatmap (Asia/Shanghai)"), ["", *[f"{h:02d}" for h in range(24)]],
+              [[days[i], *row] for i, row in enumerate(data["heatmap"])]),
+    ]  # fmt: skip

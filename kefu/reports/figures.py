@@ -1,0 +1,223 @@
+"""The report's figures over a period, from the fact rows (``kefu.reports.facts``).
+
+The period is a range of whole days in Asia/Shanghai; the tickets created in it are the cohort
+that response, resolution, SLA, CSAT, complaint and nudge figures describe. The backlog is what
+was still unresolved at the period's end. Every figure is also given for the previous period
+of the same length, for comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts.access import Viewer
+from kefu.accounts.models import Agent
+from kefu.errors import Forbidden, Invalid
+from kefu.reports.facts import METRIC_BITS, SHANGHAI, report_calendar_code
+from kefu.reports.models import TicketFact
+from kefu.reports.stats import percentile, percentiles
+from kefu.tickets.models import Channel
+
+DAY = 86_400
+MAX_DAYS = 366
+SATISFACTION = ("satisfied", "neutral", "unsatisfied")
+# Backlog age buckets, in days: under 1, 1–3, 3–7, 7 and more.
+AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, None))
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first, time(), tzinfo=SHANGHAI)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), tzinfo=SHANGHAI)
+
+    def previous(self) -> Period:
+        return Period(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    @classmethod
+    def of(cls, first: date, last: date) -> Period:
+        if last < first:
+            raise Invalid(_("The period must not end before it starts."), field="to")
+        if (last - first).days >= MAX_DAYS:
+            raise Invalid(_("A period may span at most 366 days."), field="to")
+        return cls(first, last)
+
+
+@dataclass(frozen=True)
+class Filters:
+    channel: str = ""
+    category: int | None = None
+    team: int | None = None
+    agent: int | None = None
+    tier: str = ""
+    language: str = ""
+
+
+def may_see_reports(viewer: Viewer) -> bool:
+    agent = viewer.agent
+    if viewer.is_admin or (agent is not None and agent.role == Agent.Role.QA):
+        return True
+    return agent is not None and (agent.role == Agent.Role.LEAD or agent.led_teams.exists())
+
+
+def team_scope(viewer: Viewer) -> list[int] | None:
+    """Admins and QA see every team (None); leads see the teams they lead or belong to."""
+    if not may_see_reports(viewer):
+        raise Forbidden(_("Reports are for team leads, QA and administrators."))
+    if viewer.is_admin or viewer.sees_all_tickets:
+        return None
+    assert viewer.agent is not None
+    led = set(viewer.agent.led_teams.values_list("pk", flat=True))
+    return sorted(led | set(viewer.team_ids))
+
+
+def scope(viewer: Viewer) -> Q:
+    teams = team_scope(viewer)
+    return Q() if teams is None else Q(team_id__in=teams)
+
+
+def facts(viewer: Viewer, filters: Filters) -> QuerySet[TicketFact]:
+    rows = TicketFact.objects.filter(scope(viewer))
+    if filters.channel:
+        rows = rows.filter(channel=filters.channel)
+    for name in ("category", "team", "agent"):
+        value = getattr(filters, name)
+        if value is not None:
+            rows = rows.filter(**{f"{name}_id": value})
+    if filters.tier:
+        rows = rows.filter(tier=filters.tier)
+    if filters.language:
+        rows = rows.filter(language=filters.language)
+    return rows
+
+
+def _rate(part: int | None, whole: int | None) -> float | None:
+    return round(part / whole, 4) if whole and part is not None else None
+
+
+def _r(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _per_100(part: int | None, whole: int) -> float | None:
+    return round(100 * (part or 0) / whole, 2) if whole else None
+
+
+def cohort_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
+    counts = rows.aggregate(
+        created=Count("pk"),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        within_24h=Count("pk", filter=Q(resolution_wall__lte=DAY)),
+        reopened=Count("pk", filter=Q(reopened=True)),
+        complaints=Count("pk", filter=Q(is_complaint=True)),
+        nudges=Sum("nudges"),
+        chats=Count("pk", filter=Q(channel=Channel.CHAT)),
+        contained=Count("pk", filter=Q(channel=Channel.CHAT, handed_off=False,
+                                       resolved_at__isnull=False)),
+        **{r: Count("pk", filter=Q(rating=r)) for r in SATISFACTION},
+    )  # fmt: skip
+    created = counts["created"]
+    fr_b = percentiles(rows, "first_response_business", (0.5, 0.9))
+    fr_w = percentiles(rows, "first_response_wall", (0.5, 0.9))
+    res_b = percentiles(rows, "resolution_business", (0.5, 0.9))
+    res_w = percentiles(rows, "resolution_wall", (0.5,))
+    rated = sum(counts[r] for r in SATISFACTION)
+    return {
+        "tickets_created": created,
+        "first_response_median_seconds": _r(fr_b[0]),
+        "first_response_p90_seconds": _r(fr_b[1]),
+        "first_response_wall_median_seconds": _r(fr_w[0]),
+        "first_response_wall_p90_seconds": _r(fr_w[1]),
+        "next_response_median_seconds": _r(next_response_median(rows)),
+        "resolution_median_seconds": _r(res_b[0]),
+        "resolution_p90_seconds": _r(res_b[1]),
+        "resolution_wall_median_seconds": _r(res_w[0]),
+        "tickets_resolved": counts["resolved"],
+        "solved_within_24h_rate": _rate(counts["within_24h"], created),
+        "reopen_rate": _rate(counts["reopened"], counts["resolved"]),
+        **sla_figures(rows),
+        "csat": {
+            **{r: _rate(counts[r], rated) for r in SATISFACTION},
+            "ratings": rated,
+            "response_rate": _rate(rated, counts["resolved"]),
+        },
+        "complaints_per_100": _per_100(counts["complaints"], created),
+        "nudges_per_100": _per_100(counts["nudges"], created),
+        "bot_containment_rate": _rate(counts["contained"], counts["chats"]),
+    }
+
+
+def next_response_median(rows: QuerySet[TicketFact]) -> float | None:
+    waits = [w for waits in rows.values_list("next_responses", flat=True) for w in waits or ()]
+    return percentile(waits, 0.5)
+
+
+def sla_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
+    annotated = rows.annotate(
+        **{f"t_{m}": F("sla_targets").bitand(bit) for m, bit in METRIC_BITS.items()},
+        **{f"b_{m}": F("sla_breached").bitand(bit) for m, bit in METRIC_BITS.items()},
+    )
+    counts = annotated.aggregate(
+        with_target=Count("pk", filter=Q(sla_targets__gt=0)),
+        met=Count("pk", filter=Q(sla_targets__gt=0, sla_breached=0)),
+        **{f"t_{m}": Count("pk", filter=Q(**{f"t_{m}__gt": 0})) for m in METRIC_BITS},
+        **{f"b_{m}": Count("pk", filter=Q(**{f"b_{m}__gt": 0})) for m in METRIC_BITS},
+    )
+    per_target = {
+        m: {"tickets": counts[f"t_{m}"], "breached": counts[f"b_{m}"],
+            "attainment_rate": _rate(counts[f"t_{m}"] - counts[f"b_{m}"], counts[f"t_{m}"])}
+        for m in METRIC_BITS
+    }  # fmt: skip
+    return {"sla_attainment_rate": _rate(counts["met"], counts["with_target"]), "sla": per_target}
+
+
+def backlog(rows: QuerySet[TicketFact], at: datetime) -> dict[str, Any]:
+    """Tickets created before ``at`` and not yet (first) resolved by then, by age."""
+    waiting = rows.filter(created_at__lt=at).filter(Q(resolved_at__isnull=True) |
+                                                    Q(resolved_at__gte=at))  # fmt: skip
+    buckets = {}
+    for low, high in AGE_BUCKETS:
+        band = Q(created_at__lte=at - timedelta(days=low))
+        if high is not None:
+            band &= Q(created_at__gt=at - timedelta(days=high))
+        buckets[f"{low}-{high}d" if high else f"{low}d+"] = Count("pk", filter=band)
+    counts = waiting.aggregate(total=Count("pk"), **buckets)
+    return {"backlog": counts.pop("total"), "backlog_by_age": counts}
+
+
+def summary(viewer: Viewer, period: Period, filters: Filters) -> dict[str, Any]:
+    rows = facts(viewer, filters)
+    return {
+        "from": period.first,
+        "to": period.last,
+        "calendar": report_calendar_code(),
+        **figures_for(rows, period),
+        "previous": {"from": period.previous().first, "to": period.previous().last,
+                     **figures_for(rows, period.previous())},
+    }  # fmt: skip
+
+
+def figures_for(rows: QuerySet[TicketFact], period: Period) -> dict[str, Any]:
+    cohort = rows.filter(created_at__gte=period.start, created_at__lt=period.end)
+    return {**cohort_figures(cohort), **backlog(rows, min(period.end, timezone.now()))}
+
+
+def shifted(filters: Filters, **changes: Any) -> Filters:
+    return replace(filters, **changes)

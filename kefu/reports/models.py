@@ -1,0 +1,88 @@
+"""Report rollups: one fact row per ticket, derived from its event history by the worker.
+
+A page view aggregates these rows (indexed by creation time) instead of reading events and
+doing business-time maths: the expensive part runs once per ticket change, in the background.
+``DirtyTicket`` is the work list: the flow marks a changed ticket (``followers.mark_dirty``),
+the sweeper recomputes its fact and clears the mark unless the ticket changed again meanwhile.
+
+Facts carry plain ids, not foreign keys: archiving moves a ticket out of the live tables and
+its fact stays, so reports over past years keep their numbers.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class DirtyTicket(models.Model):
+    ticket_id = models.BigIntegerField(primary_key=True)
+    marked_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class TicketFact(models.Model):
+    """What the reports need of one ticket. Seconds are wall time or business time on the
+    report calendar (``settings.KEFU_REPORTS_CALENDAR``)."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    number = models.CharField(max_length=24)
+    created_at = models.DateTimeField()
+    day = models.DateField()  # creation date in Asia/Shanghai
+    utc_hour_of_week = models.PositiveSmallIntegerField()  # Monday 00 UTC = 0 … 167
+    channel = models.CharField(max_length=8)
+    category_id = models.BigIntegerField(null=True)
+    team_id = models.BigIntegerField(null=True)
+    agent_id = models.BigIntegerField(null=True)
+    organization_id = models.BigIntegerField(null=True)
+    tier = models.CharField(max_length=12)
+    language = models.CharField(max_length=8)
+    is_complaint = models.BooleanField(default=False)
+    first_response_at = models.DateTimeField(null=True)
+    first_response_wall = models.BigIntegerField(null=True)
+    first_response_business = models.BigIntegerField(null=True)
+    # Each next response's business seconds (customer wrote again → support answered).
+    next_responses = models.JSONField(default=list)
+    resolved_at = models.DateTimeField(null=True)  # the first resolution
+    resolution_wall = models.BigIntegerField(null=True)
+    resolution_business = models.BigIntegerField(null=True)
+    reopened = models.BooleanField(default=False)
+    open_now = models.BooleanField(default=True)
+    # Bit per SLA metric (``facts.METRIC_BITS``): clocks the ticket has, and ever breached.
+    sla_targets = models.PositiveSmallIntegerField(default=0)
+    sla_breached = models.PositiveSmallIntegerField(default=0)
+    rating = models.CharField(max_length=12, blank=True)
+    nudges = models.PositiveIntegerField(default=0)
+    handed_off = models.BooleanField(default=False)  # a chat the bot passed to a person
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="fact_created"),
+            models.Index(fields=["team_id", "created_at"], name="fact_team_created"),
+            models.Index(fields=["open_now", "created_at"], name="fact_open"),
+        ]
+
+
+class ReportSettings(models.Model):
+    """Admin switches for reports (one row)."""
+
+    service_health_public = models.BooleanField(
+        _("service-health page is public"),
+        default=False,
+        help_text=_("Anyone may open /service-health and its API without signing in."),
+    )
+    weekly_summary = models.BooleanField(_("mail weekly summaries to leads"), default=True)
+    next_weekly_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("report settings")
+        verbose_name_plural = _("report settings")
+
+    def __str__(self) -> str:
+        return str(_("report settings"))
+
+    @classmethod
+    def current(cls) -> ReportSettings:
+        found = cls.objects.order_by("pk").first()
+        return found if found is not None else cls.objects.create()
