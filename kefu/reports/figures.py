@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -170,15 +171,14 @@ def next_response_median(rows: QuerySet[TicketFact]) -> float | None:
 
 
 def sla_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
-    annotated = rows.annotate(
-        **{f"t_{m}": F("sla_targets").bitand(bit) for m, bit in METRIC_BITS.items()},
-        **{f"b_{m}": F("sla_breached").bitand(bit) for m, bit in METRIC_BITS.items()},
-    )
-    counts = annotated.aggregate(
+    def has(field: str, bit: int) -> GreaterThan:
+        return GreaterThan(F(field).bitand(bit), 0)
+
+    counts = rows.aggregate(
         with_target=Count("pk", filter=Q(sla_targets__gt=0)),
         met=Count("pk", filter=Q(sla_targets__gt=0, sla_breached=0)),
-        **{f"t_{m}": Count("pk", filter=Q(**{f"t_{m}__gt": 0})) for m in METRIC_BITS},
-        **{f"b_{m}": Count("pk", filter=Q(**{f"b_{m}__gt": 0})) for m in METRIC_BITS},
+        **{f"t_{m}": Count("pk", filter=has("sla_targets", bit)) for m, bit in METRIC_BITS.items()},
+        **{f"b_{m}": Count("pk", filter=has("sla_breached", bit)) for m, bit in METRIC_BITS.items()},
     )
     per_target = {
         m: {"tickets": counts[f"t_{m}"], "breached": counts[f"b_{m}"],
