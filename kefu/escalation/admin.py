@@ -13,7 +13,10 @@ from kefu.escalation.models import (
     EscalationLevel,
     EscalationPath,
     Nudge,
+    QaCriterion,
     QaReview,
+    QaRubric,
+    QaSettings,
     SurgeIncident,
 )
 
@@ -71,3 +74,21 @@ class QaReviewAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)s review marked done.", "%(n)s reviews marked done.", done) % {"n": done},
         )
+
+
+class CriterionInline(admin.TabularInline):
+    model = QaCriterion
+    extra = 0
+    fields = ["order", "code", "name_en", "name_zh", "description_en", "description_zh",
+              "max_points"]  # fmt: skip
+
+
+@admin.register(QaRubric)
+class QaRubricAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_zh", "is_active"]
+    inlines = [CriterionInline]
+
+
+@admin.register(QaSettings)
+class QaSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "sample_per_agent", "next_sample_at"]
