@@ -51,7 +51,9 @@ def touch_api_token(*, token: ApiToken) -> None:
 def revoke_api_token(*, token: ApiToken) -> None:
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
     if revoked.update(revoked_at=timezone.now()):
-        audit(Audit.TOKEN_REVOKED, target=f"token {token.pk} {token.prefix}… of user {token.user_id}")
+        audit(
+            Audit.TOKEN_REVOKED, target=f"token {token.pk} {token.prefix}… of user {token.user_id}"
+        )
 
 
 @transaction.atomic

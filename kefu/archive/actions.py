@@ -58,7 +58,9 @@ def _plain(value: Any) -> Any:
         return value.isoformat()
     if hasattr(value, "pk"):
         return value.pk
-    return value if isinstance(value, (str, int, float, bool, list, dict, type(None))) else str(value)
+    return (
+        value if isinstance(value, (str, int, float, bool, list, dict, type(None))) else str(value)
+    )
 
 
 def snapshot(ticket: Ticket) -> dict[str, Any]:
@@ -95,8 +97,12 @@ def run_archiving(*, dry_run: bool, actor: Any = None, now: datetime | None = No
     now = now or timezone.now()
     rules = policy()
     due = due_for_archiving(now, rules.archive_after_days)
-    run = ArchiveRun.objects.create(kind=ArchiveRun.Kind.ARCHIVE, dry_run=dry_run,
-                                    started_at=now, actor_id=getattr(actor, "pk", None))  # fmt: skip
+    run = ArchiveRun.objects.create(
+        kind=ArchiveRun.Kind.ARCHIVE,
+        dry_run=dry_run,
+        started_at=now,
+        actor_id=getattr(actor, "pk", None),
+    )
     run.sample = list(due.values_list("number", flat=True)[:SAMPLE])
     moved = 0
     if dry_run:

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from kefu.archive.actions import held
@@ -119,14 +118,19 @@ APPLY: dict[str, Callable[[datetime, str, bool], int]] = {
 
 def run_retention(*, dry_run: bool, actor: Any = None, now: datetime | None = None) -> ArchiveRun:
     now = now or timezone.now()
-    run = ArchiveRun.objects.create(kind=ArchiveRun.Kind.RETENTION, dry_run=dry_run,
-                                    started_at=now, actor_id=getattr(actor, "pk", None))  # fmt: skip
+    run = ArchiveRun.objects.create(
+        kind=ArchiveRun.Kind.RETENTION,
+        dry_run=dry_run,
+        started_at=now,
+        actor_id=getattr(actor, "pk", None),
+    )
     counts: dict[str, Any] = {}
     for rule in RetentionRule.objects.exclude(action=Action.KEEP):
         with transaction.atomic():
             cutoff = now - timedelta(days=rule.after_days)
+            items = APPLY[rule.kind](cutoff, rule.action, dry_run)
             counts[rule.kind] = {"action": rule.action, "after_days": rule.after_days,
-                                 "items": APPLY[rule.kind](cutoff, rule.action, dry_run)}  # fmt: skip
+                                 "items": items}  # fmt: skip
     run.counts, run.finished_at = counts, timezone.now()
     run.save()
     audit(Audit.RETENTION_RUN, actor=actor, target=f"run {run.pk}",

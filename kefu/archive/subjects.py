@@ -20,7 +20,6 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.db import transaction
 from django.db.models import Model, Q
-from django.utils import timezone
 
 from kefu.accounts.models import User
 from kefu.archive.actions import snapshot
@@ -90,7 +89,9 @@ def _delete_files(user: User, tickets: Q) -> int:
         attachment.file.delete(save=False)
         Attachment.objects.filter(pk=attachment.pk).update(file="", filename=ERASED)
         deleted += 1
-    raw = InboundRecord.objects.filter(Q(sender__iexact=user.email) | Q(ticket__in=Ticket.objects.filter(tickets)))
+    raw = InboundRecord.objects.filter(
+        Q(sender__iexact=user.email) | Q(ticket__in=Ticket.objects.filter(tickets))
+    )
     for path in set(raw.exclude(raw_path="").values_list("raw_path", flat=True)):
         rawstore.storage().delete(path)
         deleted += 1
@@ -103,31 +104,45 @@ def erase_person(*, user: User, actor: Any = None) -> Erasure:
     found = needles(user)
     mine = their_tickets(user)
     ticket_ids = Q(ticket__in=Ticket.objects.filter(mine).values("pk"))
+    by_email = Q(sender__iexact=user.email)
+    chats = ticket_ids | Q(visitor=user) | Q(visitor_email__iexact=user.email)
+    archived = Q(requester_id=user.pk) | Q(snapshot__icontains=user.email)
+    admin_log = Q(object_repr__icontains=user.email) | Q(object_repr__icontains=user.name or ERASED)
     counts = {
         "files": _delete_files(user, mine),
         "tickets": _scrub_rows(Ticket, mine, ["subject", "desired_outcome"], found),
-        "messages": _scrub_rows(Message, ticket_ids | Q(author=user), ["body", "body_full", "html"], found),
+        "messages": _scrub_rows(
+            Message, ticket_ids | Q(author=user), ["body", "body_full", "html"], found
+        ),
         "events": _scrub_rows(TicketEvent, ticket_ids, [], found, ["old", "new", "data"]),
-        "chats": _scrub_rows(ChatSession, ticket_ids | Q(visitor=user) | Q(visitor_email__iexact=user.email),
-                             ["visitor_name", "visitor_email", "rating_comment"], found),
-        "outbox": _scrub_rows(Delivery, ticket_ids | Q(to__icontains=user.email),
-                              ["subject", "text", "html"], found, ["to"]),
-        "notifications": _scrub_rows(Notification, ticket_ids | Q(recipient=user), [], found, ["params"]),
-        "inbound": _scrub_rows(InboundRecord, Q(sender__iexact=user.email) | ticket_ids, ["sender"], found),
-        "quarantine": _scrub_rows(Quarantine, Q(sender__iexact=user.email), ["sender", "subject"], found),
+        "chats": _scrub_rows(
+            ChatSession, chats, ["visitor_name", "visitor_email", "rating_comment"], found
+        ),
+        "outbox": _scrub_rows(
+            Delivery,
+            ticket_ids | Q(to__icontains=user.email),
+            ["subject", "text", "html"],
+            found,
+            ["to"],
+        ),
+        "notifications": _scrub_rows(
+            Notification, ticket_ids | Q(recipient=user), [], found, ["params"]
+        ),
+        "inbound": _scrub_rows(InboundRecord, by_email | ticket_ids, ["sender"], found),
+        "quarantine": _scrub_rows(Quarantine, by_email, ["sender", "subject"], found),
         "recategorisations": _scrub_rows(Recategorisation, ticket_ids, ["text"], found),
-        "archived": _scrub_rows(ArchivedTicket, Q(requester_id=user.pk) | Q(snapshot__icontains=user.email),
-                                ["subject"], found, ["snapshot"]),
-        "admin_log": _scrub_rows(LogEntry, Q(object_repr__icontains=user.email) | Q(
-            object_repr__icontains=user.name or ERASED), ["object_repr"], found),
-    }  # fmt: skip
+        "archived": _scrub_rows(ArchivedTicket, archived, ["subject"], found, ["snapshot"]),
+        "admin_log": _scrub_rows(LogEntry, admin_log, ["object_repr"], found),
+    }
     for log in (AccessAttempt, AccessLog, AccessFailureLog):
         log.objects.filter(username__iexact=user.email).delete()
     label = tombstone(user)
-    User.objects.filter(pk=user.pk).update(email=label, name="", phone="", is_active=False,
-                                           password="!erased")  # fmt: skip
-    erasure = Erasure.objects.create(user_id=user.pk, tombstone=label,
-                                     actor_id=getattr(actor, "pk", None), counts=counts)  # fmt: skip
+    User.objects.filter(pk=user.pk).update(
+        email=label, name="", phone="", is_active=False, password="!erased"
+    )
+    erasure = Erasure.objects.create(
+        user_id=user.pk, tombstone=label, actor_id=getattr(actor, "pk", None), counts=counts
+    )
     audit(Audit.ERASURE, actor=actor, target=f"user {user.pk}", detail={"counts": counts})
     return erasure
 
@@ -148,9 +163,12 @@ def _person(user: User) -> dict[str, Any]:
 
 def _chats(user: User) -> list[dict[str, Any]]:
     rows = ChatSession.objects.filter(Q(visitor=user) | Q(visitor_email__iexact=user.email))
-    return [{"id": c.pk, "ticket": c.ticket.number if c.ticket else None,
-             "created_at": c.created_at.isoformat(), "rating": c.rating,
-             "rating_comment": c.rating_comment} for c in rows.select_related("ticket")]  # fmt: skip
+    return [
+        {"id": c.pk, "ticket": c.ticket.number if c.ticket else None,
+         "created_at": c.created_at.isoformat(), "rating": c.rating,
+         "rating_comment": c.rating_comment}
+        for c in rows.select_related("ticket")
+    ]  # fmt: skip
 
 
 def export_person(*, user: User, actor: Any = None) -> bytes:
@@ -161,14 +179,17 @@ def export_person(*, user: User, actor: Any = None) -> bytes:
     data = {
         "person": _person(user),
         "tickets": [snapshot(t) for t in tickets],
-        "archived_tickets": [a.snapshot for a in ArchivedTicket.objects.filter(requester_id=user.pk)],
+        "archived_tickets": [
+            a.snapshot for a in ArchivedTicket.objects.filter(requester_id=user.pk)
+        ],
         "chats": _chats(user),
         "notifications": [{"kind": n.kind, "params": n.params, "at": n.created_at.isoformat()}
                           for n in Notification.objects.filter(recipient=user)],
     }  # fmt: skip
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("person.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+        archive.writestr("person.json", text)
         for attachment in Attachment.objects.filter(uploaded_by=user).exclude(file=""):
             with attachment.file.open("rb") as stored:
                 archive.writestr(f"files/{attachment.pk}-{attachment.filename}", stored.read())

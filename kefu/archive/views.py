@@ -41,7 +41,8 @@ def _person(request: HttpRequest) -> User:
     viewer = request.viewer  # type: ignore[attr-defined]
     if not viewer.is_admin:
         raise Http404
-    user = User.objects.filter(pk=request.POST.get("user") or request.GET.get("user")).first()
+    raw = request.POST.get("user") or request.GET.get("user") or ""
+    user = User.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     if user is None:
         raise Http404
     return user

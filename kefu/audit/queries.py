@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import Viewer
 from kefu.audit.models import AuditEntry
-from django.utils.translation import gettext_lazy as _
-
 from kefu.errors import Forbidden
 from kefu.reports.exports import Sheet
 
@@ -31,7 +32,7 @@ def entries(
 
 def as_sheet(found: QuerySet[AuditEntry], title: str) -> Sheet:
     header = ["id", "at", "kind", "actor_id", "actor", "target", "address", "detail"]
-    rows = [
+    rows: list[Sequence[Any]] = [
         [e.pk, e.at, e.kind, e.actor_id, e.actor_label, e.target, e.address or "", str(e.detail)]
         for e in found.iterator()
     ]

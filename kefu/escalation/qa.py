@@ -110,8 +110,8 @@ def appeal(*, review: QaReview, actor: Viewer, reason: str) -> QaReview:
     review.appealed_at = timezone.now()
     review.save(update_fields=["appeal_state", "appeal_reason", "appealed_at"])
     qa_staff = Agent.objects.filter(role=Agent.Role.QA, user__is_active=True).select_related("user")
-    notify([review.reviewer, *qa_staff], Kind.QA_APPEAL, ticket=review.ticket,
-           params=ticket_params(review.ticket, agent=review.agent.code if review.agent else "—"))  # fmt: skip
+    params = ticket_params(review.ticket, agent=review.agent.code if review.agent else "—")
+    notify([review.reviewer, *qa_staff], Kind.QA_APPEAL, ticket=review.ticket, params=params)
     return review
 
 
@@ -188,9 +188,12 @@ def sample_week(*, now: datetime, rng: random.Random | None = None) -> list[QaRe
     for agent in Agent.objects.filter(role=Agent.Role.AGENT, user__is_active=True):
         candidates = list(
             Ticket.objects.filter(assignee=agent, status__in=(Status.RESOLVED, Status.CLOSED))
-            .filter(Q(resolved_at__gte=start, resolved_at__lt=end)
-                    | Q(resolved_at__isnull=True, closed_at__gte=start, closed_at__lt=end))
-            .exclude(Exists(reviewed)).values_list("pk", flat=True)
+            .filter(
+                Q(resolved_at__gte=start, resolved_at__lt=end)
+                | Q(resolved_at__isnull=True, closed_at__gte=start, closed_at__lt=end)
+            )
+            .exclude(Exists(reviewed))
+            .values_list("pk", flat=True)
         )
         for pk in rng.sample(candidates, min(count, len(candidates))):
             ticket = Ticket.objects.get(pk=pk)

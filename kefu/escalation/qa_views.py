@@ -78,7 +78,7 @@ def _scores(request: HttpRequest) -> dict[str, int]:
     for key, value in request.POST.items():
         if key.startswith("score_"):
             try:
-                scores[key[6:]] = int(value)
+                scores[key[6:]] = int(str(value))
             except ValueError:
                 scores[key[6:]] = -1  # refused by the rubric check, with the criterion named
     return scores
@@ -109,4 +109,3 @@ def qa_act(request: HttpRequest, review_id: int) -> HttpResponse:
     else:
         messages.success(request, _("Saved."))
     return redirect("qa_review", review_id=review.pk)
-

@@ -76,7 +76,9 @@ def sample(now: datetime) -> int:
         return 0
     following = week_start(now) + timedelta(days=7)
     row = qa_settings()
-    if not QaSettings.objects.filter(pk=row.pk, next_sample_at=due).update(next_sample_at=following):
+    if not QaSettings.objects.filter(pk=row.pk, next_sample_at=due).update(
+        next_sample_at=following
+    ):
         return 0
     with unit_of_work():
         return len(sample_week(now=now))

@@ -82,9 +82,7 @@ def _query(query: Schema) -> dict[str, str]:
             summary="Report figures for a period, with the previous period")  # fmt: skip
 def summary(request: HttpRequest, query: Query[SummaryQuery]) -> dict[str, Any]:
     raw = _query(query)
-    return figures.summary(
-        request_viewer(request), params.period_of(raw), params.filters_of(raw)
-    )
+    return figures.summary(request_viewer(request), params.period_of(raw), params.filters_of(raw))
 
 
 class HealthOut(Schema):

@@ -24,8 +24,8 @@ def in_period(rows: QuerySet[TicketFact], period: Period) -> QuerySet[TicketFact
 
 
 def daily(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
-    found = {
-        row["day"]: row
+    found: dict[Any, dict[str, Any]] = {
+        row["day"]: dict(row)
         for row in in_period(rows, period)
         .values("day")
         .annotate(created=Count("pk"), within_24h=Count("pk", filter=Q(resolution_wall__lte=DAY)))
@@ -80,23 +80,31 @@ def _offset_hours(zone: str, at: datetime) -> int:
 
 def agents(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
     cohort = in_period(rows, period).filter(agent_id__isnull=False)
-    counted = cohort.values("agent_id").annotate(
-        handled=Count("pk"),
-        rated=Count("pk", filter=~Q(rating="")),
-        satisfied=Count("pk", filter=Q(rating="satisfied")),
-    ).order_by()
+    counted = (
+        cohort.values("agent_id")
+        .annotate(
+            handled=Count("pk"),
+            rated=Count("pk", filter=~Q(rating="")),
+            satisfied=Count("pk", filter=Q(rating="satisfied")),
+        )
+        .order_by()
+    )
     medians = grouped_medians(cohort, "agent_id", "first_response_business")
-    ids = [row["agent_id"] for row in counted]
+    ids = [int(row["agent_id"] or 0) for row in counted]
     codes = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "code"))
     qa = qa_scores(ids, period)
     return sorted(
-        [{"agent": codes.get(row["agent_id"], "—"), "handled": row["handled"],
-          "first_response_median_seconds": _round(medians.get(row["agent_id"])),
-          "csat_satisfied_rate": round(row["satisfied"] / row["rated"], 4) if row["rated"] else None,
-          "qa_score": qa.get(row["agent_id"])}
+        [{"agent": codes.get(int(row["agent_id"] or 0), "—"), "handled": row["handled"],
+          "first_response_median_seconds": _round(medians.get(int(row["agent_id"] or 0))),
+          "csat_satisfied_rate": _share(row["satisfied"], row["rated"]),
+          "qa_score": qa.get(int(row["agent_id"] or 0))}
          for row in counted],
         key=lambda r: (-r["handled"], r["agent"]),
     )  # fmt: skip
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
 def _round(value: float | None) -> float | None:
@@ -124,5 +132,11 @@ def qa_by_team(period: Period, team_ids: list[int] | None) -> list[dict[str, Any
                        distinct=True),
         score=Avg("score"),
     ).order_by("agent__code")  # fmt: skip
-    return [{**row, "agent": row.pop("agent__code") or "—",
-             "score": None if row["score"] is None else round(row["score"], 1)} for row in found]
+    return [
+        {
+            **{k: v for k, v in row.items() if k != "agent__code"},
+            "agent": row["agent__code"] or "—",
+            "score": None if row["score"] is None else round(row["score"], 1),
+        }
+        for row in found
+    ]

@@ -178,7 +178,9 @@ def sla_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
         with_target=Count("pk", filter=Q(sla_targets__gt=0)),
         met=Count("pk", filter=Q(sla_targets__gt=0, sla_breached=0)),
         **{f"t_{m}": Count("pk", filter=has("sla_targets", bit)) for m, bit in METRIC_BITS.items()},
-        **{f"b_{m}": Count("pk", filter=has("sla_breached", bit)) for m, bit in METRIC_BITS.items()},
+        **{
+            f"b_{m}": Count("pk", filter=has("sla_breached", bit)) for m, bit in METRIC_BITS.items()
+        },
     )
     per_target = {
         m: {"tickets": counts[f"t_{m}"], "breached": counts[f"b_{m}"],

@@ -20,6 +20,9 @@ class DirtyTicket(models.Model):
     ticket_id = models.BigIntegerField(primary_key=True)
     marked_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    def __str__(self) -> str:
+        return f"{self.ticket_id} @ {self.marked_at:%Y-%m-%d %H:%M:%S}"
+
 
 class TicketFact(models.Model):
     """What the reports need of one ticket. Seconds are wall time or business time on the
@@ -62,6 +65,9 @@ class TicketFact(models.Model):
             models.Index(fields=["team_id", "created_at"], name="fact_team_created"),
             models.Index(fields=["open_now", "created_at"], name="fact_open"),
         ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class ReportSettings(models.Model):

@@ -24,9 +24,7 @@ from kefu.sla.specs import calendar_for
 from kefu.tickets.models import Ticket, TicketEvent
 
 BATCH = 500
-FACT_FIELDS = [
-    f.name for f in TicketFact._meta.concrete_fields if f.name != "ticket_id"
-]
+FACT_FIELDS = [f.name for f in TicketFact._meta.concrete_fields if f.name != "ticket_id"]
 
 
 def mark_dirty(ticket: Ticket, events: list[TicketEvent]) -> None:

@@ -37,7 +37,7 @@ def _inputs(request: HttpRequest) -> tuple[Any, Any, Any, str]:
     viewer = request.viewer  # type: ignore[attr-defined]
     if not figures.may_see_reports(viewer):
         raise Http404
-    query = {k: v for k, v in request.GET.items() if v}
+    query = {k: str(v) for k, v in request.GET.items() if v}
     return viewer, params.period_of(query), params.filters_of(query), query.get("tz", "")
 
 

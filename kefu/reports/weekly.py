@@ -75,7 +75,8 @@ def sweep(now: datetime) -> int:
         return 0
     if row.next_weekly_at is None:
         ReportSettings.objects.filter(pk=row.pk, next_weekly_at__isnull=True).update(
-            next_weekly_at=next_monday(now))
+            next_weekly_at=next_monday(now)
+        )
         return 0
     if row.next_weekly_at > now:
         return 0

@@ -97,8 +97,11 @@ def test_an_erasure_leaves_no_email_name_or_phone(personas):
     person = account.user
     person.phone = "+86 138 0013 8000"
     person.save()
-    ticket = make_ticket(person, subject="Zhou Xiaoyu needs help",
-                         body="I am Zhou Xiaoyu, call +86 138 0013 8000 or zhou.xiaoyu@acme.test")
+    ticket = make_ticket(
+        person,
+        subject="Zhou Xiaoyu needs help",
+        body="I am Zhou Xiaoyu, call +86 138 0013 8000 or zhou.xiaoyu@acme.test",
+    )
     ticket_actions.add_message(ticket=ticket, actor=personas.viewer(personas.alice),
                                body="Dear Zhou Xiaoyu, we will call you.")  # fmt: skip
     Client().post("/login/", {"username": "zhou.xiaoyu@acme.test", "password": "wrong"})

@@ -46,8 +46,11 @@ def test_tokens_scopes_exports_and_admin_edits_are_logged(personas):
               {"user": personas.bob.pk, "code": "A0002", "role": "lead", "teams": [personas.billing.pk],
                "languages": '["zh"]', "skills": "[]", "shift_calendar": "cn-standard",
                "status": "offline", "max_chats": 3})  # fmt: skip
-    csrf_post(admin, "/admin/archive/retentionrule/add/",
-              {"kind": "raw_mail", "action": "purge", "after_days": 365})
+    csrf_post(
+        admin,
+        "/admin/archive/retentionrule/add/",
+        {"kind": "raw_mail", "action": "purge", "after_days": 365},
+    )
     admin.get("/desk/audit/export?format=xlsx")
     tail = list(AuditEntry.objects.order_by("id"))[-3:]
     assert [e.kind for e in tail] == ["permission_changed", "admin_edit", "export"]

@@ -36,9 +36,7 @@ def complaint_mail(text: str) -> bytes:
 
 
 @pytest.mark.django_db
-def test_qa_reviews_from_rating_and_complaint_mail_to_the_agents_answer(
-    personas, frozen, mail_dns
-):
+def test_qa_reviews_from_rating_and_complaint_mail_to_the_agents_answer(personas, frozen, mail_dns):
     zhang = create_agent(email="agent@example.com", code="A1024", password=PASSWORD,
                          teams=[personas.orders], language="zh-hans")  # fmt: skip
     qa_user = create_agent(email="qa@example.com", code="Q1001", password=PASSWORD,

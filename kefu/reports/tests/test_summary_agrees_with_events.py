@@ -88,7 +88,9 @@ def recompute(start: datetime, end: datetime) -> dict:  # type: ignore[type-arg]
         if agent:
             fr_w.append((agent[0] - ticket.created_at).total_seconds())
             fr_b.append(open_seconds(calendar, ticket.created_at, agent[0]))
-        done = [e.created_at for e in events if e.field == "status" and e.new in ("resolved", "closed")]
+        done = [
+            e.created_at for e in events if e.field == "status" and e.new in ("resolved", "closed")
+        ]
         if done:
             resolved += 1
             res_within += (done[0] - ticket.created_at) <= timedelta(hours=24)
