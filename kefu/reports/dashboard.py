@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kefu.accounts.access import Viewer
 from kefu.reports import breakdowns, figures
@@ -16,24 +17,28 @@ from kefu.reports.figures import Filters, Period
 SHANGHAI = "Asia/Shanghai"
 # (key, label) of the figures in the summary table, in the order shown.
 ROWS = (
-    ("tickets_created", "Tickets created"),
-    ("first_response_median_seconds", "First response, median (business s)"),
-    ("first_response_p90_seconds", "First response, p90 (business s)"),
-    ("first_response_wall_median_seconds", "First response, median (wall s)"),
-    ("first_response_wall_p90_seconds", "First response, p90 (wall s)"),
-    ("next_response_median_seconds", "Next response, median (business s)"),
-    ("resolution_median_seconds", "Resolution, median (business s)"),
-    ("resolution_wall_median_seconds", "Resolution, median (wall s)"),
-    ("solved_within_24h_rate", "Solved within 24 h"),
-    ("sla_attainment_rate", "SLA attainment"),
-    ("reopen_rate", "Reopen rate"),
-    ("backlog", "Backlog at the end"),
-    ("complaints_per_100", "Complaints per 100 tickets"),
-    ("nudges_per_100", "Nudges per 100 tickets"),
-    ("bot_containment_rate", "Chats resolved without handoff"),
+    ("tickets_created", gettext_lazy("Tickets created")),
+    ("first_response_median_seconds", gettext_lazy("First response, median (business s)")),
+    ("first_response_p90_seconds", gettext_lazy("First response, p90 (business s)")),
+    ("first_response_wall_median_seconds", gettext_lazy("First response, median (wall s)")),
+    ("first_response_wall_p90_seconds", gettext_lazy("First response, p90 (wall s)")),
+    ("next_response_median_seconds", gettext_lazy("Next response, median (business s)")),
+    ("resolution_median_seconds", gettext_lazy("Resolution, median (business s)")),
+    ("resolution_wall_median_seconds", gettext_lazy("Resolution, median (wall s)")),
+    ("solved_within_24h_rate", gettext_lazy("Solved within 24 h")),
+    ("sla_attainment_rate", gettext_lazy("SLA attainment")),
+    ("reopen_rate", gettext_lazy("Reopen rate")),
+    ("backlog", gettext_lazy("Backlog at the end")),
+    ("complaints_per_100", gettext_lazy("Complaints per 100 tickets")),
+    ("nudges_per_100", gettext_lazy("Nudges per 100 tickets")),
+    ("bot_containment_rate", gettext_lazy("Chats resolved without handoff")),
 )
-CSAT_ROWS = (("satisfied", "Satisfied"), ("neutral", "Neutral"),
-             ("unsatisfied", "Unsatisfied"), ("response_rate", "Rating response rate"))  # fmt: skip
+CSAT_ROWS = (
+    ("satisfied", gettext_lazy("Satisfied")),
+    ("neutral", gettext_lazy("Neutral")),
+    ("unsatisfied", gettext_lazy("Unsatisfied")),
+    ("response_rate", gettext_lazy("Rating response rate")),
+)
 
 
 def viewer_zone(name: str) -> str:
@@ -59,8 +64,8 @@ def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[s
 
 def summary_rows(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     now, before = data["summary"], data["summary"]["previous"]
-    rows = [(_(label), now[key], before[key]) for key, label in ROWS]
-    rows += [(_("CSAT: %(what)s") % {"what": _(label)}, now["csat"][key], before["csat"][key])
+    rows = [(str(label), now[key], before[key]) for key, label in ROWS]
+    rows += [(_("CSAT: %(what)s") % {"what": label}, now["csat"][key], before["csat"][key])
              for key, label in CSAT_ROWS]  # fmt: skip
     rows += [(_("SLA attainment: %(metric)s") % {"metric": metric}, value["attainment_rate"],
               before["sla"][metric]["attainment_rate"])

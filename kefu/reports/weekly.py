@@ -38,7 +38,8 @@ def last_week(now: datetime) -> Period:
 def _text(lead: Agent, period: Period) -> tuple[str, str]:
     viewer = viewer_for(lead.user)
     data = {"summary": figures.summary(viewer, period, Filters())}
-    lines = [f"{label}: {_show(now)} ({_('previous')}: {_show(before)})"
+    previous = _("previous period")
+    lines = [f"{label}: {_show(now)} ({previous}: {_show(before)})"
              for label, now, before in dashboard.summary_rows(data)]  # fmt: skip
     subject = _("Kefu weekly summary %(first)s – %(last)s") % {
         "first": period.first, "last": period.last}  # fmt: skip
