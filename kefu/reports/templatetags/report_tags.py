@@ -15,12 +15,12 @@ register = template.Library()
 
 @register.filter
 def rate(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return "—" if value in (None, "") else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
 
 
 @register.filter
 def duration(seconds: float | None) -> str:
-    if seconds is None:
+    if seconds in (None, ""):
         return "—"
     seconds = float(seconds)
     if seconds < 120:
@@ -53,6 +53,6 @@ def metric_label(value: str) -> str:
 def kpi(label: str, now: Any, before: Any, kind: str) -> dict[str, Any]:
     show = {"rate": rate, "seconds": duration}.get(kind, lambda v: "—" if v is None else str(v))
     change = None
-    if now is not None and before not in (None, 0):
+    if now not in (None, "") and before not in (None, "", 0):
         change = (now - before) / before
     return {"label": label, "value": show(now), "before": show(before), "change": change}
