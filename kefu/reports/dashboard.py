@@ -13,6 +13,7 @@ from kefu.accounts.access import Viewer
 from kefu.reports import breakdowns, figures
 from kefu.reports.exports import Sheet
 from kefu.reports.figures import Filters, Period
+from kefu.sla.models import Metric
 
 SHANGHAI = "Asia/Shanghai"
 # (key, label) of the figures in the summary table, in the order shown.
@@ -62,13 +63,18 @@ def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[s
     }
 
 
-def summary_rows(data: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+def kind_of(key: str) -> str:
+    return "rate" if key.endswith("rate") else "seconds" if key.endswith("seconds") else ""
+
+
+def summary_rows(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
+    """(label, this period, previous period, "rate" | "seconds" | "") per figure."""
     now, before = data["summary"], data["summary"]["previous"]
-    rows = [(str(label), now[key], before[key]) for key, label in ROWS]
-    rows += [(_("CSAT: %(what)s") % {"what": label}, now["csat"][key], before["csat"][key])
-             for key, label in CSAT_ROWS]  # fmt: skip
-    rows += [(_("SLA attainment: %(metric)s") % {"metric": metric}, value["attainment_rate"],
-              before["sla"][metric]["attainment_rate"])
+    rows = [(str(label), now[key], before[key], kind_of(key)) for key, label in ROWS]
+    rows += [(_("CSAT: %(what)s") % {"what": label}, now["csat"][key], before["csat"][key],
+              "rate") for key, label in CSAT_ROWS]  # fmt: skip
+    rows += [(_("SLA attainment: %(metric)s") % {"metric": Metric(metric).label},
+              value["attainment_rate"], before["sla"][metric]["attainment_rate"], "rate")
              for metric, value in now["sla"].items()]  # fmt: skip
     return rows
 
@@ -81,7 +87,7 @@ def sheets(data: dict[str, Any]) -> list[Sheet]:
     days = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
     return [
         Sheet(_("Summary"), [_("Figure"), period, previous],
-              [list(r) for r in summary_rows(data)]),
+              [list(r[:3]) for r in summary_rows(data)]),
         Sheet(_("Daily"), [_("Day"), _("Created"), _("Solved within 24 h")],
               [[d["day"], d["created"], d["solved_within_24h"]] for d in data["daily"]]),
         Sheet(_("Channels"), volume_header, [[v["label"], v["tickets"]] for v in data["channels"]]),

@@ -15,6 +15,7 @@ from kefu.audit.models import Kind as Audit
 from kefu.errors import Invalid
 from kefu.reports import dashboard, figures, health, params
 from kefu.reports.exports import download
+from kefu.sla.models import Metric
 from kefu.tickets.models import Category, Channel
 from kefu.tickets.views.common import agent_required
 
@@ -28,7 +29,7 @@ def _choices(viewer: Any) -> dict[str, Any]:
         "channels": Channel.choices,
         "categories": Category.objects.filter(is_active=True),
         "teams": teams,
-        "agents": Agent.objects.filter(role=Agent.Role.AGENT).order_by("code"),
+        "agent_choices": Agent.objects.filter(role=Agent.Role.AGENT).order_by("code"),
         "tiers": Organization.Tier.choices,
     }
 
@@ -55,7 +56,8 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         "rows": dashboard.summary_rows(data),
         "charts": {"daily": data["daily"], "channels": data["channels"],
                    "heatmap": data["heatmap"], "heatmap_local": data["heatmap_local"],
-                   "sla": data["summary"]["sla"], "zone": data["zone"]},
+                   "sla": data["summary"]["sla"], "zone": data["zone"],
+                   "sla_labels": {m.value: str(m.label) for m in Metric}},
     }  # fmt: skip
     return render(request, "reports/dashboard.html", context)
 

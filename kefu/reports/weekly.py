@@ -40,7 +40,7 @@ def _text(lead: Agent, period: Period) -> tuple[str, str]:
     data = {"summary": figures.summary(viewer, period, Filters())}
     previous = _("previous period")
     lines = [f"{label}: {_show(now)} ({previous}: {_show(before)})"
-             for label, now, before in dashboard.summary_rows(data)]  # fmt: skip
+             for label, now, before, _kind in dashboard.summary_rows(data)]  # fmt: skip
     subject = _("Kefu weekly summary %(first)s – %(last)s") % {
         "first": period.first, "last": period.last}  # fmt: skip
     return subject, "\n".join([subject, "", *lines])

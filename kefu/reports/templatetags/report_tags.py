@@ -31,11 +31,13 @@ def duration(seconds: float | None) -> str:
 
 
 @register.filter
-def figure(value: Any) -> str:
-    if value is None:
+def figure(value: Any, kind: str = "") -> str:
+    if value in (None, ""):
         return "—"
-    if isinstance(value, float) and 0 <= value <= 1 and not value.is_integer():
+    if kind == "rate":
         return rate(value)
+    if kind == "seconds":
+        return duration(value)
     return str(value)
 
 

@@ -70,7 +70,9 @@ def test_a_lead_filters_the_dashboard_and_downloads_the_same_numbers(personas, t
             page.click("#export-xlsx")
         path = tmp_path / "report.xlsx"
         download.value.save_as(path)
-        summary = {row[0]: row[1:] for row in load_workbook(path)["Summary"].iter_rows(values_only=True)}
+        summary = {
+            row[0]: row[1:] for row in load_workbook(path)["Summary"].iter_rows(values_only=True)
+        }
         assert summary["Tickets created"][0] == int(created)
         table = {
             r.locator("td").nth(0).inner_text(): r.locator("td").nth(1).inner_text()

@@ -59,7 +59,7 @@
     tooltip: { trigger: "axis" },
     grid: { left: 120, right: 24, top: 8, bottom: 24 },
     xAxis: { type: "value", min: 0, max: 100 },
-    yAxis: { type: "category", data: metrics.map(function (m) { return m.replace(/_/g, " "); }) },
+    yAxis: { type: "category", data: metrics.map(function (m) { return data.sla_labels[m] || m; }) },
     series: [{ type: "bar", data: metrics.map(function (m) {
       var r = data.sla[m].attainment_rate; return r === null ? 0 : Math.round(r * 1000) / 10; }) }]
   });
