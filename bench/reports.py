@@ -82,8 +82,8 @@ def generate(count: int, seed: int = 7) -> list[int]:
                                           new="resolved", created_at=done))  # fmt: skip
                 t.status = "resolved"
                 if rng.random() < 0.3:
-                    events.append(TicketEvent(ticket=t, kind="rated", created_at=done,
-                        new=rng.choice(["satisfied", "satisfied", "neutral", "unsatisfied"])))  # fmt: skip
+                    rating = rng.choice(["satisfied", "satisfied", "neutral", "unsatisfied"])
+                    events.append(TicketEvent(ticket=t, kind="rated", created_at=done, new=rating))
         TicketEvent.objects.bulk_create(events)
         Ticket.objects.bulk_update([t for t in made if t.status == "resolved"], ["status"])
         ids += [t.pk for t in made]
@@ -93,6 +93,8 @@ def generate(count: int, seed: int = 7) -> list[int]:
 
 def build_facts(ids: list[int]) -> list[float]:
     """Seconds per 1,000 tickets, per batch of the real rollup refresh."""
+    from django.utils import timezone
+
     from kefu.reports.rollup import mark, sweep
 
     per_thousand = []
@@ -100,7 +102,7 @@ def build_facts(ids: list[int]) -> list[float]:
         batch = ids[start : start + 1000]
         mark(batch)
         began = time.perf_counter()
-        while sweep(__import__("django.utils.timezone").utils.timezone.now()):
+        while sweep(timezone.now()):
             pass
         per_thousand.append(time.perf_counter() - began)
     return per_thousand
@@ -161,7 +163,7 @@ def measure(args: argparse.Namespace, refresh: list[float], generated: float) ->
               f"{percentile(samples, .99):9.2f}")  # fmt: skip
     print(f"{'floor: summary p95 (ms)':44} {'':9} {TARGET_MS:9.2f}")
     print(f"{'floor: dashboard page p95 (ms)':44} {'':9} {TARGET_MS:9.2f}")
-    print(f"{'throughput: facts refreshed per second':44} {1000 / percentile(refresh, .5):9.0f}")
+    print(f"{'throughput: facts refreshed per second':44} {1000 / percentile(refresh, 0.5):9.0f}")
     print(f"{'peak memory (MiB)':44} {rss:9.0f}")
 
 
