@@ -80,11 +80,20 @@ def test_a_lead_filters_the_dashboard_and_downloads_the_same_numbers(personas, t
         }
         assert table["Solved within 24 h"] == f"{summary['Solved within 24 h'][0] * 100:.1f}%"
 
+        for name in ("qa/", "archive/"):
+            page.goto(f"{server.url}/desk/{name}")
+            page.screenshot(path=str(ARTIFACTS / f"{name[:-1]}-page-en.png"), full_page=True)
+        page.goto(f"{server.url}/service-health/")
+        page.screenshot(path=str(ARTIFACTS / "service-health-en.png"), full_page=True)
+        page.goto(f"{server.url}/desk/reports/?from={first}&channel=web")
         context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": server.url}])
         page.reload()
         expect(page.locator("h1")).to_have_text("报表")
         expect(page.locator("[data-chart=sla][data-rendered]")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "reports-dashboard-zh.png"), full_page=True)
-        page.goto(f"{server.url}/desk/qa/")
-        page.screenshot(path=str(ARTIFACTS / "qa-queue-zh.png"), full_page=True)
+        for name in ("qa/", "archive/"):
+            page.goto(f"{server.url}/desk/{name}")
+            page.screenshot(path=str(ARTIFACTS / f"{name[:-1]}-page-zh.png"), full_page=True)
+        page.goto(f"{server.url}/service-health/")
+        page.screenshot(path=str(ARTIFACTS / "service-health-zh.png"), full_page=True)
         browser.close()
