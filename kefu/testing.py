@@ -259,10 +259,18 @@ class RunningServer:
         self.process.wait(10)
 
 
+def _forget_cached_answers() -> None:
+    """Kefu keeps DNS answers for their TTL (names a test had not published yet were NXDOMAIN):
+    when the records change, it asks again."""
+    from kefu.intake.email import maildns
+
+    maildns.forget_cached()
+
+
 class FakeDns:
     """A DNS server on 127.0.0.1 (UDP) answering from ``records``, for mail authentication tests:
     there is no internet here, and nothing else should decide what SPF, DKIM or DMARC says.
-    Names it does not know are NXDOMAIN; answers have TTL 0, so nothing is cached between tests.
+    Names it does not know are NXDOMAIN; changing the records drops what Kefu has cached.
     """
 
     def __init__(self) -> None:
@@ -278,6 +286,7 @@ class FakeDns:
 
     def add(self, name: str, rdtype: str, *values: str) -> None:
         self.records.setdefault((name.lower().rstrip("."), rdtype.upper()), []).extend(values)
+        _forget_cached_answers()
 
     def add_txt(self, name: str, text: str) -> None:
         # TXT strings hold at most 255 bytes each; long records (DKIM keys) are split.
@@ -290,6 +299,7 @@ class FakeDns:
 
     def clear(self) -> None:
         self.records = {key: list(values) for key, values in self.kept.items()}
+        _forget_cached_answers()
 
     def _serve(self) -> None:
         while True:

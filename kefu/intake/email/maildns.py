@@ -39,6 +39,11 @@ def _nameserver(server: str) -> dns.nameserver.Nameserver:
     return dns.nameserver.Do53Nameserver(host or server, int(port or 53))
 
 
+def forget_cached() -> None:
+    """Drop every kept answer (the records changed: a test, or an operator's DNS fix)."""
+    _resolver.cache_clear()
+
+
 def resolver() -> dns.resolver.Resolver:
     servers = tuple(settings.KEFU_MAIL_DNS_SERVERS)
     return _resolver(servers, float(settings.KEFU_MAIL_DNS_TIMEOUT))
