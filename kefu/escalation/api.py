@@ -17,14 +17,20 @@ from kefu.escalation.schemas import (
     NotificationOut,
     NudgeOut,
     ReadIn,
+    ReadOut,
 )
+from kefu.schemas import errors
 from kefu.tickets import queries as ticket_queries
 from kefu.tickets.models import Channel
 
 router = Router(tags=["escalation"])
 
 
-@router.post("/tickets/{number}/nudge", response={201: NudgeOut}, summary="Nudge a ticket (催办)")
+@router.post(
+    "/tickets/{number}/nudge",
+    response={201: NudgeOut, **errors(403, 409)},
+    summary="Nudge a ticket (催办)",
+)
 def nudge(request: HttpRequest, number: str) -> Status:
     viewer = request_viewer(request)
     ticket = ticket_queries.get_ticket(viewer, number)
@@ -34,7 +40,9 @@ def nudge(request: HttpRequest, number: str) -> Status:
 
 
 @router.post(
-    "/tickets/{number}/complaint", response={201: ComplaintOut}, summary="File a formal complaint"
+    "/tickets/{number}/complaint",
+    response={201: ComplaintOut, **errors(403, 409)},
+    summary="File a formal complaint",
 )
 def complaint(request: HttpRequest, number: str, payload: ComplaintCreate) -> Status:
     viewer = request_viewer(request)
@@ -61,12 +69,20 @@ def _agent(request: HttpRequest) -> Agent:
     return viewer.agent
 
 
-@router.get("/notifications", response=list[NotificationOut], summary="My notifications")
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **errors(403)},
+    summary="My notifications",
+)
 def notifications(request: HttpRequest, params: Query[InboxParams]) -> list[NotificationOut]:
     found = queries.agent_notifications(_agent(request), unread_only=params.unread)
     return [NotificationOut.of(n) for n in found[: params.limit]]
 
 
-@router.post("/notifications/read", summary="Mark my notifications read (all, or the ids given)")
+@router.post(
+    "/notifications/read",
+    response={200: ReadOut, **errors(403)},
+    summary="Mark my notifications read (all, or the ids given)",
+)
 def read_notifications(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     return {"marked": actions.mark_notifications_read(agent=_agent(request), ids=payload.ids)}

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import StringConstraints
 
 from kefu.escalation.models import Notification
 from kefu.escalation.texts import notification_text
+from kefu.validation import Id
 
 
 class NudgeOut(Schema):
@@ -50,4 +51,8 @@ class NotificationOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=1000)
+
+
+class ReadOut(Schema):
+    marked: int
