@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kefu.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -214,6 +215,11 @@ LOGGING = {
 # Kefu's own knobs.
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Images are measured before they are decoded (Pillow's own guard is set to the same number).
+KEFU_IMAGE_MAX_PIXELS = int(os.environ.get("KEFU_IMAGE_MAX_PIXELS", "50000000"))
+# The largest body any request may carry: ten attachments and the form around them. Larger
+# bodies are not even read (kefu/asgi.py) and are answered 413.
+KEFU_MAX_REQUEST_BYTES = 11 * KEFU_ATTACHMENT_MAX_BYTES
 # Triage (see kefu/triage/config.py for why these defaults).
 KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
 KEFU_TRIAGE_DUPLICATE_WINDOW = int(os.environ.get("KEFU_TRIAGE_DUPLICATE_WINDOW", "600"))

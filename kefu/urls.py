@@ -18,3 +18,8 @@ urlpatterns = [
     path("", include("kefu.escalation.urls")),
     path("", include("kefu.intake.chat.urls")),
 ]
+
+handler400 = "kefu.error_pages.bad_request"
+handler403 = "kefu.error_pages.permission_denied"
+handler404 = "kefu.error_pages.not_found"
+handler500 = "kefu.error_pages.server_error"

@@ -13,18 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
-from ninja.security import HttpBearer, django_auth
+from ninja import Path, Router, Schema
+from ninja.security import HttpBearer
 
 from kefu.accounts.access import request_viewer, viewer_for
 from kefu.accounts.actions import touch_api_token
 from kefu.accounts.models import ApiToken
 from kefu.accounts.queries import live_token
-from kefu.api import BearerAuth
+from kefu.api import BearerAuth, SessionAuth
 from kefu.errors import Forbidden, Invalid, InvalidTransition, KefuError
 from kefu.intake.email import outbox
 from kefu.intake.email.inbound import MAX_EMAIL_BYTES, deliver
 from kefu.intake.models import OutboundEmail
+from kefu.schemas import errors
+from kefu.validation import Id
 
 router = Router(tags=["intake"])
 
@@ -76,7 +78,7 @@ def _too_large() -> TooLarge:
     return TooLarge(_("The message is larger than %(mb)s MB.") % {"mb": limit}, field="body")
 
 
-@router.post("/inbound/email", auth=WebhookAuth(), response=DeliveryOut)
+@router.post("/inbound/email", auth=WebhookAuth(), response={200: DeliveryOut, **errors(403, 413)})
 def inbound_email(request: HttpRequest, mailbox: MailboxCode) -> dict[str, Any]:
     """Deliver one raw email (the request body) to the support mailbox ``mailbox``."""
     result = deliver(_read_body(request), mailbox)
@@ -94,11 +96,11 @@ class RetryOut(Schema):
 
 @router.post(
     "/outbound-email/{email_id}/retry",
-    auth=[BearerAuth(), django_auth],
-    response=RetryOut,
+    auth=[BearerAuth(), SessionAuth()],
+    response={200: RetryOut, **errors(403, 409)},
     url_name="retry_outbound_email",
 )
-def retry_outbound_email(request: HttpRequest, email_id: int) -> Any:
+def retry_outbound_email(request: HttpRequest, email_id: Path[Id]) -> Any:
     """Send a failed or abandoned mail again (admins). htmx callers get the updated row."""
     if not request_viewer(request).is_admin:
         raise Forbidden(_("Only administrators may retry mail."))
