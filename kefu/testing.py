@@ -204,6 +204,7 @@ def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
     """Environment for a `kefu serve` subprocess that uses this test's (committed) database."""
     import os
 
+    from django.conf import settings
     from django.db import connection
 
     hidden = ("PYTEST_VERSION", "KEFU_TEST_DATABASE_URL")
@@ -217,6 +218,8 @@ def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
             f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
         )
     env.update(KEFU_DATABASE_URL=url, KEFU_DATA_DIR=str(tmp_path), **extra)
+    # The server signs sessions with the tests' key, so a session made here is valid there.
+    env.setdefault("KEFU_SECRET_KEY", settings.SECRET_KEY)
     return env
 
 
