@@ -1,5 +1,5 @@
-"""Refuse input no handler can store, before any handler sees it: NUL characters and invalid
-UTF-8 in the path, the query or the body (422), and bodies over the size limits (413).
+"""Refuse input no handler can store, before any handler sees it: NUL characters (anywhere)
+and invalid UTF-8 (in the query and the body) with 422, and bodies over the size limits (413).
 
 Why here and not in each form or schema: PostgreSQL rejects NUL in text outright and SQLite and
 psycopg cannot encode lone surrogates, so one such character anywhere used to end as a 500
@@ -14,6 +14,7 @@ The raw-mail webhook is exempt from the body checks: its body is an RFC 5322 mes
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,8 @@ from kefu.validation import localize_errors
 
 # Views whose body is not text to check (url names, with their namespace).
 RAW_BODY_VIEWS = {"api:inbound_email"}
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_PART_NAME = re.compile(rb';\s*name="([^"]*)"')
+_PART_IS_FILE = re.compile(rb";\s*filename\*?=")
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,9 @@ def encoded_pairs_problems(raw: bytes, where: str) -> list[Problem]:
 
 
 def path_problems(request: HttpRequest) -> list[Problem]:
-    # PATH_INFO holds the percent-decoded bytes as latin-1 (PEP 3333); Django's path_info has
-    # already re-escaped broken UTF-8, so the raw bytes are the ones to judge.
-    raw = request.META.get("PATH_INFO", "").encode("latin-1", "replace")
-    problem = _text_problem(("path",), raw)
-    return [problem] if problem else []
+    # Broken UTF-8 cannot reach a view through the path: uvicorn turns it into U+FFFD and Django
+    # re-escapes what is left (%E9), so NUL is all there is to find.
+    return [Problem(("path",), "nul_character")] if "\x00" in request.path_info else []
 
 
 def _strings(data: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -120,24 +120,45 @@ def parse_json_body(request: HttpRequest) -> tuple[Any, list[Problem]]:
     return data, json_problems(data)
 
 
+def _part_problem(part: bytes) -> Problem | None:
+    """One part of a multipart body: its headers (field and file name) and, unless it is a
+    file, its value."""
+    head, _sep, value = part.partition(b"\r\n\r\n")
+    found = _PART_NAME.search(head)
+    name = found[1].decode("utf-8", "replace") if found else ""
+    if _PART_IS_FILE.search(head):
+        return _text_problem(("file", name), head)
+    loc = ("form", name)
+    return _text_problem(loc, head) or _text_problem(loc, value.removesuffix(b"\r\n"))
+
+
+def multipart_raw_problems(body: bytes, boundary: str) -> list[Problem]:
+    parts = body.split(b"--" + boundary.encode("latin-1"))[1:-1]
+    return [problem for problem in map(_part_problem, parts) if problem is not None]
+
+
 def multipart_problems(request: HttpRequest) -> list[Problem]:
-    # Django has decoded the fields (broken UTF-8 became U+FFFD, which stores fine); NUL has not
-    # been removed, in fields or in file names.
+    """Raw parts are judged while the body is small enough for Django to hold in memory; a
+    larger one (files) is judged once Django has parsed it, when broken UTF-8 has become U+FFFD
+    (which stores fine) but NUL is still there to find."""
+    boundary = (request.content_params or {}).get("boundary", "")
+    if boundary and declared_length(request) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+        return multipart_raw_problems(request.body, boundary)
     problems = [
-        Problem(("body", name), "nul_character")
+        Problem(("form", name), "nul_character")
         for name, values in request.POST.lists()
         if any("\x00" in value for value in values)
     ]
     for name, files in request.FILES.lists():
         if any("\x00" in (upload.name or "") for upload in files):
-            problems.append(Problem(("body", name), "nul_character"))
+            problems.append(Problem(("file", name), "nul_character"))
     return problems
 
 
 def body_problems(request: HttpRequest, api: bool) -> list[Problem]:
     content_type = request.content_type or ""
     if content_type == "application/x-www-form-urlencoded":
-        return encoded_pairs_problems(request.body, "body")
+        return encoded_pairs_problems(request.body, "form")
     if content_type == "multipart/form-data":
         return multipart_problems(request)
     # The API reads any other body as JSON whatever its declared type.
