@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs from its own static files: the CSP allows no CDN and no inline script
     "django_tasks",
     "django_tasks_db",
     "kefu",

@@ -37,7 +37,8 @@ pytestmark = [
 
 def _pages(personas: Any, ticket: Any) -> dict[str, tuple[Any, list[str]]]:
     return {
-        "anonymous": (None, ["/login/", "/help/", "/help/?q=refund", "/demo/order/PO-88123/"]),
+        "anonymous": (None, ["/api/v1/docs", "/login/", "/help/", "/help/?q=refund",
+                             "/demo/order/PO-88123/"]),
         "customer": (personas.anna, ["/portal/", "/portal/new/", f"/portal/t/{ticket.number}/"]),
         "agent": (personas.lena, ["/desk/", f"/desk/t/{ticket.number}/", "/desk/chat/",
                                   "/desk/notifications/"]),

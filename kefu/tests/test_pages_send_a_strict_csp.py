@@ -56,7 +56,7 @@ def pages(personas) -> dict[str, tuple[Client, list[str]]]:  # type: ignore[no-u
     agent.force_login(personas.alice)
     administrator.force_login(personas.ada)
     return {
-        "anonymous": (anonymous, ["/login/", "/help/", "/help/?q=refund",
+        "anonymous": (anonymous, ["/login/", "/help/", "/help/?q=refund", "/api/v1/docs",
                                   article.get_absolute_url(), "/demo/order/PO-88123/"]),
         "customer": (customer, ["/portal/", "/portal/?show=done", "/portal/new/",
                                 f"/portal/t/{ticket.number}/", "/help/", "/demo/order/PO-88123/"]),
