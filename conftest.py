@@ -1,8 +1,13 @@
 """Fixtures for the whole suite; the personas themselves live in ``kefu.testing``."""
 
-import pytest
+from collections.abc import Iterator
 
-from kefu.testing import Personas, make_personas
+import pytest
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import override_settings
+
+from kefu.testing import FakeDns, Personas, make_personas, publish_mail_domain
 
 
 @pytest.fixture
@@ -13,3 +18,30 @@ def personas(db: None) -> Personas:
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mail_dns() -> Iterator[FakeDns]:
+    """Mail authentication asks this server, never a real resolver: records are the tests'.
+    The personas' organisations sign their mail (``kefu.testing.authenticated``)."""
+    server = FakeDns()
+    for domain in ("acme.test", "orbit.test"):
+        publish_mail_domain(server, domain)
+    server.keep()
+    with override_settings(KEFU_MAIL_DNS_SERVERS=[server.address], KEFU_MAIL_DNS_TIMEOUT=2.0):
+        yield server
+
+
+@pytest.fixture
+def mail_dns(_mail_dns: FakeDns) -> Iterator[FakeDns]:
+    """The fake DNS server, emptied after the test."""
+    yield _mail_dns
+    _mail_dns.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit counters live in the cache; each test starts with none. Only a cache of this
+    process is emptied: a Redis database may be shared with other runs."""
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()

@@ -189,7 +189,7 @@ def make_open_tickets(n: int) -> object:
 def queue_rows(n: int, rounds: int) -> None:
     from django.db import connection
 
-    from kefu.triage import scoring
+    from kefu.triage import score_refresh
 
     start = time.perf_counter()
     agent = make_open_tickets(n)
@@ -197,12 +197,12 @@ def queue_rows(n: int, rounds: int) -> None:
         f"\n{n:,} open tickets created in {time.perf_counter() - start:.1f} s ({connection.vendor})"
     )
     start, swept = time.perf_counter(), 0
-    while handled := scoring.sweep(scoring.timezone.now()):
+    while handled := score_refresh.sweep(score_refresh.timezone.now()):
         swept += handled
     elapsed = time.perf_counter() - start
     print(
         f"score sweeper: {swept:,} tickets rescored in {elapsed:.1f} s "
-        f"({swept / elapsed:,.0f} tickets/s, batches of {scoring.BATCH})"
+        f"({swept / elapsed:,.0f} tickets/s, batches of {score_refresh.BATCH})"
     )
     print(row_header())
     queue_latencies(agent, rounds, "no statistics")

@@ -136,6 +136,9 @@ def _mount_routers() -> None:
     api.add_router("", "kefu.escalation.api.router")
     api.add_router("/kb", "kefu.knowledge.api.router")
     api.add_router("", intake_router)
+    api.add_router("", "kefu.delivery.api.router")
+    api.add_router("", "kefu.notifications.api.router")
+    api.add_router("", "kefu.webhooks.api.router")
 
 
 _mount_routers()

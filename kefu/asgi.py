@@ -97,8 +97,15 @@ http = PooledHTTP(get_wsgi_application())  # sets Django up before the consumers
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import URLRouter  # noqa: E402
 
+from kefu.delivery.live import note_server_loop  # noqa: E402
 from kefu.intake.chat.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
+router = ProtocolTypeRouter(
     {"http": http, "websocket": AuthMiddlewareStack(URLRouter(websocket_urlpatterns))}
 )
+
+
+async def application(scope, receive, send):  # type: ignore[no-untyped-def]
+    """Live pushes from request and worker threads go through the loop serving this process."""
+    note_server_loop()
+    await router(scope, receive, send)

@@ -5,11 +5,13 @@ run the whole product on one SQLite file with no other service.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kefu.lib.secret_key import stored_secret_key
@@ -49,6 +51,9 @@ INSTALLED_APPS = [
     "kefu.triage",
     "kefu.sla",
     "kefu.escalation",
+    "kefu.delivery",
+    "kefu.notifications",
+    "kefu.webhooks",
     "kefu.knowledge",
     "kefu.reports",
     "kefu.jobs",
@@ -129,6 +134,13 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("KEFU_REDIS_URL", "")
+# The default cache holds rate-limit counters (kefu/ratelimit.py): Redis when there is one, so
+# every server process counts together; otherwise each process's own memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -161,8 +173,13 @@ if TESTING:
     # Still Argon2, with parameters cheap enough for thousands of test logins.
     PASSWORD_HASHERS = ["kefu.testing.FastArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "en"
@@ -237,10 +254,15 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes: failures and lockouts, not every sign-in.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Kefu's own knobs.
+# A delivery being sent is leased for this long; if its worker dies, another takes it after.
+KEFU_DELIVERY_LEASE_SECONDS = int(os.environ.get("KEFU_DELIVERY_LEASE_SECONDS", "300"))
+# Webhooks to private, loopback and reserved addresses (and over http://): for tests and labs.
+KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Images are measured before they are decoded (Pillow's own guard is set to the same number).
@@ -252,3 +274,107 @@ KEFU_MAX_REQUEST_BYTES = 11 * KEFU_ATTACHMENT_MAX_BYTES
 KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
 KEFU_TRIAGE_DUPLICATE_WINDOW = int(os.environ.get("KEFU_TRIAGE_DUPLICATE_WINDOW", "600"))
 KEFU_TRIAGE_MODEL = os.environ.get("KEFU_TRIAGE_MODEL", str(DATA_DIR / "triage-model.npz"))
+
+
+def _limits(defaults: dict[str, str]) -> dict[str, str]:
+    """``KEFU_RATE_LIMITS="chat_session.ip=20/600,…"`` overrides single limits."""
+    limits = dict(defaults)
+    for item in filter(None, os.environ.get("KEFU_RATE_LIMITS", "").replace(" ", "").split(",")):
+        name, _eq, value = item.partition("=")
+        count, _slash, seconds = value.partition("/")
+        if name not in limits or not (count.isdigit() and seconds.isdigit() and int(seconds)):
+            raise ImproperlyConfigured(f"KEFU_RATE_LIMITS: {item!r} is not <name>=<count>/<s>")
+        limits[name] = value
+    return limits
+
+
+# Limits of what anyone may do without signing in (kefu/ratelimit.py): count/seconds per client
+# address (.ip) and per claimed email (.email).
+KEFU_RATE_LIMITS = _limits(
+    {
+        "leave_message.ip": "10/3600",
+        "leave_message.email": "5/3600",
+        "chat_session.ip": "20/600",
+        "chat_session.email": "10/600",
+        "chat_message.ip": "60/60",
+        "chat_message.email": "30/60",
+    }
+)
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _networks(name: str) -> list[str]:
+    import ipaddress
+
+    try:
+        return [str(ipaddress.ip_network(item, strict=False)) for item in _list(name)]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
+
+
+# Inbound mail authentication (kefu/intake/email/authn.py): the relays whose
+# Authentication-Results headers stamped with KEFU_MAIL_AUTHSERV_ID are believed, and the DNS
+# servers ("ip" or "ip:port"; the system's when empty) asked for SPF, DKIM and DMARC records.
+KEFU_MAIL_TRUSTED_RELAYS = _networks("KEFU_MAIL_TRUSTED_RELAYS")
+KEFU_MAIL_AUTHSERV_ID = os.environ.get("KEFU_MAIL_AUTHSERV_ID", "").strip()
+KEFU_MAIL_DNS_SERVERS = _list("KEFU_MAIL_DNS_SERVERS")
+KEFU_MAIL_DNS_TIMEOUT = float(os.environ.get("KEFU_MAIL_DNS_TIMEOUT", "5"))
+# `kefu smtpd`: clients allowed to connect (any when empty), SMTP AUTH accounts
+# ("name:password,…"; signed-in clients count as trusted relays) and whether AUTH is required.
+KEFU_SMTPD_ALLOWED_NETWORKS = _networks("KEFU_SMTPD_ALLOWED_NETWORKS")
+KEFU_SMTPD_USERS = dict(item.partition(":")[::2] for item in _list("KEFU_SMTPD_USERS"))
+KEFU_SMTPD_REQUIRE_AUTH = _env_bool("KEFU_SMTPD_REQUIRE_AUTH", False)
+# Sign-in you can trust (kefu/accounts/signin.py, throttle.py, twofactor.py, reset.py, oidc.py).
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# Axes last: it turns a lockout flagged during the view into the lockout page.
+MIDDLEWARE += [
+    "kefu.accounts.twofactor.RequireTwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked accounts and addresses first
+    "django.contrib.auth.backends.ModelBackend",
+    "kefu.accounts.oidc.StaffOIDCBackend",  # inert unless KEFU_OIDC_* is set
+]
+# Failed attempts live in the database (AccessAttempt), so every server process sees them.
+AXES_HANDLER = "kefu.accounts.throttle.KefuAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per client address
+AXES_FAILURE_LIMIT = int(os.environ.get("KEFU_LOGIN_FAILURE_LIMIT", "50"))
+KEFU_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KEFU_LOGIN_ADDRESS_FAILURE_LIMIT", "200"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("KEFU_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+# A lock runs for the cool-off from when it fell; more tries while locked do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "kefu.accounts.throttle.attempted_email"
+AXES_LOCKOUT_CALLABLE = "kefu.accounts.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "token", "otp_token"]
+AXES_VERBOSE = False
+# Behind N reverse proxies the client is the Nth address from the right of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("KEFU_PROXY_COUNT", "0")) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+KEFU_REQUIRE_2FA_FOR_ADMINS = _env_bool("KEFU_REQUIRE_2FA_FOR_ADMINS", False)
+OTP_TOTP_ISSUER = "Kefu"
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60  # a reset link works for two hours, once
+KEFU_OIDC_ISSUER = os.environ.get("KEFU_OIDC_ISSUER", "").rstrip("/")
+KEFU_OIDC_ENDPOINTS = {  # explicit endpoints win over the issuer's discovery document
+    key: os.environ.get(f"KEFU_OIDC_{key.upper()}", "")
+    for key in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri")
+}
+OIDC_RP_CLIENT_ID = os.environ.get("KEFU_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("KEFU_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("KEFU_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # only existing staff accounts may sign in with SSO
+OIDC_TIMEOUT = 10

@@ -224,10 +224,12 @@ def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
 
 
 class RunningServer:
-    """`kefu serve` in a subprocess, for tests that need real WebSockets or a browser."""
+    """`kefu serve` in a subprocess, for tests that need real WebSockets or a browser. Its worker
+    (timers, outbox) runs only when asked: most tests drive time and delivery themselves."""
 
-    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+    def __init__(self, env: dict[str, str], port: int | None = None, *, worker: bool = False):
         self.env = env
+        self.options = [] if worker else ["--no-worker"]
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: Any = None
@@ -239,7 +241,7 @@ class RunningServer:
         import urllib.request
 
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "kefu.cli", "serve", "--port", str(self.port), *self.options],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -284,8 +286,9 @@ class CspViolations:
     served without a policy (a test could otherwise pass with the policy gone). Browser tests
     open their contexts through ``watched_context`` and end with ``assert_none()``."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, origin: str = "") -> None:
         self.seen: list[str] = []
+        self.origin = origin  # pages of other origins (a fake identity provider) are not Kefu's
         context.add_init_script(_REPORT_CSP_VIOLATIONS)
         context.on("console", self._console)
         context.on("response", self._response)
@@ -297,17 +300,19 @@ class CspViolations:
 
     def _response(self, response: Any) -> None:
         document = response.request.resource_type == "document"
-        if document and "content-security-policy" not in response.headers:
+        ours = response.url.startswith(self.origin)
+        if document and ours and "content-security-policy" not in response.headers:
             self.seen.append(f"no Content-Security-Policy on {response.url}")
 
     def assert_none(self) -> None:
         assert self.seen == [], "\n".join(self.seen)
 
 
-def watched_context(browser: Any, **options: Any) -> tuple[Any, CspViolations]:
-    """A new browser context whose CSP violations are collected."""
+def watched_context(browser: Any, origin: str = "", **options: Any) -> tuple[Any, CspViolations]:
+    """A new browser context whose CSP violations are collected (and pages of ``origin``
+    served without a policy, when given; every page's otherwise)."""
     context = browser.new_context(**options)
-    return context, CspViolations(context)
+    return context, CspViolations(context, origin)
 
 
 def sign_in(page: Any, base_url: str, user: User) -> None:
@@ -328,3 +333,120 @@ def open_chat_around_the_clock() -> None:
         setattr(calendar, day, "00:00-24:00")
     calendar.off_day_hours = "00:00-24:00"
     calendar.save()
+
+
+class FakeDns:
+    """A DNS server on 127.0.0.1 (UDP) answering from ``records``, for mail authentication tests:
+    there is no internet here, and nothing else should decide what SPF, DKIM or DMARC says.
+    Names it does not know are NXDOMAIN; answers have TTL 0, so nothing is cached between tests.
+    """
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.records: dict[tuple[str, str], list[str]] = {}
+        self.kept: dict[tuple[str, str], list[str]] = {}
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True, name="fake-dns").start()
+
+    def add(self, name: str, rdtype: str, *values: str) -> None:
+        self.records.setdefault((name.lower().rstrip("."), rdtype.upper()), []).extend(values)
+
+    def add_txt(self, name: str, text: str) -> None:
+        # TXT strings hold at most 255 bytes each; long records (DKIM keys) are split.
+        chunks = [text[i : i + 200] for i in range(0, len(text), 200)]
+        self.add(name, "TXT", " ".join(f'"{chunk}"' for chunk in chunks))
+
+    def keep(self) -> None:
+        """What ``clear`` goes back to (the suite's standing records)."""
+        self.kept = {key: list(values) for key, values in self.records.items()}
+
+    def clear(self) -> None:
+        self.records = {key: list(values) for key, values in self.kept.items()}
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                data, client = self.sock.recvfrom(4096)
+            except OSError:
+                return
+            self.sock.sendto(self._answer(data), client)
+
+    def _answer(self, data: bytes) -> bytes:
+        import dns.message
+        import dns.rcode
+        import dns.rdatatype
+        import dns.rrset
+
+        query = dns.message.from_wire(data)
+        response = dns.message.make_response(query)
+        for question in query.question:
+            name = question.name.to_text().lower().rstrip(".")
+            kind = dns.rdatatype.to_text(question.rdtype)
+            values = self.records.get((name, kind), [])
+            if values:
+                rrset = dns.rrset.from_text(question.name, 0, "IN", kind, *values)
+                response.answer.append(rrset)
+            elif not any(known == name for known, _kind in self.records):
+                response.set_rcode(dns.rcode.NXDOMAIN)
+        return bytes(response.to_wire())
+
+
+DKIM_SELECTOR = "kefu-test"
+
+
+def dkim_key() -> tuple[bytes, str]:
+    """A 1024-bit RSA key made once per test run: (private PEM, the public key for DNS)."""
+    global _DKIM_KEY
+    if _DKIM_KEY is None:
+        import base64
+
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+        encoding, formats = serialization.Encoding, serialization.PublicFormat
+        private = key.private_bytes(encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                    serialization.NoEncryption())  # fmt: skip
+        public = key.public_key().public_bytes(encoding.DER, formats.SubjectPublicKeyInfo)
+        _DKIM_KEY = (private, base64.b64encode(public).decode())
+    return _DKIM_KEY
+
+
+_DKIM_KEY: tuple[bytes, str] | None = None
+
+
+def publish_mail_domain(
+    dns_server: FakeDns, domain: str, *, spf: str = "", dmarc: str = ""
+) -> None:
+    """The domain's DKIM key (``kefu-test._domainkey``), and its SPF and DMARC records if given."""
+    dns_server.add_txt(f"{DKIM_SELECTOR}._domainkey.{domain}", f"v=DKIM1; k=rsa; p={dkim_key()[1]}")
+    if spf:
+        dns_server.add_txt(domain, spf)
+    if dmarc:
+        dns_server.add_txt(f"_dmarc.{domain}", dmarc)
+
+
+def authenticated(raw: bytes, dns_server: FakeDns) -> bytes:
+    """``raw`` DKIM-signed by its From domain, whose key ``dns_server`` now publishes."""
+    from email import message_from_bytes
+    from email.utils import parseaddr
+
+    domain = parseaddr(str(message_from_bytes(raw)["From"]))[1].rpartition("@")[2].lower()
+    if (f"{DKIM_SELECTOR}._domainkey.{domain}", "TXT") not in dns_server.records:
+        publish_mail_domain(dns_server, domain)
+    return dkim_signed(raw, domain)
+
+
+def dkim_signed(raw: bytes, domain: str) -> bytes:
+    """``raw`` with a real DKIM signature of ``domain`` in front (dkimpy's ``dkim.sign``)."""
+    import dkim
+
+    headers = [b"from", b"to", b"subject", b"date", b"message-id", b"in-reply-to",
+               b"references", b"content-type"]  # fmt: skip
+    signature = dkim.sign(raw, DKIM_SELECTOR.encode(), domain.encode(), dkim_key()[0],
+                          include_headers=headers)  # fmt: skip
+    return signature + raw

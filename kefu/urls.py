@@ -7,7 +7,7 @@ from kefu.api import api
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("", include("kefu.accounts.urls")),  # sign-in pages, before the admin's own
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.escalation.urls")),
     path("", include("kefu.intake.chat.urls")),
+    path("", include("kefu.notifications.urls")),
 ]
 
 handler400 = "kefu.error_pages.bad_request"

@@ -67,7 +67,7 @@ FIELD_LABELS = {
     "messages": gettext_lazy("Messages"),
     "message_id": gettext_lazy("Message"),
     "ids": gettext_lazy("Notifications"),
-    "email_id": gettext_lazy("Outbound mail"),
+    "delivery_id": gettext_lazy("Delivery"),
 }
 
 

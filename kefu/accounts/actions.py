@@ -1,4 +1,4 @@
-"""The only code that writes organisations, accounts, agents, teams and API tokens."""
+"""The only code that writes organisations, accounts, agents, teams, API tokens, sign-in state."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from django_otp import verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
 
@@ -104,3 +110,86 @@ def create_agent(
     )
     agent.teams.set(teams)
     return agent
+
+
+# --- Sign-in: lockouts, passwords, second factors -------------------------------------------
+# The django-axes and django-otp tables belong to those libraries; Kefu writes them only here.
+
+RECOVERY_CODES = 10
+
+
+def unlock_sign_in(*, email: str = "", ip_address: str = "") -> int:
+    """Forget the failed sign-ins of an account and/or a client address (an admin's unlock).
+    Returns how many attempt records were cleared."""
+    attempts = AccessAttempt.objects.none()
+    if email:
+        attempts |= AccessAttempt.objects.filter(username=email.strip().lower())
+    if ip_address:
+        attempts |= AccessAttempt.objects.filter(ip_address=ip_address.strip())
+    count, _ = attempts.delete()
+    return int(count)
+
+
+def set_password(*, user: User, password: str) -> User:
+    """A new password (already validated by the caller's form or command). Proving control of
+    the account this way also lifts a lockout of it."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    unlock_sign_in(email=user.email)
+    return user
+
+
+def start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator, made once so a reload shows the same QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp_device(*, device: TOTPDevice, token: str) -> bool:
+    """Turn the authenticator on if ``token`` is its current code; any older one is replaced."""
+    if not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return True
+
+
+@transaction.atomic
+def replace_recovery_codes(*, user: User) -> list[str]:
+    """Ten new one-time recovery codes (the old ones stop working); shown once, by the caller."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    return codes
+
+
+def _code_devices(user: User, token: str) -> tuple[str, QuerySet[Device]]:
+    """Six digits are an authenticator code, anything else a recovery code."""
+    token = "".join(token.split()).replace("-", "").lower()
+    model: type[Device] = TOTPDevice if token.isdigit() and len(token) == 6 else StaticDevice
+    return token, model.objects.filter(user=user, confirmed=True)
+
+
+def code_wait_seconds(*, user: User, token: str) -> int:
+    """How long django-otp makes the user wait after wrong codes before it checks this one."""
+    now = timezone.now()
+    waits = [0]
+    for device in _code_devices(user, token)[1]:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and details.get("locked_until"):
+            waits.append(int((details["locked_until"] - now).total_seconds()) + 1)
+    return max(waits)
+
+
+def verify_second_factor(*, user: User, token: str) -> Device | None:
+    """The device that accepts ``token`` (a recovery code is used up by this). Each device
+    throttles its own failures."""
+    token, devices = _code_devices(user, token)
+    for device in devices:
+        verified = verify_token(user, device.persistent_id, token)
+        if verified is not None:
+            return verified
+    return None

@@ -1,7 +1,13 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
+"""The admin of people and organisations, with the unlock of a locked-out sign-in."""
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from kefu.accounts.actions import unlock_sign_in
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
 
 
@@ -17,6 +23,17 @@ class UserAdmin(BaseUserAdmin):
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["unlock"]
+
+    @admin.action(description=_("Unlock sign-in (clear failed attempts)"))
+    def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset:
+            unlock_sign_in(email=user.email)
+        count = len(queryset)
+        message = ngettext(
+            "Sign-in unlocked for %(count)d user.", "Sign-in unlocked for %(count)d users.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 class AccountInline(admin.TabularInline):

@@ -49,6 +49,10 @@ class UserManager(BaseUserManager["User"]):
         fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, password, **fields)
 
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in by email ignores case and surrounding spaces (``Anna@Acme.test ``)."""
+        return self.get(email__iexact=(username or "").strip())
+
 
 def shown_name(agent_code: str | None, name: str, email: str) -> str:
     """How a person appears on tickets: agents by agent id, never by real name (the charter);
@@ -77,11 +81,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        # Senders are matched case-insensitively (``email__iexact``) on every inbound message.
-        indexes = [models.Index(Upper("email"), name="user_email_ci")]
+        # One account per address whatever its case; the same index serves the case-insensitive
+        # match (``email__iexact``) of senders on every inbound message and of sign-ins.
+        constraints = [
+            models.UniqueConstraint(
+                Upper("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A user with this email already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.email.strip().lower()
 
     @property
     def lang(self) -> str:

@@ -8,15 +8,12 @@ as events there; each escalation also records one ``escalated`` event saying wha
 
 from __future__ import annotations
 
-import contextvars
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,98 +21,40 @@ from django.utils.translation import gettext as _
 from kefu.accounts.access import SYSTEM, Viewer
 from kefu.accounts.models import Agent, Team
 from kefu.errors import Forbidden, InvalidTransition
-from kefu.escalation import queries, texts
+from kefu.escalation import queries
 from kefu.escalation.models import (
     EscalationLevel,
     EscalationPath,
-    Notification,
     Nudge,
     QaReview,
     SurgeIncident,
     Trigger,
 )
-from kefu.intake.email.outbox import queue_email
+from kefu.notifications import texts
+from kefu.notifications.actions import notify
+from kefu.notifications.models import Kind
 from kefu.sla.clock import add_working_days
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions as ticket_actions
-from kefu.tickets.models import Channel, Priority, Relation, Ticket
+from kefu.tickets.models import Channel, EventKind, Priority, Relation, Ticket
+from kefu.tickets.work import atomic_unit
 
 log = logging.getLogger("kefu.escalation")
 
 PRIORITY_RANK: dict[str, int] = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 NOTIFICATION_KINDS = {
-    Trigger.SLA_WARNING: Notification.Kind.SLA_WARNING,
-    Trigger.SLA_BREACH: Notification.Kind.SLA_BREACH,
-    Trigger.URGENT: Notification.Kind.URGENT,
-    Trigger.EMERGENCY: Notification.Kind.EMERGENCY,
+    Trigger.SLA_WARNING: Kind.SLA_WARNING,
+    Trigger.SLA_BREACH: Kind.SLA_BREACH,
+    Trigger.URGENT: Kind.URGENT,
+    Trigger.EMERGENCY: Kind.EMERGENCY,
 }
 INCIDENT_TAG = "incident"
 QA_CALENDAR = getattr(settings, "KEFU_QA_CALENDAR", "cn-standard")
 QA_WORKING_DAYS = 2
 
-# Set while an incident ticket is being opened: its own events must not escalate or surge again.
-_opening_incident: contextvars.ContextVar[bool] = contextvars.ContextVar("incident", default=False)
-
-
-def is_opening_incident() -> bool:
-    return _opening_incident.get()
-
-
-@contextmanager
-def _incident_being_opened() -> Iterator[None]:
-    token = _opening_incident.set(True)
-    try:
-        yield
-    finally:
-        _opening_incident.reset(token)
-
-
-# --- notifications -----------------------------------------------------------------------------
-
 
 def ticket_params(ticket: Ticket, **extra: Any) -> dict[str, Any]:
     return {"number": ticket.number, "subject": ticket.subject, **extra}
-
-
-def notify(
-    recipients: Iterable[Agent | None],
-    kind: str,
-    *,
-    ticket: Ticket | None,
-    params: dict[str, Any],
-    email: bool = False,
-) -> list[Agent]:
-    """In-app notifications for each distinct recipient, and mail in each one's language."""
-    unique = list({agent.pk: agent for agent in recipients if agent is not None}.values())
-    Notification.objects.bulk_create(
-        Notification(recipient=agent, ticket=ticket, kind=kind, params=params) for agent in unique
-    )
-    for agent in unique if email else ():
-        _mail(agent, kind, ticket, params)
-    return unique
-
-
-def _mail(agent: Agent, kind: str, ticket: Ticket | None, params: dict[str, Any]) -> None:
-    if not agent.user.email:
-        return
-    with translation.override(agent.user.language):
-        text = texts.render(kind, params)
-        if ticket is not None:
-            text += "\n\n" + texts.ticket_link(ticket.number)
-        queue_email(
-            to=[agent.user.email],
-            subject=texts.email_subject(kind, params),
-            text=text,
-            kind="notification",
-            ticket=ticket,
-        )
-
-
-def mark_notifications_read(*, agent: Agent, ids: Iterable[int] | None = None) -> int:
-    unread = Notification.objects.filter(recipient=agent, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
 
 
 # --- escalation along a path -------------------------------------------------------------------
@@ -168,16 +107,16 @@ def _apply_level(
     kind = NOTIFICATION_KINDS[Trigger(level.trigger)]
     notified = notify(recipients, kind, ticket=ticket, params=params, email=level.send_email)
     new_assignee = changes.get("assignee")
-    if new_assignee is not None and new_assignee not in notified:
-        notified += notify([new_assignee], Notification.Kind.ESCALATED, ticket=ticket,
+    if new_assignee is not None and new_assignee.user_id not in {u.pk for u in notified}:
+        notified += notify([new_assignee], Kind.ESCALATED, ticket=ticket,
                            params=params, email=level.send_email)  # fmt: skip
     ticket_actions.record_event(
         ticket,
         SYSTEM,
-        "escalated",
+        EventKind.ESCALATED,
         new=path.code,
         data={"path": path.code, "level": level.level, "trigger": level.trigger,
-              "metric": metric, "notified": [a.code for a in notified],
+              "metric": metric, "notified": [u.agent.code for u in notified],
               "changes": {k: getattr(v, "code", v) for k, v in changes.items()}},
     )  # fmt: skip
 
@@ -186,10 +125,14 @@ def page_on_duty_lead(*, ticket: Ticket, at: datetime | None = None) -> Agent | 
     """Emergencies reach a lead at once: in the workspace and by mail, any day, any hour."""
     lead = queries.on_duty_lead(ticket, at)
     if lead is not None:
-        notify([lead], Notification.Kind.PAGE, ticket=ticket, params=ticket_params(ticket),
+        notify([lead], Kind.PAGE, ticket=ticket, params=ticket_params(ticket),
                email=True)  # fmt: skip
     ticket_actions.record_event(
-        ticket, SYSTEM, "paged", new=lead.code if lead else None, data={"on_duty": bool(lead)}
+        ticket,
+        SYSTEM,
+        EventKind.PAGED,
+        new=lead.code if lead else None,
+        data={"on_duty": bool(lead)},
     )
     return lead
 
@@ -276,8 +219,8 @@ def _open_incident(
     assert category is not None
     params = {"count": count, "minutes": path.surge_window_minutes,
               "category": {"en": category.name_en, "zh": category.name_zh}}  # fmt: skip
-    with translation.override(owner.user.language), _incident_being_opened():
-        subject = texts.render(Notification.Kind.SURGE, {**params, "number": "—"})
+    with translation.override(owner.user.language):
+        subject = texts.render(Kind.SURGE, {**params, "number": "—"})
         incident_ticket = ticket_actions.create_ticket(
             actor=SYSTEM, requester=owner.user, organization=None, subject=subject,
             body=subject, channel=Channel.API, category=category, priority=Priority.URGENT,
@@ -289,7 +232,7 @@ def _open_incident(
     incident = SurgeIncident.objects.create(
         path=path, ticket=incident_ticket, opened_at=now, last_linked_at=now
     )
-    notify([owner], Notification.Kind.SURGE, ticket=incident_ticket,
+    notify([owner], Kind.SURGE, ticket=incident_ticket,
            params={**params, "number": incident_ticket.number}, email=True)  # fmt: skip
     return incident
 
@@ -325,23 +268,23 @@ def open_qa_review(
         ticket=ticket, agent=agent, source=source, reason=reason, due_at=due, created_at=now
     )
     ticket_actions.record_event(
-        ticket, SYSTEM, "qa_review", new=review.pk,
+        ticket, SYSTEM, EventKind.QA_REVIEW, new=review.pk,
         data={"source": source, "agent": agent.code if agent else None, "due_at": due.isoformat()},
     )  # fmt: skip
     qa_staff = Agent.objects.filter(role=Agent.Role.QA, user__is_active=True).select_related("user")
-    notify(qa_staff, Notification.Kind.QA_REVIEW, ticket=ticket,
+    notify(qa_staff, Kind.QA_REVIEW, ticket=ticket,
            params=ticket_params(ticket, due=due.isoformat(), reason=reason[:200]))  # fmt: skip
     return review
 
 
-@transaction.atomic
+@atomic_unit
 def complete_qa_review(*, review: QaReview, actor: Viewer, outcome: str) -> QaReview:
     review.state = QaReview.State.DONE
     review.outcome = outcome
     review.reviewer = actor.agent
     review.completed_at = timezone.now()
     review.save(update_fields=["state", "outcome", "reviewer", "completed_at"])
-    ticket_actions.record_event(review.ticket, actor, "qa_review_done", new=review.pk)
+    ticket_actions.record_event(review.ticket, actor, EventKind.QA_REVIEW_DONE, new=review.pk)
     return review
 
 
@@ -382,7 +325,7 @@ def _lock(ticket: Ticket) -> None:
     Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("pk").first()
 
 
-@transaction.atomic
+@atomic_unit
 def nudge_ticket(*, ticket: Ticket, actor: Viewer) -> Nudge:
     """The customer asks for movement: allowed 24 h after support's last update, once a day."""
     _customer_only(actor, _("Only the customer can nudge a ticket."))
@@ -396,9 +339,9 @@ def nudge_ticket(*, ticket: Ticket, actor: Viewer) -> Nudge:
                        available_at=available)  # fmt: skip
     nudge = Nudge.objects.create(ticket=ticket, user=actor.user, created_at=now)
     ticket_actions.raise_score(ticket=ticket, actor=actor, by=NUDGE_SCORE, reason="nudge")
-    ticket_actions.record_event(ticket, actor, "nudged", new=nudge.pk, at=now)
+    ticket_actions.record_event(ticket, actor, EventKind.NUDGED, new=nudge.pk, at=now)
     lead = ticket.team.lead if ticket.team else None
-    notify([ticket.assignee, lead or queries.on_duty_lead(ticket, now)], Notification.Kind.NUDGE,
+    notify([ticket.assignee, lead or queries.on_duty_lead(ticket, now)], Kind.NUDGE,
            ticket=ticket, params=ticket_params(ticket), email=True)  # fmt: skip
     return nudge
 
@@ -416,7 +359,7 @@ def _nudge_refusal(ticket: Ticket, available: datetime) -> str:
     ) % {"when": when}
 
 
-@transaction.atomic
+@atomic_unit
 def file_complaint(
     *, ticket: Ticket, actor: Viewer, reason: str, about_agent: bool = False,
     channel: str = Channel.WEB,
@@ -437,11 +380,11 @@ def file_complaint(
         language=ticket.language, team=Team.objects.filter(code=COMPLAINTS_TEAM).first(),
         is_complaint=True, related_to=ticket, relation=Relation.COMPLAINT,
     )  # fmt: skip
-    ticket_actions.record_event(ticket, actor, "complaint", new=complaint.number,
+    ticket_actions.record_event(ticket, actor, EventKind.COMPLAINT, new=complaint.number,
                                 data={"about_agent": about_agent})  # fmt: skip
     complaints_lead = complaint.team.lead if complaint.team else None
     notify([complaints_lead, ticket.team.lead if ticket.team else None, ticket.assignee],
-           Notification.Kind.COMPLAINT, ticket=complaint,
+           Kind.COMPLAINT, ticket=complaint,
            params=ticket_params(ticket, complaint=complaint.number), email=True)  # fmt: skip
     if about_agent:
         open_qa_review(ticket, reason, agent=ticket.assignee, source=QaReview.Source.COMPLAINT)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,26 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kefu.accounts.access import viewer_for
+from kefu.admin import ReadOnlyAdmin
 from kefu.escalation.actions import complete_qa_review
 from kefu.escalation.models import (
     EscalationLevel,
     EscalationPath,
-    Notification,
     Nudge,
     QaReview,
     SurgeIncident,
 )
-from kefu.escalation.texts import notification_text
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the system: visible to admins, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LevelInline(admin.TabularInline):
@@ -45,18 +32,6 @@ class EscalationPathAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code", "name_en", "name_zh"]
     inlines = [LevelInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "recipient", "kind", "ticket", "text", "read_at"]
-    list_filter = ["kind"]
-    search_fields = ["recipient__code", "ticket__number"]
-    list_select_related = ["recipient", "ticket"]
-
-    @admin.display(description=_("text"))
-    def text(self, notification: Notification) -> str:
-        return notification_text(notification)
 
 
 @admin.register(Nudge)

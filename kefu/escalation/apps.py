@@ -11,9 +11,7 @@ class EscalationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kefu.escalation import receivers, sweep
+        from kefu.escalation import sweep
         from kefu.jobs.sweepers import register
-        from kefu.tickets.signals import event_recorded
 
         register(sweep.SWEEPER)
-        event_recorded.connect(receivers.on_event_recorded, dispatch_uid="escalation")

@@ -1,4 +1,4 @@
-"""Escalation paths (admin data), notifications to staff, nudges, surges and QA reviews."""
+"""Escalation paths (admin data), nudges, surges and QA reviews."""
 
 from __future__ import annotations
 
@@ -86,47 +86,6 @@ class EscalationLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path.code} L{self.level} {self.trigger}"
-
-
-class Notification(models.Model):
-    """Something a member of staff should know about, shown in the workspace (and maybe mailed).
-    The text is rendered in the reader's language from ``kind`` and ``params``."""
-
-    class Kind(models.TextChoices):
-        SLA_WARNING = "sla_warning", _("SLA warning")
-        SLA_BREACH = "sla_breach", _("SLA breach")
-        URGENT = "urgent", _("Urgent ticket")
-        EMERGENCY = "emergency", _("Emergency ticket")
-        PAGE = "page", _("On-duty page")
-        ESCALATED = "escalated", _("Escalated to you")
-        SURGE = "surge", _("Surge incident")
-        NUDGE = "nudge", _("Customer nudge")
-        COMPLAINT = "complaint", _("Formal complaint")
-        QA_REVIEW = "qa_review", _("QA review")
-        QA_OVERDUE = "qa_overdue", _("QA review overdue")
-
-    recipient = models.ForeignKey(Agent, on_delete=models.CASCADE, related_name="notifications")
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    params = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
-            models.Index(
-                fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient_id} {self.kind}"
 
 
 class Nudge(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from kefu.accounts.models import Agent, Team
-from kefu.escalation.models import EscalationLevel, EscalationPath, Notification, Nudge
+from kefu.escalation.models import EscalationLevel, EscalationPath, Nudge
 from kefu.lib.process_cache import ProcessCache
 from kefu.sla.queries import is_on_shift
 from kefu.tickets.models import Message, Relation, Status, Ticket
@@ -138,12 +138,3 @@ def customer_actions(ticket: Ticket, now: datetime | None = None) -> CustomerAct
         complaint=open_complaint(ticket),
         now=now or timezone.now(),
     )
-
-
-def agent_notifications(agent: Agent, *, unread_only: bool = False) -> QuerySet[Notification]:
-    found = Notification.objects.filter(recipient=agent).select_related("ticket")
-    return found.filter(read_at__isnull=True) if unread_only else found
-
-
-def unread_count(agent: Agent) -> int:
-    return Notification.objects.filter(recipient=agent, read_at__isnull=True).count()

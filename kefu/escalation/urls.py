@@ -5,5 +5,4 @@ from kefu.escalation import views
 urlpatterns = [
     path("portal/t/<str:number>/nudge/", views.portal_nudge, name="portal_nudge"),
     path("portal/t/<str:number>/complaint/", views.portal_complaint, name="portal_complaint"),
-    path("desk/notifications/", views.desk_notifications, name="desk_notifications"),
 ]

@@ -1,19 +1,19 @@
-"""Portal buttons for the nudge and the complaint; the staff's notification inbox."""
+"""Portal buttons for the nudge and the complaint."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kefu.errors import KefuError
-from kefu.escalation import actions, queries
+from kefu.escalation import actions
 from kefu.tickets import queries as ticket_queries
-from kefu.tickets.views.common import agent_required, customer_required, flash_error, paginate
+from kefu.tickets.views.common import customer_required, flash_error
 
 
 class ComplaintForm(forms.Form):
@@ -66,13 +66,3 @@ def portal_complaint(request: HttpRequest, number: str) -> HttpResponse:
         % {"number": complaint.number},
     )
     return redirect("portal_ticket", number=complaint.number)
-
-
-@agent_required
-def desk_notifications(request: HttpRequest) -> HttpResponse:
-    agent = request.viewer.agent  # type: ignore[attr-defined]
-    if request.method == "POST":
-        actions.mark_notifications_read(agent=agent)
-        return redirect("desk_notifications")
-    page = paginate(request, queries.agent_notifications(agent), per_page=50)
-    return render(request, "escalation/notifications.html", {"page": page})

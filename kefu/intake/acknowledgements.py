@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kefu.intake.email.compose import mail_ticket
-from kefu.intake.models import OutboundEmail, Outcome
+from kefu.delivery.email import mail_ticket
+from kefu.delivery.models import Delivery
+from kefu.intake.models import Outcome
 from kefu.tickets.models import Channel
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def queue_for(message: InboundMessage, result: IngestResult) -> None:
         mail_ticket(
             ticket,
             template="acknowledgement",
-            kind=OutboundEmail.Kind.ACKNOWLEDGEMENT,
+            kind=Delivery.Kind.ACKNOWLEDGEMENT,
             context={
                 "new": result.outcome == Outcome.TICKET,
                 "refused": result.refused_files,

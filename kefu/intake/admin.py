@@ -22,25 +22,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kefu.admin import ReadOnlyAdmin
 from kefu.intake import quarantine
-from kefu.intake.email import outbox
-from kefu.intake.models import InboundRecord, Mailbox, OutboundEmail, Outcome, Quarantine
+from kefu.intake.models import InboundRecord, Mailbox, Outcome, Quarantine
 from kefu.lib.mime_charset import decode_bytes
 
 RAW_PREVIEW_BYTES = 1024 * 1024
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """What happened is not edited: no adding, changing or deleting."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class MailboxForm(forms.ModelForm):
@@ -180,31 +167,4 @@ class QuarantineAdmin(admin.ModelAdmin):
             request,
             ngettext("%(n)s message discarded.", "%(n)s messages discarded.", len(held))
             % {"n": len(held)},
-        )
-
-
-@admin.register(OutboundEmail)
-class OutboundEmailAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "state", "kind", "recipients", "subject", "attempts",
-                    "next_attempt_at", "short_error", "ticket"]  # fmt: skip
-    list_filter = ["state", "kind"]
-    search_fields = ["subject", "message_id", "ticket__number"]
-    list_select_related = ["ticket"]
-    actions = ["retry_selected"]
-
-    @admin.display(description=_("to"))
-    def recipients(self, email: OutboundEmail) -> str:
-        return ", ".join(email.to)
-
-    @admin.display(description=_("last error"))
-    def short_error(self, email: OutboundEmail) -> str:
-        return email.last_error[:80]
-
-    @admin.action(description=_("Send the selected failed mail again"))
-    def retry_selected(self, request: HttpRequest, queryset: QuerySet[OutboundEmail]) -> None:
-        retried = sum(outbox.retry(email) for email in queryset)
-        self.message_user(
-            request,
-            ngettext("%(n)s mail will be sent again.", "%(n)s mails will be sent again.", retried)
-            % {"n": retried},
         )

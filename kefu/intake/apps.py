@@ -11,11 +11,7 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kefu.intake import outbound
-        from kefu.intake.email import imap, outbox
+        from kefu.intake.email import imap
         from kefu.jobs.sweepers import register
-        from kefu.tickets.signals import event_recorded
 
-        register(outbox.SWEEPER)
         register(imap.SWEEPER)
-        event_recorded.connect(outbound.on_event_recorded, dispatch_uid="intake-outbound")

@@ -61,12 +61,21 @@ class InboundMessage:
     sender_name: str = ""
     # Already authenticated (portal, API, signed-in chat): no need to resolve the sender.
     user: User | None = None
+    # How the channel proved that ``sender_address`` is the sender's ("mail:dmarc" for mail that
+    # passed SPF/DKIM aligned with its From…); empty when the address is only claimed, which
+    # proves nothing (``identity.Identity.proven``).
+    sender_proof: str = ""
+    # What the channel found when it could not prove it (mail authentication results).
+    proof_note: str = ""
     # Staff filing on a customer's behalf (a phone call, the API); None when the sender acts.
     acting: Viewer | None = None
     organization: Organization | None = None
     received_at: datetime = field(default_factory=timezone.now)
     # An explicit ticket (reply form, chat session, API path) …
     ticket_number: str = ""
+    # … or the ticket this very conversation opened (a chat session, held by its secret token),
+    # which it continues whoever it claims to be …
+    own_ticket: str = ""
     # … or email threading: In-Reply-To and References, bare ids.
     references: list[str] = field(default_factory=list)
     mailbox: str = ""

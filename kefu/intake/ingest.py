@@ -30,7 +30,7 @@ from kefu.lib.html import html_to_text
 from kefu.lib.masking import mask_sensitive
 from kefu.lib.subject import parse_service_subject, strip_reply_prefixes
 from kefu.tickets import actions
-from kefu.tickets.models import Category, Message, Relation, Status, Ticket
+from kefu.tickets.models import Category, EventKind, Message, Relation, Status, Ticket
 from kefu.tickets.queries import active_category
 from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import unit_of_work
@@ -112,7 +112,7 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
         result = _open(message, identity, stage)
     result.masked = masked
     if masked and result.ticket is not None:
-        actions.record_event(result.ticket, SYSTEM, "masked", data={"kinds": list(masked)})
+        actions.record_event(result.ticket, SYSTEM, EventKind.MASKED, data={"kinds": list(masked)})
     _finish(record, result)  # first: the acknowledgement's References name this message
     stage("acknowledgement")
     acknowledgements.queue_for(message, result)
@@ -277,7 +277,7 @@ def _create(
         is_verified=identity.verified,
         is_complaint=verdict.complaint,
         is_emergency=verdict.emergency,
-        triage=verdict.details,
+        triage={**verdict.details, **identity.details},  # an unproven sender is flagged
         team=verdict.team,
         created_at=message.received_at,
         related_to=follow_up_of,

@@ -1,7 +1,9 @@
 """What the intake keeps: every inbound message's record, what could not be processed, the
-mailboxes it reads, and the mail it sends."""
+mailboxes it reads, and the live chats."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.db import models
 from django.db.models import Q
@@ -131,58 +133,7 @@ class Mailbox(models.Model):
         return bool(self.imap_host)
 
 
-class OutboundEmail(models.Model):
-    """Mail Kefu sends, kept until delivered: retried with backoff, failures shown on the ticket."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting to be sent")
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed; retrying")
-        DEAD = "dead", _("Gave up")
-
-    class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "ack", _("Acknowledgement")
-        REPLY = "reply", _("Reply")
-        NOTIFICATION = "notification", _("Notification")
-        REFUSED_FILES = "refused_files", _("Refused attachments")
-
-    ticket = models.ForeignKey(
-        Ticket, null=True, blank=True, on_delete=models.CASCADE, related_name="outbound_emails"
-    )
-    # The ticket message this mail delivers (a reply); empty for notifications.
-    ticket_message = models.ForeignKey(
-        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
-    )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    from_address = models.CharField(_("from"), max_length=255)
-    to = models.JSONField(_("to"), default=list)
-    subject = models.CharField(_("subject"), max_length=255)
-    text = models.TextField(_("text"))
-    html = models.TextField(_("HTML"), blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
-    in_reply_to = models.CharField(max_length=255, blank=True)
-    references = models.TextField(blank=True)
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("outbound email")
-        verbose_name_plural = _("outbound email")
-        indexes = [
-            models.Index(
-                fields=["next_attempt_at"],
-                name="outbound_due",
-                condition=Q(state__in=["pending", "failed", "sending"]),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {', '.join(self.to)} ({self.state})"
+PRESENCE_BELIEVED = timedelta(hours=12)
 
 
 class ChatSession(models.Model):
@@ -228,6 +179,11 @@ class ChatSession(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # The visitor's open widgets (sockets) and when one last connected: a reply reaches an open
+    # widget live, a visitor who left gets it by mail. A server that died with sockets open
+    # leaves a count behind; the connection time bounds how long it is believed.
+    visitor_sockets = models.PositiveSmallIntegerField(default=0)
+    visitor_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("chat")
@@ -239,6 +195,12 @@ class ChatSession(models.Model):
 
     def __str__(self) -> str:
         return f"chat {self.pk} ({self.state})"
+
+    @property
+    def visitor_present(self) -> bool:
+        if self.state == self.State.ENDED or self.visitor_sockets <= 0 or not self.visitor_seen_at:
+            return False
+        return timezone.now() - self.visitor_seen_at < PRESENCE_BELIEVED
 
 
 class CannedReply(models.Model):

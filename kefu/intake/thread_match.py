@@ -4,14 +4,19 @@ A message joins a ticket named explicitly (reply form, chat session), by number 
 (``[KF…]``, ``【KF…】`` or bare ``KF…``), or by email threading headers that point at a message we
 sent or received on it. It only joins a ticket its sender may see, or one whose mail it answers:
 a stranger quoting a ticket number gets a new ticket, not a seat in someone else's.
+
+Only proven senders join anything (``identity.Identity.proven``), and only tickets opened by
+proven senders: a claimed address continues nothing but the ticket its own conversation opened
+(``own_ticket``). Machine mail may still join by its headers: it becomes an internal note.
 """
 
 from __future__ import annotations
 
 from kefu.accounts.access import ticket_filter
+from kefu.delivery.models import Delivery
 from kefu.intake.base import InboundMessage
-from kefu.intake.identity import Identity
-from kefu.intake.models import InboundRecord, OutboundEmail
+from kefu.intake.identity import Identity, opened_by_proven_sender
+from kefu.intake.models import InboundRecord
 from kefu.lib.subject import find_ticket_number
 from kefu.tickets.models import Ticket
 
@@ -20,7 +25,7 @@ def _by_references(references: list[str]) -> Ticket | None:
     if not references:
         return None
     ours = (
-        OutboundEmail.objects.filter(message_id__in=references, ticket__isnull=False)
+        Delivery.objects.filter(key__in=references, ticket__isnull=False)
         .select_related("ticket")
         .order_by("-created_at")
         .first()
@@ -44,6 +49,17 @@ def _may_join(identity: Identity, ticket: Ticket) -> bool:
 
 def find_ticket(message: InboundMessage, identity: Identity | None) -> Ticket | None:
     """``identity`` None (machine mail from a stranger) joins by threading headers only."""
+    if message.own_ticket:
+        return Ticket.objects.filter(number=message.own_ticket).first()
+    if identity is not None and identity.proven:
+        ticket = _proven_sender_ticket(message, identity)
+        return ticket if ticket is not None and opened_by_proven_sender(ticket) else None
+    if message.auto_kind:
+        return _by_references(message.references)  # an internal note, whoever sent it
+    return None
+
+
+def _proven_sender_ticket(message: InboundMessage, identity: Identity) -> Ticket | None:
     by_headers = _by_references(message.references)
     if by_headers is not None:
         return by_headers  # the sender answers mail about this very ticket
@@ -51,6 +67,6 @@ def find_ticket(message: InboundMessage, identity: Identity | None) -> Ticket | 
     if not number:
         return None
     ticket = Ticket.objects.filter(number=number.upper()).first()
-    if ticket is None or identity is None or not _may_join(identity, ticket):
+    if ticket is None or not _may_join(identity, ticket):
         return None
     return ticket

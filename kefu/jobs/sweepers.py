@@ -7,6 +7,7 @@ Apps register their sweepers in ``AppConfig.ready``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,8 @@ class Sweeper:
     next_due: Callable[[], datetime | None]
     # Longest sleep: rows may become due earlier because another process wrote them.
     max_sleep: float = 1.0
+    # Set by this process when it wrote rows that are due at once: the sleep ends early.
+    wake: threading.Event | None = None
 
 
 REGISTRY: dict[str, Sweeper] = {}

@@ -45,14 +45,22 @@ def seconds_until_next(sweeper: Sweeper) -> float:
     return min(sweeper.max_sleep, max(0.0, (due - timezone.now()).total_seconds()))
 
 
+def _sleep(sweeper: Sweeper, stop: threading.Event, seconds: float) -> None:
+    if sweeper.wake is None:
+        stop.wait(seconds)
+    else:
+        sweeper.wake.wait(seconds)  # ``start`` sets it too when told to stop
+        sweeper.wake.clear()
+
+
 def _sweep_forever(sweeper: Sweeper, stop: threading.Event) -> None:
     while not stop.is_set():
         handled = run_sweeper_once(sweeper)
         if handled is None:
             # A row that keeps failing stays due: wait a full turn instead of spinning on it.
-            stop.wait(sweeper.max_sleep)
+            _sleep(sweeper, stop, sweeper.max_sleep)
         elif not handled:
-            stop.wait(max(MIN_SLEEP, seconds_until_next(sweeper)))
+            _sleep(sweeper, stop, max(MIN_SLEEP, seconds_until_next(sweeper)))
         # after a productive sweep there may be more due already: go again at once
     connection.close()
 
@@ -101,7 +109,15 @@ def start(
         )
     for thread in threads:
         thread.start()
+    wakes = [s.wake for s in chosen if s.wake is not None]
+    threading.Thread(target=_wake_on_stop, args=(stop, wakes), daemon=True).start()
     return stop, threads
+
+
+def _wake_on_stop(stop: threading.Event, wakes: list[threading.Event]) -> None:
+    stop.wait()
+    for wake in wakes:
+        wake.set()
 
 
 def run_once(names: Iterable[str] | None = None) -> dict[str, int]:

@@ -20,14 +20,9 @@ from kefu.sla import cycles, policies
 from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from kefu.sla.specs import calendar_for, clear_cache, versions
 from kefu.tickets.models import Message, Ticket, TicketEvent
-from kefu.tickets.work import batch_store, created_here
+from kefu.tickets.work import created_here, unit_store
 
 State = SlaClock.State
-# Event kinds after which a ticket's clocks may change (merges and splits move messages).
-CLOCK_EVENTS = frozenset(
-    {"created", "reply", "status", "reopened", "priority", "category", "complexity", "tags",
-     "is_emergency", "is_complaint", "channel", "organization", "merged", "split", "split_from"}
-)  # fmt: skip
 
 
 def touch_calendar(calendar_id: int) -> None:
@@ -146,7 +141,7 @@ def _update(new: SlaClock, old: SlaClock) -> None:
 def _existing_clocks(ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks, locked in id order (as the sweeper locks them: the two never
     deadlock). A ticket this unit of work created has none until its first rebuild here."""
-    first_rebuilds = batch_store("sla-rebuilt")
+    first_rebuilds = unit_store("sla-rebuilt")
     created = created_here(ticket.pk) is not None
     if first_rebuilds is not None and created and ticket.pk not in first_rebuilds:
         first_rebuilds[ticket.pk] = True

@@ -16,10 +16,8 @@ class SlaConfig(AppConfig):
         from kefu.jobs.sweepers import register
         from kefu.sla import policies, receivers, sweep
         from kefu.sla.models import BusinessCalendar, CalendarDate, SlaPolicy
-        from kefu.tickets.signals import event_recorded
 
         register(sweep.SWEEPER)
-        event_recorded.connect(receivers.on_event_recorded, dispatch_uid="sla-clocks")
         post_save.connect(
             receivers.on_calendar_saved, sender=BusinessCalendar, dispatch_uid="sla-cal"
         )

@@ -15,7 +15,7 @@ import logging
 import random
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -24,12 +24,13 @@ from kefu.jobs.sweepers import Sweeper
 from kefu.sla.actions import claim, lock_due_clocks
 from kefu.sla.models import SlaClock
 from kefu.tickets.actions import record_event
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import EventKind, Ticket
+from kefu.tickets.work import unit_of_work
 
 log = logging.getLogger("kefu.sla")
 BATCH = 200  # due clocks read per kind and wake-up
 CHUNK = 25  # clocks claimed and recorded per transaction: one commit for many breaches
-WARN, BREACH = "sla_warning", "sla_breach"
+WARN, BREACH = EventKind.SLA_WARNING, EventKind.SLA_BREACH
 # What escalation reads of the ticket, loaded with the clock.
 TICKET_RELATIONS = ("ticket__team__lead__user", "ticket__assignee__user", "ticket__category")
 
@@ -77,10 +78,10 @@ def next_due() -> datetime | None:
     return min(known) if known else None
 
 
-def fire(clock_ids: list[int], kind: str) -> int:
+def fire(clock_ids: list[int], kind: EventKind) -> int:
     """Claim the warnings or breaches of a chunk of clocks in one transaction and record each;
     returns how many this worker won (not yet due, or taken by another worker: not counted)."""
-    with transaction.atomic():
+    with unit_of_work():
         now = timezone.now()
         won = claim(kind, sorted(lock_due_clocks(clock_ids)), now)
         clocks = SlaClock.objects.filter(pk__in=won).select_related(*TICKET_RELATIONS)
@@ -93,7 +94,7 @@ def fire(clock_ids: list[int], kind: str) -> int:
     return len(won)
 
 
-def _record(clock: SlaClock, kind: str, now: datetime) -> None:
+def _record(clock: SlaClock, kind: EventKind, now: datetime) -> None:
     assert clock.due_at is not None
     record_event(
         clock.ticket,
@@ -110,7 +111,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _fire_all(clock_ids: list[int], kind: str) -> int:
+def _fire_all(clock_ids: list[int], kind: EventKind) -> int:
     fired = 0
     for start in range(0, len(clock_ids), CHUNK):
         chunk = clock_ids[start : start + CHUNK]
@@ -123,7 +124,7 @@ def _fire_all(clock_ids: list[int], kind: str) -> int:
     return fired
 
 
-def _fire_alone(clock_id: int, kind: str) -> int:
+def _fire_alone(clock_id: int, kind: EventKind) -> int:
     try:
         return fire([clock_id], kind)
     except Exception:

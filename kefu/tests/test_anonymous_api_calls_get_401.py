@@ -16,7 +16,7 @@ NEW = {"subject": "Where is PO-1?", "body": "No tracking for a week."}
 @pytest.mark.parametrize(
     ("method", "path"),
     [("post", "/api/v1/tickets"), ("patch", "/api/v1/tickets/KF1"), ("get", "/api/v1/tickets"),
-     ("post", "/api/v1/notifications/read"), ("post", "/api/v1/outbound-email/1/retry"),
+     ("post", "/api/v1/notifications/read"), ("post", "/api/v1/deliveries/1/retry"),
      ("post", "/api/v1/inbound/email?mailbox=service")],
 )  # fmt: skip
 def test_anonymous_calls_get_401_with_a_bearer_challenge(client, method, path):

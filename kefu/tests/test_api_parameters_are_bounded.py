@@ -85,10 +85,12 @@ def test_ids_past_64_bits_are_refused(personas):
     assert _errors(read) == {
         "ids.0": "Notifications: Enter a number of at most 9223372036854775807."
     }
-    retry = api_client(personas.ada).post(f"/api/v1/outbound-email/{HUGE}/retry")
+    retry = api_client(personas.ada).post(f"/api/v1/deliveries/{HUGE}/retry")
     assert _errors(retry) == {
-        "email_id": "Outbound mail: Enter a number of at most 9223372036854775807."
+        "delivery_id": "Delivery: Enter a number of at most 9223372036854775807."
     }
+    calls = api_client(personas.anna).get(f"/api/v1/webhooks/{HUGE}/calls")
+    assert calls.status_code == 422
     upload = lena.post(f"/api/v1/tickets/{ticket.number}/attachments", {"message_id": str(HUGE)})
     assert upload.status_code == 422
     assert Ticket.objects.count() == 1

@@ -41,7 +41,7 @@ def _pages(personas: Any, ticket: Any) -> dict[str, tuple[Any, list[str]]]:
                              "/demo/order/PO-88123/"]),
         "customer": (personas.anna, ["/portal/", "/portal/new/", f"/portal/t/{ticket.number}/"]),
         "agent": (personas.lena, ["/desk/", f"/desk/t/{ticket.number}/", "/desk/chat/",
-                                  "/desk/notifications/"]),
+                                  "/notifications/", "/notifications/preferences/"]),
         "admin": (personas.ada, ["/admin/", "/admin/tickets/ticket/",
                                  f"/admin/tickets/ticket/{ticket.pk}/change/"]),
     }  # fmt: skip

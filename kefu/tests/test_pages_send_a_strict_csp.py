@@ -61,7 +61,7 @@ def pages(personas) -> dict[str, tuple[Client, list[str]]]:  # type: ignore[no-u
         "customer": (customer, ["/portal/", "/portal/?show=done", "/portal/new/",
                                 f"/portal/t/{ticket.number}/", "/help/", "/demo/order/PO-88123/"]),
         "agent": (agent, ["/desk/", "/desk/?status=open", f"/desk/t/{ticket.number}/",
-                          "/desk/chat/", "/desk/notifications/"]),
+                          "/desk/chat/", "/notifications/", "/notifications/preferences/"]),
         "admin": (administrator, ["/admin/", f"/admin/tickets/ticket/{ticket.pk}/change/",
                                   *_admin_pages()]),
     }  # fmt: skip

@@ -1,7 +1,8 @@
 """The only code that writes tickets, messages, attachments and their events.
 
-Every function is keyword-only, checks the actor's right to act, writes a ``TicketEvent`` for each
-change, and defers side effects until the transaction commits (``ticket_changed``).
+Every function is keyword-only, checks the actor's right to act, runs in a unit of work
+(``tickets.work``) and writes a ``TicketEvent`` for each change. What follows a change — clocks,
+escalation, the score, mail, notifications, webhooks, live pages — is listed in ``kefu.flow``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial, wraps
+from functools import wraps
 from typing import Any, ParamSpec
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from kefu.tickets.lifecycle import allowed_transitions, is_reopen
 from kefu.tickets.models import (
     Attachment,
     Category,
+    EventKind,
     Message,
     Priority,
     Relation,
@@ -37,16 +39,16 @@ from kefu.tickets.models import (
 )
 from kefu.tickets.numbering import next_ticket_number
 from kefu.tickets.queries import next_ticket_candidates
-from kefu.tickets.signals import event_recorded, ticket_changed
 from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import (
-    WRITE_STAGE,
     atomic_unit,
-    batch_store,
+    before_commit,
     created_here,
-    defer,
     forget_created,
     note_created,
+    recorded,
+    unit_of_work,
+    unit_store,
 )
 from kefu.triage.phishing import Secret, requested_secret
 
@@ -71,10 +73,11 @@ EDITABLE_FIELDS = (
 )
 
 
+@atomic_unit
 def record_event(
     ticket: Ticket,
     actor: Viewer,
-    kind: str,
+    kind: EventKind,
     *,
     field: str = "",
     old: Any = None,
@@ -94,10 +97,7 @@ def record_event(
     )
     if (new_ticket := created_here(ticket.pk)) is not None:
         new_ticket.events.append(event)
-    event_recorded.send(sender=Ticket, ticket=ticket, event=event)
-    transaction.on_commit(
-        partial(ticket_changed.send, sender=Ticket, ticket_id=ticket.pk, kind=kind)
-    )
+    recorded(ticket, event)  # kefu.flow follows it before the unit commits
     return event
 
 
@@ -177,7 +177,9 @@ def open_ticket(
     ticket.number = next_ticket_number(now)
     ticket.save()
     note_created(ticket.pk)
-    record_event(ticket, actor, "created", new=ticket.number, data={"channel": channel}, at=now)
+    record_event(
+        ticket, actor, EventKind.CREATED, new=ticket.number, data={"channel": channel}, at=now
+    )
     # The first message is the requester's own words, whoever (or whichever channel) filed it.
     author = Viewer(user=requester) if actor.system else actor
     opening = _insert_message(
@@ -226,7 +228,7 @@ def _insert_message(
     record_event(
         ticket,
         actor,
-        "note" if internal else "reply",
+        EventKind.NOTE if internal else EventKind.REPLY,
         new=message.pk,
         data={"role": message.author_role},
         at=at,
@@ -316,7 +318,7 @@ def _set_status(ticket: Ticket, actor: Viewer, new: str) -> None:
         ticket.closed_at = now
     elif is_reopen(old, new):
         ticket.resolved_at = None
-    kind = "reopened" if is_reopen(old, new) else "status"
+    kind = EventKind.REOPENED if is_reopen(old, new) else EventKind.STATUS
     record_event(ticket, actor, kind, field="status", old=old, new=new)
 
 
@@ -371,7 +373,12 @@ def update_ticket(*, ticket: Ticket, actor: Viewer, changes: Mapping[str, Any]) 
         setattr(ticket, field, value)
         changed.append(field)
         record_event(
-            ticket, actor, field, field=field, old=_event_value(old), new=_event_value(value)
+            ticket,
+            actor,
+            EventKind.of_field(field),
+            field=field,
+            old=_event_value(old),
+            new=_event_value(value),
         )
     if changed:
         ticket.updated_at = timezone.now()
@@ -411,7 +418,9 @@ def attach_file(
     attachment.save()
     if (new_ticket := created_here(ticket.pk)) is not None:
         new_ticket.attachments.append(attachment)
-    record_event(ticket, actor, "attachment", new=attachment.filename, data={"id": attachment.pk})
+    record_event(
+        ticket, actor, EventKind.ATTACHMENT, new=attachment.filename, data={"id": attachment.pk}
+    )
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     return attachment
 
@@ -423,7 +432,7 @@ def raise_score(*, ticket: Ticket, actor: Viewer, by: float, reason: str) -> Tic
     ticket.score = old + by
     Ticket.objects.filter(pk=ticket.pk).update(score=ticket.score)
     # Last, so that whoever recomputes the score on this event has the final word.
-    record_event(ticket, actor, "score", field="score", old=old, new=ticket.score,
+    record_event(ticket, actor, EventKind.SCORE, field="score", old=old, new=ticket.score,
                  data={"reason": reason})  # fmt: skip
     return ticket
 
@@ -435,8 +444,8 @@ def link_ticket(*, ticket: Ticket, actor: Viewer, related_to: Ticket, relation: 
         raise Invalid(_("This relation is not valid."), field="relation")
     old = ticket.related_to.number if ticket.related_to_id and ticket.related_to else None
     ticket.related_to, ticket.relation = related_to, relation
-    record_event(ticket, actor, "related_to", field="related_to", old=old, new=related_to.number,
-                 data={"relation": relation})  # fmt: skip
+    record_event(ticket, actor, EventKind.RELATED_TO, field="related_to", old=old,
+                 new=related_to.number, data={"relation": relation})  # fmt: skip
     Ticket.objects.filter(pk=ticket.pk).update(related_to=related_to, relation=relation)
     return ticket
 
@@ -450,17 +459,17 @@ def store_triage(*, ticket: Ticket, details: Mapping[str, Any], score: float | N
     ticket.triage = {**(ticket.triage or {}), **details}
     if score is not None:
         ticket.score = score
-    pending = batch_store("triage")
+    pending = unit_store("triage")
     if pending is None:
         _write_triage(ticket, dict(details), score)
         return
     known_details, known_score = pending.get(ticket.pk, ({}, None))
     pending[ticket.pk] = ({**known_details, **details}, known_score if score is None else score)
-    defer(WRITE_STAGE, "triage-write", ticket, _write_pending_triage)
+    before_commit("triage-write", ticket, _write_pending_triage)
 
 
 def _write_pending_triage(ticket: Ticket) -> None:
-    pending = batch_store("triage") or {}
+    pending = unit_store("triage") or {}
     details, score = pending.pop(ticket.pk, ({}, None))
     _write_triage(ticket, details, score)
 
@@ -506,14 +515,14 @@ def take_next_ticket(*, actor: Viewer) -> Ticket | None:
         if not candidates:
             return None
         for pk in candidates:
-            with transaction.atomic():
+            with unit_of_work():
                 now = timezone.now()
                 claimed = Ticket.objects.filter(
                     pk=pk, assignee__isnull=True, status__in=NEXT_STATUSES
                 ).update(assignee=actor.agent, updated_at=now)
                 if claimed:
                     ticket = Ticket.objects.get(pk=pk)
-                    record_event(ticket, actor, "assignee", field="assignee", old=None,
+                    record_event(ticket, actor, EventKind.ASSIGNEE, field="assignee", old=None,
                                  new=actor.agent.code, data={"via": "next"}, at=now)  # fmt: skip
                     return ticket
     return None
@@ -548,10 +557,11 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor: Viewer) -> Ticket:
     source.merged_into, source.status = target, Status.CLOSED
     source.closed_at = source.updated_at = now
     source.save()
-    record_event(source, actor, "merged_into", new=target.number, data={"messages": moved})
-    record_event(source, actor, "status", field="status", old=old_status, new=Status.CLOSED,
-                 data={"merged_into": target.number})  # fmt: skip
-    record_event(target, actor, "merged", new=source.number, data={"messages": moved})
+    record_event(source, actor, EventKind.MERGED_INTO, new=target.number,
+                 data={"messages": moved})  # fmt: skip
+    record_event(source, actor, EventKind.STATUS, field="status", old=old_status,
+                 new=Status.CLOSED, data={"merged_into": target.number})  # fmt: skip
+    record_event(target, actor, EventKind.MERGED, new=source.number, data={"messages": moved})
     Ticket.objects.filter(pk=target.pk).update(updated_at=now)
     return target
 
@@ -590,10 +600,10 @@ def split_ticket(
     )
     new.number = next_ticket_number(now)
     new.save()
-    record_event(new, actor, "created", new=new.number,
+    record_event(new, actor, EventKind.CREATED, new=new.number,
                  data={"channel": new.channel, "split_from": ticket.number}, at=now)  # fmt: skip
     chosen.update(ticket=new)
     Attachment.objects.filter(message_id__in=ids).update(ticket=new)
-    record_event(ticket, actor, "split", new=new.number, data={"messages": ids})
-    record_event(new, actor, "split_from", new=ticket.number, data={"messages": ids})
+    record_event(ticket, actor, EventKind.SPLIT, new=new.number, data={"messages": ids})
+    record_event(new, actor, EventKind.SPLIT_FROM, new=ticket.number, data={"messages": ids})
     return new

@@ -70,6 +70,62 @@ class Relation(models.TextChoices):
     SPLIT = "split", _("Split from")
 
 
+class EventKind(models.TextChoices):
+    """What a ``TicketEvent`` records. Every producer, follower and page names kinds through
+    this enum (``kefu.flow`` lists who follows which); a field edit's kind is the field's name."""
+
+    CREATED = "created", _("Created")
+    REPLY = "reply", _("Public reply")
+    NOTE = "note", _("Internal note")
+    ATTACHMENT = "attachment", _("File attached")
+    STATUS = "status", _("Status changed")
+    REOPENED = "reopened", _("Reopened")
+    # Field edits (``tickets.actions.update_ticket``): the kind is the field.
+    PRIORITY = "priority", _("Priority changed")
+    CATEGORY = "category", _("Category changed")
+    ASSIGNEE = "assignee", _("Assignee changed")
+    TEAM = "team", _("Team changed")
+    TAGS = "tags", _("Tags changed")
+    COMPLEXITY = "complexity", _("Complexity changed")
+    ORDER_ID = "order_id", _("Order id changed")
+    SHIPMENT_CODE = "shipment_code", _("Shipment code changed")
+    ERROR_CODE = "error_code", _("Error code changed")
+    IS_EMERGENCY = "is_emergency", _("Emergency mark changed")
+    IS_COMPLAINT = "is_complaint", _("Complaint mark changed")
+    # The queue and the ticket's relations.
+    SCORE = "score", _("Queue score raised")
+    RELATED_TO = "related_to", _("Linked to a ticket")
+    MERGED_INTO = "merged_into", _("Merged into another ticket")
+    MERGED = "merged", _("Another ticket merged in")
+    SPLIT = "split", _("Messages split off")
+    SPLIT_FROM = "split_from", _("Split off from a ticket")
+    # Intake and triage.
+    MASKED = "masked", _("Sensitive data masked")
+    DUPLICATE = "duplicate", _("Repeated message")
+    FLOOD = "flood", _("Message flood")
+    # Chat.
+    CHAT_HANDOFF = "chat_handoff", _("Chat handed to a person")
+    CHAT_ENDED = "chat_ended", _("Chat ended")
+    RATED = "rated", _("Rated")
+    # SLA and escalation.
+    SLA_WARNING = "sla_warning", _("SLA warning")
+    SLA_BREACH = "sla_breach", _("SLA breach")
+    ESCALATED = "escalated", _("Escalated")
+    PAGED = "paged", _("On-duty lead paged")
+    NUDGED = "nudged", _("Nudged by the customer")
+    COMPLAINT = "complaint", _("Formal complaint")
+    QA_REVIEW = "qa_review", _("QA review opened")
+    QA_REVIEW_DONE = "qa_review_done", _("QA review done")
+    QA_OVERDUE = "qa_overdue", _("QA review overdue")
+    # Delivery.
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+
+    @classmethod
+    def of_field(cls, field: str) -> EventKind:
+        """The kind of an edit of ``field``."""
+        return cls(field)
+
+
 class Ticket(models.Model):
     number = models.CharField(_("number"), max_length=24, unique=True)
     organization = models.ForeignKey(
@@ -269,7 +325,7 @@ class TicketEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
-    kind = models.CharField(max_length=32)
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
     field = models.CharField(max_length=32, blank=True)
     old = models.JSONField(null=True, blank=True)
     new = models.JSONField(null=True, blank=True)

@@ -15,9 +15,10 @@ from kefu.accounts.models import Agent, Organization, Team, shown_name
 from kefu.errors import NotFound
 from kefu.lib.process_cache import ProcessCache
 from kefu.tickets.models import Attachment, Category, Message, Ticket, TicketEvent
+from kefu.tickets.models import EventKind as E
 
 # Events a customer may read on their own tickets; the rest is the team's business.
-CUSTOMER_EVENT_KINDS = ("created", "status", "reopened", "reply", "attachment")
+CUSTOMER_EVENT_KINDS = (E.CREATED, E.STATUS, E.REOPENED, E.REPLY, E.ATTACHMENT)
 # What a ticket's API and pages show beside it; ``requester__agent`` tells staff from customers.
 TICKET_RELATIONS = ("organization", "requester__agent", "category", "assignee", "team")
 
@@ -99,7 +100,8 @@ def count_up_to(viewer: Viewer, filters: TicketFilters, limit: int) -> int:
     return counted
 
 
-def forget_counts(**kwargs: Any) -> None:
+def forget_counts(*args: Any) -> None:
+    """A ticket changed (``kefu.flow``, after commit): counts kept in this process are stale."""
     _counts.clear()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.tickets.views import desk, files, portal
+from kefu.tickets.views import desk, files, links, portal
 
 urlpatterns = [
     path("portal/", portal.portal_list, name="portal_list"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("desk/t/<str:number>/merge/", desk.desk_merge, name="desk_merge"),
     path("desk/t/<str:number>/split/", desk.desk_split, name="desk_split"),
     path("files/<int:attachment_id>/<path:filename>", files.attachment, name="attachment"),
+    path("t/<str:token>/", links.ticket_link, name="ticket_link"),
 ]

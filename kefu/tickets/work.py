@@ -1,10 +1,15 @@
-"""One unit of work per ticket change: a transaction whose follow-up work runs once.
+"""One unit of work per ticket change: a transaction, and then what follows the change.
 
-Apps follow tickets through ``event_recorded`` inside the transaction. Some of that work (SLA
-clocks rebuilt from the history, the priority score) needs only the ticket's final state, yet a
-single intake writes several events. ``defer`` lets such work run once, in order, just before
-the outermost ``unit_of_work`` commits — still inside the transaction. Outside a unit of work,
-deferred work runs at once.
+Actions write tickets and record ``TicketEvent`` rows inside a unit of work. The unit keeps the
+events it recorded, per ticket; just before it commits it hands them to ``kefu.flow``, whose
+followers run inside the same transaction (SLA clocks, escalation, score, routing, the outbox
+rows of every delivery), round after round while followers record events of their own. Then the
+writes that accumulated during the unit run once each (``before_commit``), the transaction
+commits, and the flow's after-commit followers run once per changed ticket (live push, waking
+the delivery worker). A unit nested in another is part of it.
+
+A unit also knows which tickets it created (``created_here``): no other transaction can have
+written anything of those yet, so readers take what the unit wrote instead of reading it back.
 """
 
 from __future__ import annotations
@@ -20,48 +25,70 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import transaction
 
 if TYPE_CHECKING:
-    from kefu.tickets.models import Attachment, Message, TicketEvent
+    from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 F = TypeVar("F", bound=Callable[..., Any])
-Work = Callable[[Any], object]  # results are ignored
-
-# Deferred work runs by stage: SLA clocks (10) before the score that reads their due times (20).
-SLA_STAGE = 10
-SCORE_STAGE = 20
-WRITE_STAGE = 90  # accumulated writes (e.g. triage details) go last, once
 
 
-class _Batch:
-    def __init__(self) -> None:
-        self.pending: dict[tuple[int, str, int], tuple[Work, Any]] = {}
-        self.stores: dict[str, dict[Any, Any]] = {}
+@dataclass
+class _Unit:
+    # Events recorded and not yet followed, per ticket (with its latest instance).
+    unfollowed: dict[int, tuple[Ticket, list[TicketEvent]]] = field(default_factory=dict)
+    # Everything recorded in the unit, for the after-commit followers.
+    changed: dict[int, tuple[Ticket, list[TicketEvent]]] = field(default_factory=dict)
+    writes: dict[tuple[str, int], tuple[Callable[[Any], object], Any]] = field(default_factory=dict)
+    stores: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
-    def flush(self) -> None:
-        # Work may record events that defer more work: run until nothing is left.
-        while self.pending:
-            key = min(self.pending)
-            work, ticket = self.pending.pop(key)
-            work(ticket)
+    def finish(self) -> None:
+        """Follow every event (followers may record more), then the accumulated writes."""
+        from kefu import flow
+
+        while self.unfollowed or self.writes:
+            while self.unfollowed:
+                ticket_id = next(iter(self.unfollowed))
+                ticket, events = self.unfollowed.pop(ticket_id)
+                flow.follow_inside(ticket, events)
+            if self.writes:
+                key = next(iter(self.writes))
+                work, ticket = self.writes.pop(key)
+                work(ticket)
+
+    def after_commit(self) -> None:
+        from kefu import flow
+
+        for ticket, events in self.changed.values():
+            flow.follow_after_commit(ticket, events)
 
 
-def _batch() -> _Batch | None:
-    return getattr(transaction.get_connection(), "_kefu_batch", None)
+def _unit() -> _Unit | None:
+    return getattr(transaction.get_connection(), "_kefu_unit", None)
 
 
-def defer(stage: int, name: str, ticket: Any, work: Work) -> None:
-    """Run ``work(ticket)`` once before the unit of work commits (now, outside one)."""
-    batch = _batch()
-    if batch is None:
+def recorded(ticket: Ticket, event: TicketEvent) -> None:
+    """``tickets.actions.record_event`` wrote ``event``: the flow follows it before commit."""
+    unit = _unit()
+    assert unit is not None, "events are recorded inside a unit of work"
+    _ticket, events = unit.unfollowed.get(ticket.pk, (ticket, []))
+    unit.unfollowed[ticket.pk] = (ticket, [*events, event])
+    _ticket, everything = unit.changed.get(ticket.pk, (ticket, []))
+    unit.changed[ticket.pk] = (ticket, [*everything, event])
+
+
+def before_commit(name: str, ticket: Any, work: Callable[[Any], object]) -> None:
+    """Run ``work(ticket)`` once, after the followers, before the unit commits (at once outside
+    a unit): for writes that accumulate during the unit, e.g. triage details."""
+    unit = _unit()
+    if unit is None:
         work(ticket)
     else:
-        batch.pending[(stage, name, ticket.pk)] = (work, ticket)
+        unit.writes[(name, ticket.pk)] = (work, ticket)
 
 
-def batch_store(name: str) -> dict[Any, Any] | None:
-    """A dict that lives as long as the current unit of work (None outside one): deferred work
-    accumulates what it will write there."""
-    batch = _batch()
-    return None if batch is None else batch.stores.setdefault(name, {})
+def unit_store(name: str) -> dict[Any, Any] | None:
+    """A dict that lives as long as the current unit of work (None outside one): followers keep
+    there what a later follower of the same unit reads (e.g. the nearest SLA due time)."""
+    unit = _unit()
+    return None if unit is None else unit.stores.setdefault(name, {})
 
 
 @dataclass
@@ -87,20 +114,20 @@ def _in_order(row: Message | TicketEvent) -> tuple[datetime, int]:
 
 def note_created(ticket_id: int) -> None:
     """The current unit of work inserted this ticket (see ``created_here``)."""
-    store = batch_store("created")
+    store = unit_store("created")
     if store is not None:
         store[ticket_id] = NewTicket()
 
 
 def created_here(ticket_id: int) -> NewTicket | None:
     """All of the ticket, if the current unit of work created it (None otherwise)."""
-    store = batch_store("created")
+    store = unit_store("created")
     return None if store is None else store.get(ticket_id)
 
 
 def forget_created(*ticket_ids: int) -> None:
     """Rows moved between tickets (merge, split): read them from the database from now on."""
-    store = batch_store("created") or {}
+    store = unit_store("created") or {}
     for ticket_id in ticket_ids:
         store.pop(ticket_id, None)
 
@@ -122,20 +149,21 @@ def _writer_turn(connection: Any) -> AbstractContextManager[Any]:
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     connection = transaction.get_connection()
-    if _batch() is not None:
+    if _unit() is not None:
         # Nested: part of the outer unit. No savepoint: a failure inside fails the whole unit
         # (callers check what may fail before writing, e.g. an attachment's type).
         with transaction.atomic(savepoint=False):
             yield
         return
     with _writer_turn(connection), transaction.atomic():
-        batch = connection._kefu_batch = _Batch()  # type: ignore[attr-defined]
+        unit = connection._kefu_unit = _Unit()  # type: ignore[attr-defined]
         try:
             yield
-            batch.flush()
+            unit.finish()
         finally:
-            # Gone before the commit, whose on-commit callbacks start units of their own.
-            connection._kefu_batch = None  # type: ignore[attr-defined]
+            # Gone before the commit, whose callbacks start units of their own.
+            connection._kefu_unit = None  # type: ignore[attr-defined]
+        transaction.on_commit(unit.after_commit)
 
 
 def atomic_unit(function: F) -> F:

@@ -15,14 +15,11 @@ class TriageConfig(AppConfig):
 
         from kefu.jobs.sweepers import register
         from kefu.tickets.models import Category
-        from kefu.tickets.signals import event_recorded, ticket_changed
-        from kefu.triage import receivers, scoring, statistics
+        from kefu.triage import receivers, score_refresh, statistics
         from kefu.triage.models import CategorySkills, EvidenceRequirement, TriageRule
 
-        register(scoring.SWEEPER)
+        register(score_refresh.SWEEPER)
         register(statistics.SWEEPER)
-        event_recorded.connect(receivers.on_event_recorded, dispatch_uid="triage-events")
-        ticket_changed.connect(receivers.on_ticket_changed, dispatch_uid="triage-reroute")
         for model in (TriageRule, EvidenceRequirement, CategorySkills, Category):
             for signal in (post_save, post_delete):
                 signal.connect(

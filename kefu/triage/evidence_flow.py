@@ -19,9 +19,8 @@ from typing import Any
 from django.db.models import Q
 
 from kefu.accounts.access import SYSTEM
-from kefu.intake.email.compose import mail_ticket
-from kefu.intake.models import OutboundEmail
-from kefu.intake.outbound import MAILED_CHANNELS
+from kefu.delivery.email import MAILED_CHANNELS, mail_ticket
+from kefu.delivery.models import Delivery
 from kefu.tickets import actions
 from kefu.tickets.models import Message, Status, Ticket
 from kefu.tickets.work import created_here
@@ -103,7 +102,7 @@ def _mail(ticket: Ticket, message: Message) -> None:
     mail_ticket(
         ticket,
         template="evidence_request",
-        kind=OutboundEmail.Kind.REPLY,
+        kind=Delivery.Kind.REPLY,
         context={"message": message},
         message=message,
     )

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Min
 
 from kefu.accounts.models import Agent
-from kefu.tickets.work import batch_store
+from kefu.tickets.work import unit_store
 
 try:
     from kefu.sla import models as sla_models
@@ -35,7 +35,7 @@ def nearest_due(ticket_ids: Iterable[int]) -> dict[int, datetime]:
     ids = list(ticket_ids)
     if sla_models is None or sla_queries is None or not ids:
         return {}
-    rebuilt = batch_store(sla_queries.NEAREST_DUE) or {}
+    rebuilt = unit_store(sla_queries.NEAREST_DUE) or {}
     if all(i in rebuilt for i in ids):
         return {i: rebuilt[i] for i in ids if rebuilt[i] is not None}
     ticking = sla_queries.TICKING

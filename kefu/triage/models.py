@@ -104,7 +104,8 @@ class Recategorisation(models.Model):
 
 
 class ScoreRefresh(models.Model):
-    """When an open ticket's time-based score terms next change; swept by ``triage.scoring``."""
+    """When an open ticket's time-based score terms next change (swept by
+    ``triage.score_refresh``)."""
 
     ticket = models.OneToOneField(
         "tickets.Ticket", primary_key=True, on_delete=models.CASCADE, related_name="+"

@@ -18,11 +18,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM
+from kefu.delivery.email import queue_email
+from kefu.delivery.models import Delivery
 from kefu.errors import Invalid
-from kefu.intake.email.outbox import queue_email
-from kefu.intake.models import InboundRecord, Mailbox, OutboundEmail
+from kefu.intake.identity import opened_by_proven_sender
+from kefu.intake.models import InboundRecord, Mailbox
 from kefu.tickets import actions
-from kefu.tickets.models import OPEN_STATUSES, Message, Ticket
+from kefu.tickets.models import OPEN_STATUSES, EventKind, Message, Ticket
 from kefu.triage import config
 from kefu.triage.dedupe import is_repeat, similarity
 from kefu.triage.score import FLOOD_THRESHOLD
@@ -53,9 +55,12 @@ def _recent_messages(
 
 
 def repeated_ticket(user: User, text: str, received_at: datetime) -> Ticket | None:
-    """The open ticket of ``user`` holding a message like ``text`` from within the window."""
+    """The open ticket of ``user`` holding a message like ``text`` from within the window.
+
+    Tickets opened in ``user``'s name by someone who only claimed their address are skipped:
+    that someone would read what joins them."""
     for message in _recent_messages(user, received_at - config.duplicate_window()):
-        if is_repeat(message.body, text):
+        if is_repeat(message.body, text) and opened_by_proven_sender(message.ticket):
             return message.ticket
     return None
 
@@ -77,7 +82,7 @@ def note_repeat(ticket: Ticket, message: Message) -> bool:
         return False
     _add_tag(ticket, DUPLICATE_TAG)
     ratio = round(similarity(original.body, message.body), 1)
-    actions.record_event(ticket, SYSTEM, "duplicate", new=message.pk,
+    actions.record_event(ticket, SYSTEM, EventKind.DUPLICATE, new=message.pk,
                          data={"of": original.pk, "similarity": ratio})  # fmt: skip
     duplicates = int((ticket.triage or {}).get("duplicates", 0)) + 1
     actions.store_triage(ticket=ticket, details={"duplicates": duplicates})
@@ -101,7 +106,9 @@ def note_burst(ticket: Ticket, inbound: InboundMessage) -> int:
     if burst >= FLOOD_THRESHOLD and FLOOD_TAG not in ticket.tags:
         _add_tag(ticket, FLOOD_TAG)
         window = config.duplicate_window().total_seconds()
-        actions.record_event(ticket, SYSTEM, "flood", new=burst, data={"window_seconds": window})
+        actions.record_event(
+            ticket, SYSTEM, EventKind.FLOOD, new=burst, data={"window_seconds": window}
+        )
     if burst > known:
         actions.store_triage(ticket=ticket, details={"burst": burst})
     return burst
@@ -130,7 +137,7 @@ def _mail_details_request(message: InboundMessage, identity: Identity) -> None:
         subject=render_to_string("email/details_request_subject.txt", context).strip(),
         text=render_to_string("email/details_request.txt", context),
         html=render_to_string("email/details_request.html", context),
-        kind=OutboundEmail.Kind.NOTIFICATION,
+        kind=Delivery.Kind.NOTIFICATION,
         in_reply_to=message.external_id if "@" in message.external_id else "",
         references=[message.external_id] if "@" in message.external_id else [],
         from_address=mailbox.address if mailbox else "",

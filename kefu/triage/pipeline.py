@@ -18,8 +18,7 @@ from django.utils import timezone
 from kefu.accounts.models import Team
 from kefu.lib.subject import strip_reply_prefixes
 from kefu.tickets import actions
-from kefu.tickets.work import SCORE_STAGE, defer
-from kefu.triage import config, evidence_flow, routing, scoring
+from kefu.triage import config, evidence_flow, routing
 from kefu.triage.dedupe import is_near_empty
 from kefu.triage.errorcodes import extract_error_code
 from kefu.triage.language import detect_language
@@ -165,8 +164,11 @@ def _verdict(
 
 
 def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | None:
-    """The sender's open ticket this message repeats (near-same text within the window)."""
-    if identity.first_contact:
+    """The sender's open ticket this message repeats (near-same text within the window).
+
+    Only a proven sender's message joins (``Identity.proven``): a claimed address would
+    otherwise seat its claimant in the customer's ticket."""
+    if identity.first_contact or not identity.proven:
         return None
     return repeated_ticket(identity.user, message.text or message.subject, message.received_at)
 
@@ -196,7 +198,6 @@ def after_create(*, ticket: Ticket, verdict: Verdict, inbound: InboundMessage) -
     routed = routing.route(ticket, now)
     actions.store_triage(ticket=ticket, details={"routing": routed.as_dict()})
     evidence_flow.check_new(ticket)
-    defer(SCORE_STAGE, "triage-score", ticket, scoring.refresh)
 
 
 def after_message(*, ticket: Ticket, message: Message, inbound: InboundMessage) -> None:
@@ -206,4 +207,3 @@ def after_message(*, ticket: Ticket, message: Message, inbound: InboundMessage) 
     duplicate = note_repeat(ticket, message)
     note_burst(ticket, inbound)
     evidence_flow.recheck(ticket, replied=True, duplicate=duplicate)
-    defer(SCORE_STAGE, "triage-score", ticket, scoring.refresh)

@@ -75,7 +75,7 @@ TIME_TERMS = frozenset({"waiting", "sla_due", "sla_breached"})
 
 @dataclass(frozen=True)
 class ScoreFacts:
-    """What the score looks at; gathered from the ticket by ``triage.scoring``."""
+    """What the score looks at; gathered from the ticket by ``triage.score_refresh``."""
 
     created_at: datetime
     priority: str = "normal"

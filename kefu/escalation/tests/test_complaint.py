@@ -4,7 +4,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kefu.escalation.models import Notification, QaReview
+from kefu.escalation.models import QaReview
+from kefu.notifications.models import Notification
 from kefu.sla.models import SlaClock
 from kefu.testing import api_client, assigned_ticket, session_client
 from kefu.tickets import actions
@@ -47,7 +48,7 @@ def test_a_complaint_opens_a_linked_ticket_for_the_complaints_team_with_72_hours
     assert TicketEvent.objects.filter(
         ticket=ticket, kind="complaint", new=complaint.number
     ).exists()
-    assert {n.recipient.code for n in Notification.objects.filter(kind="complaint")} == {
+    assert {n.recipient.agent.code for n in Notification.objects.filter(kind="complaint")} == {
         "A0001",
         "L0001",
     }

@@ -6,8 +6,8 @@ import pytest
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Team
-from kefu.escalation.models import Notification
-from kefu.intake.models import OutboundEmail
+from kefu.delivery.models import Delivery
+from kefu.notifications.models import Notification
 from kefu.sla.models import SlaClock
 from kefu.testing import make_ticket
 from kefu.tickets import actions
@@ -34,8 +34,8 @@ def test_an_emergency_runs_on_always_and_pages_the_team_lead_on_shift(personas, 
     first = SlaClock.objects.get(ticket=ticket, metric="first_response")
     assert (first.calendars, first.target) == ("always", "15m")
     assert paged(ticket) == ["L0001"]
-    assert Notification.objects.get(kind="page").recipient == personas.lena.agent
-    mail = OutboundEmail.objects.get(kind="notification", to=[personas.lena.email])
+    assert Notification.objects.get(kind="page").recipient == personas.lena
+    mail = Delivery.objects.get(kind="notification", to=[personas.lena.email])
     assert "on-duty lead" in mail.subject and ticket.number in mail.text
 
 
@@ -67,4 +67,4 @@ def test_a_stolen_account_goes_to_the_security_desk_as_urgent(personas, frozen):
     ticket = mark_emergency(personas, make_ticket(personas.anna, category="account_access"))
     ticket.refresh_from_db()
     assert (ticket.team, ticket.assignee, ticket.priority) == (desk, sam, "urgent")
-    assert Notification.objects.filter(recipient=sam).exists()
+    assert Notification.objects.filter(recipient=sam.user).exists()

@@ -6,8 +6,8 @@ import pytest
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Agent, Team
-from kefu.escalation.models import Notification
-from kefu.intake.models import OutboundEmail
+from kefu.delivery.models import Delivery
+from kefu.notifications.models import Notification
 from kefu.sla import sweep
 from kefu.testing import assigned_ticket, make_ticket
 from kefu.tickets import actions
@@ -21,7 +21,9 @@ def shanghai(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def inbox(kind: str) -> set[str]:
-    return set(Notification.objects.filter(kind=kind).values_list("recipient__code", flat=True))
+    return set(
+        Notification.objects.filter(kind=kind).values_list("recipient__agent__code", flat=True)
+    )
 
 
 def lead_of(team_code: str, code: str) -> Agent:
@@ -38,11 +40,11 @@ def test_default_path_warns_the_assignee_and_team_lead_then_mails_on_breach(pers
     frozen.set(shanghai(23, 17))  # first response (1 working day) warns at 75 %: 16:45
     assert sweep.sweep(frozen.now) >= 1
     assert inbox("sla_warning") == {"A0001", "L0001"}
-    assert not OutboundEmail.objects.exists()
+    assert not Delivery.objects.exists()
     frozen.set(shanghai(24, 10, 1))
     sweep.sweep(frozen.now)
     assert inbox("sla_breach") == {"A0001", "L0001"}
-    mail = OutboundEmail.objects.filter(kind="notification", ticket=ticket)
+    mail = Delivery.objects.filter(kind="notification", ticket=ticket)
     # Both the first response and the resolution were due on Tuesday 10:00.
     assert sorted(m.to[0] for m in mail) == ["alice@kefu.test"] * 2 + ["lena@kefu.test"] * 2
     assert any("overdue" in m.subject for m in mail)  # Alice and Lena read English
@@ -59,7 +61,7 @@ def test_shipment_breach_reaches_the_operations_response_lead_and_raises_priorit
     ticket.refresh_from_db()
     assert ticket.priority == "high"
     assert "L0900" in inbox("sla_breach") and "A0001" in inbox("sla_breach")
-    assert OutboundEmail.objects.filter(to=[olga.user.email]).exists()
+    assert Delivery.objects.filter(to=[olga.user.email]).exists()
     first, second = TicketEvent.objects.filter(
         ticket=ticket, kind="escalated", data__trigger="sla_breach"
     )

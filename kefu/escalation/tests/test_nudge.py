@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kefu.escalation.models import Notification, Nudge
-from kefu.intake.models import OutboundEmail
+from kefu.delivery.models import Delivery
+from kefu.escalation.models import Nudge
+from kefu.notifications.models import Notification
 from kefu.testing import api_client, assigned_ticket, session_client
 from kefu.tickets import actions
 from kefu.tickets.models import Ticket, TicketEvent
@@ -44,8 +45,8 @@ def test_a_nudge_raises_the_score_notifies_owner_and_lead_and_is_recorded(person
     kinds = set(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
     assert {"nudged", "score"} <= kinds
     notified = Notification.objects.filter(kind="nudge", ticket=ticket)
-    assert {n.recipient.code for n in notified} == {"A0001", "L0001"}
-    assert OutboundEmail.objects.filter(kind="notification", ticket=ticket).count() == 2
+    assert {n.recipient.agent.code for n in notified} == {"A0001", "L0001"}
+    assert Delivery.objects.filter(kind="notification", ticket=ticket).count() == 2
 
 
 @pytest.mark.django_db

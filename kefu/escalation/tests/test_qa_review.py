@@ -6,7 +6,8 @@ import pytest
 
 from kefu.escalation import sweep
 from kefu.escalation.actions import complete_qa_review, open_qa_review
-from kefu.escalation.models import Notification, QaReview
+from kefu.escalation.models import QaReview
+from kefu.notifications.models import Notification
 from kefu.testing import make_ticket
 from kefu.tickets.models import TicketEvent
 
@@ -25,7 +26,7 @@ def test_a_review_is_due_in_two_working_days_and_qa_is_told(personas, frozen):
         ticket, "Unsatisfied rating: rude", agent=personas.alice.agent, source="rating"
     )
     assert review.due_at == shanghai(12, 1, 16)  # Tuesday: the weekend does not count
-    assert Notification.objects.get(kind="qa_review").recipient == personas.quinn.agent
+    assert Notification.objects.get(kind="qa_review").recipient == personas.quinn
     assert TicketEvent.objects.filter(ticket=ticket, kind="qa_review").exists()
     by_email = open_qa_review(ticket, "complaint@ mail", working_days=3)
     assert by_email.due_at == shanghai(12, 2, 16)
@@ -42,9 +43,7 @@ def test_an_overdue_review_is_reported_once(personas, frozen):
     assert sweep.sweep(frozen.now) == 0
     review.refresh_from_db()
     assert review.overdue_at == review.due_at
-    assert (
-        Notification.objects.filter(kind="qa_overdue", recipient=personas.quinn.agent).count() == 1
-    )
+    assert Notification.objects.filter(kind="qa_overdue", recipient=personas.quinn).count() == 1
     assert sweep.next_due() is None
 
 

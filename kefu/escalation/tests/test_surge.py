@@ -5,7 +5,8 @@ import pytest
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Agent, Team
 from kefu.escalation import actions as escalation_actions
-from kefu.escalation.models import Notification, SurgeIncident
+from kefu.escalation.models import SurgeIncident
+from kefu.notifications.models import Notification
 from kefu.testing import make_ticket
 from kefu.tickets import actions
 from kefu.tickets.models import Category, Ticket
@@ -43,7 +44,7 @@ def test_ten_shipment_tickets_in_thirty_minutes_open_one_incident(personas, froz
     assert set(members) == {*first, tenth}
     tenth.refresh_from_db()
     assert tenth.related_to == owned
-    assert Notification.objects.filter(kind="surge", recipient=lead, ticket=owned).count() == 1
+    assert Notification.objects.filter(kind="surge", recipient=lead.user, ticket=owned).count() == 1
     assert Notification.objects.get(kind="surge").params["count"] == 10
 
     eleventh = shipment_tickets(personas, frozen, 1)[0]

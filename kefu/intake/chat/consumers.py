@@ -4,11 +4,17 @@ The consumers stay asynchronous and thin: database work runs on a small fixed th
 connection per thread, reused), and everything a chat's participants must see is sent to the
 chat's group, so with Redis as the channel layer a visitor and an agent connected to different
 server processes still talk.
+
+Access (``service``): the widget's socket acts only on the session it said hello to; every
+action on the agents' socket checks the same rules as the console's pages (a chat in another
+team's queue is not found; QA reads but never types or writes). Opening chats and sending
+messages are rate-limited per client address and per claimed email (``kefu.ratelimit``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -16,10 +22,14 @@ from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.contrib.auth.models import AnonymousUser
 from django.db import close_old_connections
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from kefu import ratelimit
 from kefu.accounts.access import viewer_for
-from kefu.errors import KefuError
+from kefu.errors import Invalid, KefuError
 from kefu.intake.chat import service
+from kefu.intake.chat.lines import session_group
 from kefu.intake.models import ChatSession
 
 log = logging.getLogger("kefu.chat")
@@ -28,10 +38,6 @@ log = logging.getLogger("kefu.chat")
 # the GIL. Measured with bench/chat.py on PostgreSQL: p99 173 ms with four, 92–137 ms with two.
 _db_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kefu-chat")
 AGENTS_GROUP = "chat.agents"
-
-
-def session_group(session_id: int) -> str:
-    return f"chat.session.{session_id}"
 
 
 def agent_group(agent_id: int) -> str:
@@ -56,7 +62,21 @@ def _line(line: service.Line, session_id: int) -> dict[str, Any]:
     return {"type": "message", "session": session_id, **line.__dict__}
 
 
+def _session_id(content: dict[str, Any]) -> int:
+    try:
+        return int(content["session"])
+    except (KeyError, TypeError, ValueError):
+        raise Invalid(_("Name the chat by its number."), field="session") from None
+
+
 class ChatBase(AsyncJsonWebsocketConsumer):
+    # Errors are read in the socket's language (the widget's ``lang``, the agent's own).
+    language = "zh-hans"
+
+    def client_address(self) -> str:
+        client = self.scope.get("client")
+        return str(client[0]) if client else ""
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
         handler = getattr(self, f"on_{kind}", None) if isinstance(kind, str) else None
@@ -66,7 +86,9 @@ class ChatBase(AsyncJsonWebsocketConsumer):
         try:
             await handler(content)
         except KefuError as error:
-            await self.send_json({"type": "error", **error.as_dict(), "ref": content.get("id")})
+            with translation.override(self.language):
+                frame = {"type": "error", **error.as_dict(), "ref": content.get("id")}
+            await self.send_json(frame)
         except Exception:
             log.exception("chat handler %s failed", kind)
             await self.send_json(
@@ -107,32 +129,44 @@ class VisitorConsumer(ChatBase):
             await self.channel_layer.group_discard(
                 session_group(self.session.pk), self.channel_name
             )
+            await db(service.visitor_left, self.session)
 
     async def on_hello(self, content: dict[str, Any]) -> None:
         user = self.scope.get("user")
         signed_in = None if user is None or isinstance(user, AnonymousUser) else user
-        session = (
-            await db(service.resume, str(content.get("token", "")))
-            if content.get("token")
-            else None
-        )
+        self.language = "en" if str(content.get("lang", "")).startswith("en") else "zh-hans"
+        session = await db(service.rejoin, str(content.get("token") or ""), signed_in)
         if session is None:
-            session = await db(
-                service.open_session,
-                user=signed_in,
-                name=str(content.get("name", "")),
-                email=str(content.get("email", "")),
-                organization_code=str(content.get("org", "")),
-                order_id=str(content.get("order", "")),
-                page_url=str(content.get("page", "")),
-                language=str(content.get("lang", "zh")),
+            session = await self._open(content, signed_in)
+        if self.session is not None:  # one socket, one chat: leave the one it had
+            await self.channel_layer.group_discard(
+                session_group(self.session.pk), self.channel_name
             )
+        if self.session is not None and self.session.pk != session.pk:
+            await db(service.visitor_left, self.session)  # a second hello on one socket
+        if self.session is None or self.session.pk != session.pk:
+            await db(service.visitor_connected, session)
         self.session = session
         await self.channel_layer.group_add(session_group(session.pk), self.channel_name)
         missed = await db(service.history, session, int(content.get("last_seq") or 0))
         await self.send_json(await self._state())
         for line in missed:
             await self.send_json(_line(line, session.pk))
+
+    async def _open(self, content: dict[str, Any], signed_in: Any) -> Any:
+        email = str(content.get("email", ""))
+        if signed_in is None:
+            await db(ratelimit.guard, "chat_session", address=self.client_address(), email=email)
+        return await db(
+            service.open_session,
+            user=signed_in,
+            name=str(content.get("name", "")),
+            email=email,
+            organization_code=str(content.get("org", "")),
+            order_id=str(content.get("order", "")),
+            page_url=str(content.get("page", "")),
+            language=str(content.get("lang", "zh")),
+        )
 
     async def _state(self) -> dict[str, Any]:
         session = self.session
@@ -150,6 +184,9 @@ class VisitorConsumer(ChatBase):
     async def on_message(self, content: dict[str, Any]) -> None:
         self._require_session()
         client_id = str(content.get("id", ""))[:64]
+        if self.session.visitor_id is None:
+            email = self.session.visitor_email
+            await db(ratelimit.guard, "chat_message", address=self.client_address(), email=email)
         before = self.session.state
         turn = await db(service.visitor_says, self.session, client_id, str(content.get("text", "")))
         await self.send_json(
@@ -213,12 +250,18 @@ class AgentConsumer(ChatBase):
 
     agent: Any = None
 
+    # Sessions this socket may type into, and until when that was checked (typing comes with
+    # every keystroke: the rule is asked again at most every TYPING_RECHECK seconds).
+    TYPING_RECHECK = 5.0
+    may_type: dict[int, float]
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         self.agent = await db(_agent_of, user)
         if self.agent is None:
             await self.close(code=4403)
             return
+        self.language, self.may_type = user.language, {}
         await self.accept()
         await self.channel_layer.group_add(AGENTS_GROUP, self.channel_name)
         await self.channel_layer.group_add(agent_group(self.agent.pk), self.channel_name)
@@ -232,7 +275,7 @@ class AgentConsumer(ChatBase):
             await self.channel_layer.group_discard(agent_group(self.agent.pk), self.channel_name)
 
     async def on_accept(self, content: dict[str, Any]) -> None:
-        session = await db(service.accept, int(content["session"]), self.agent)
+        session = await db(service.accept, _session_id(content), self.agent)
         await self.channel_layer.group_add(session_group(session.pk), self.channel_name)
         await self.to_session(
             session.pk,
@@ -243,13 +286,19 @@ class AgentConsumer(ChatBase):
         await self.queue_changed()
 
     async def on_message(self, content: dict[str, Any]) -> None:
-        session_id = int(content["session"])
+        """The line reaches the chat's group after commit, like a reply from the desk or the
+        API (``delivery.replies.push_to_chat``); this socket gets the acknowledgement."""
+        session_id = _session_id(content)
         line = await db(service.agent_says, session_id, self.agent, str(content.get("text", "")))
-        line.client_id = str(content.get("id", ""))[:64]
-        await self.to_session(session_id, "chat.line", _line(line, session_id))
+        await self.send_json({"type": "ack", "id": str(content.get("id", ""))[:64],
+                              "seq": line.seq, "session": session_id})  # fmt: skip
 
     async def on_typing(self, content: dict[str, Any]) -> None:
-        session_id = int(content["session"])
+        session_id = _session_id(content)
+        if self.may_type.get(session_id, 0.0) < time.monotonic():
+            self.may_type.pop(session_id, None)
+            await db(service.writable, session_id, self.agent)
+            self.may_type[session_id] = time.monotonic() + self.TYPING_RECHECK
         await self.to_session(
             session_id, "chat.typing", {"type": "typing", "from": "agent", "session": session_id}
         )
@@ -257,7 +306,7 @@ class AgentConsumer(ChatBase):
     async def on_transfer(self, content: dict[str, Any]) -> None:
         session = await db(
             _transfer,
-            int(content["session"]),
+            _session_id(content),
             self.agent,
             content.get("agent"),
             content.get("team"),
@@ -271,7 +320,7 @@ class AgentConsumer(ChatBase):
         await self.queue_changed()
 
     async def on_end(self, content: dict[str, Any]) -> None:
-        session_id = int(content["session"])
+        session_id = _session_id(content)
         session = await db(_end_by_agent, session_id, self.agent)
         await self.to_session(session.pk, "chat.state", {"type": "ended", "session": session.pk})
 
@@ -297,5 +346,5 @@ def _transfer(session_id: int, agent: Any, agent_code: Any, team_code: Any) -> A
 
 
 def _end_by_agent(session_id: int, agent: Any) -> Any:
-    session = service.owned_by(session_id, agent)
+    session = service.writable(session_id, agent)
     return service.end(session, viewer_for(agent.user))

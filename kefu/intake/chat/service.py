@@ -3,6 +3,10 @@
 Every visitor line goes through the intake pipeline (so it is masked, triaged and lands on the
 chat's ticket exactly once, keyed by the widget's message id). The WebSocket consumers call these
 functions from a thread pool and broadcast what they return.
+
+A chat continues only the ticket it opened itself (``own_ticket``): an email typed into the
+pre-chat form proves nothing (``intake.identity``). Agents act only on chats the console's pages
+would show them (``session_for_agent``, ``writable``); QA reads, never writes.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Avg, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,46 +25,19 @@ from kefu.accounts.models import Agent, Organization, Team, User
 from kefu.errors import Forbidden, Invalid, NotFound
 from kefu.intake.base import InboundAttachment, InboundMessage, TicketFields
 from kefu.intake.chat import bot_bridge
+from kefu.intake.chat.lines import Line
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import ChatSession, Outcome
 from kefu.sla.clock import is_open
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions
-from kefu.tickets.models import Channel, Message, Status, Ticket
+from kefu.tickets.models import Channel, EventKind, Message, Status, Ticket
+from kefu.tickets.uploads import validate_attachment
+from kefu.tickets.work import unit_of_work
 
 # Seconds per queued chat ahead, until there is history to average.
 DEFAULT_HANDLE_SECONDS = 90
 CHAT_CALENDAR = "cn-chat"
-
-
-@dataclass
-class Line:
-    """One message as the widget and the console show it."""
-
-    seq: int
-    author: str  # visitor | bot | agent | system
-    text: str
-    at: str
-    agent: str = ""
-    client_id: str = ""
-    articles: list[dict[str, str]] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, message: Message, client_id: str = "", **extra: Any) -> Line:
-        role = message.author_role
-        author = "visitor" if role == Message.AuthorRole.CUSTOMER else role
-        agent = (
-            getattr(getattr(message.author, "agent", None), "code", "") if message.author else ""
-        )
-        return cls(
-            seq=message.pk,
-            author=author,
-            text=message.body,
-            at=message.created_at.isoformat(),
-            agent=agent,
-            client_id=client_id,
-            **extra,
-        )
 
 
 @dataclass
@@ -103,8 +79,31 @@ def open_session(
     )
 
 
+def visitor_connected(session: ChatSession) -> None:
+    """A widget of the visitor's is open: replies reach it live (``delivery.replies``)."""
+    ChatSession.objects.filter(pk=session.pk).update(
+        visitor_sockets=F("visitor_sockets") + 1, visitor_seen_at=timezone.now()
+    )
+
+
+def visitor_left(session: ChatSession) -> None:
+    """A widget closed; with none left, replies go to the visitor by mail."""
+    ChatSession.objects.filter(pk=session.pk, visitor_sockets__gt=0).update(
+        visitor_sockets=F("visitor_sockets") - 1
+    )
+
+
 def resume(token: str) -> ChatSession | None:
     return ChatSession.objects.select_related("ticket", "agent").filter(token=token).first()
+
+
+def rejoin(token: str, user: User | None) -> ChatSession | None:
+    """A widget coming back with its secret token. A signed-in customer's chat comes back only to
+    them (its ticket may be one of their earlier ones), never to whoever holds the token."""
+    session = resume(token) if token else None
+    if session is not None and session.visitor_id is not None:
+        return session if user is not None and user.pk == session.visitor_id else None
+    return session
 
 
 def history(session: ChatSession, after: int = 0) -> list[Line]:
@@ -129,7 +128,9 @@ def _inbound(session: ChatSession, client_id: str, text: str) -> InboundMessage:
         sender_name=session.visitor_name,
         user=session.visitor,
         organization=session.organization,
-        ticket_number=session.ticket.number if session.ticket else "",
+        # Only the ticket this session opened: an email typed into the pre-chat form proves
+        # nothing, so the chat joins no other (``intake.identity``).
+        own_ticket=session.ticket.number if session.ticket else "",
         fields=TicketFields(order_id=session.order_id, language=session.language),
     )
 
@@ -160,10 +161,14 @@ def visitor_sends_file(session: ChatSession, filename: str, data: bytes) -> Line
     """A file from the widget: the same checks as any ticket attachment (JPG/PNG/PDF ≤ 10 MB)."""
     if session.ticket is None or session.state == ChatSession.State.ENDED:
         raise Invalid(_("Start the chat first."), field="token")
+    # Checked here: an anonymous visitor's message is not interactive, so the pipeline would
+    # only list the refused file.
+    validate_attachment(filename, data)
     message = _inbound(session, secrets.token_hex(8), f"📎 {filename}")
     message.attachments = [InboundAttachment(filename, data)]
-    message.user = message.user or session.ticket.requester  # files come by HTTP, not the socket
     result = ingest(message)
+    if result.message is None:
+        raise Invalid(_("Your message could not be delivered."), field="file")
     return _line(result, "")
 
 
@@ -180,7 +185,7 @@ def _ticket_of(session: ChatSession) -> Ticket:
 
 def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
     answer = bot_bridge.answer(session, text)
-    with transaction.atomic():
+    with unit_of_work():
         message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=answer.text)
         if answer.resolved:
             session.unresolved_turns = 0
@@ -212,7 +217,7 @@ def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = N
     actions.record_event(
         _ticket_of(session),
         BOT,
-        "chat_handoff",
+        EventKind.CHAT_HANDOFF,
         data={"reason": reason, "chat": session.pk, **(details or {})},
     )
     return True
@@ -247,8 +252,22 @@ def active_count(agent: Agent) -> int:
     return ChatSession.objects.filter(agent=agent, state=ChatSession.State.ACTIVE).count()
 
 
+def _may_take_part(agent: Agent) -> None:
+    """QA and other read-only roles may read chats, never write into them."""
+    if not Viewer(user=agent.user, agent=agent).may_edit_tickets:
+        raise Forbidden(_("Your role may read chats but not take part in them."), field="session")
+
+
+def writable(session_id: int, agent: Agent) -> ChatSession:
+    """A chat the agent may type, answer, transfer or end: their own (admins: any)."""
+    _may_take_part(agent)
+    return owned_by(session_id, agent)
+
+
 def accept(session_id: int, agent: Agent) -> ChatSession:
     """Take a waiting chat; a conditional UPDATE makes sure only one agent gets it."""
+    _may_take_part(agent)
+    session_for_agent(session_id, agent)  # another team's queue: not found, as on the pages
     if active_count(agent) >= agent.max_chats:
         raise Forbidden(_("You are at your chat limit."), field="session")
     taken = ChatSession.objects.filter(pk=session_id, state=ChatSession.State.QUEUED).update(
@@ -288,7 +307,7 @@ def owned_by(session_id: int, agent: Agent) -> ChatSession:
 
 
 def agent_says(session_id: int, agent: Agent, text: str) -> Line:
-    session = owned_by(session_id, agent)
+    session = writable(session_id, agent)
     if session.state != ChatSession.State.ACTIVE:
         raise Invalid(_("This chat is not active."), field="session")
     message = actions.add_message(
@@ -301,7 +320,9 @@ def transfer(
     session_id: int, agent: Agent, *, to_agent: Agent | None, to_team: Team | None
 ) -> ChatSession:
     """Hand the chat to a colleague (stays active) or back to a team's queue."""
-    session = owned_by(session_id, agent)
+    session = writable(session_id, agent)
+    if to_agent is not None and to_agent.role == Agent.Role.QA:
+        raise Invalid(_("Chats go to agents who may answer them."), field="agent")
     viewer = viewer_for(agent.user)
     if to_agent is not None:
         session.agent = to_agent
@@ -324,7 +345,7 @@ def end(session: ChatSession, by: Viewer) -> ChatSession:
     session.state, session.ended_at = ChatSession.State.ENDED, timezone.now()
     session.save(update_fields=["state", "ended_at"])
     if session.ticket is not None:
-        actions.record_event(session.ticket, by, "chat_ended", data={"chat": session.pk})
+        actions.record_event(session.ticket, by, EventKind.CHAT_ENDED, data={"chat": session.pk})
         if session.agent_id is None and session.ticket.status in (Status.NEW, Status.OPEN):
             # The bot alone answered: the visitor left satisfied or will write again.
             actions.change_status(ticket=_ticket_of(session), actor=BOT, status=Status.RESOLVED)
@@ -340,7 +361,7 @@ def rate(session: ChatSession, rating: str, comment: str = "") -> ChatSession:
         actions.record_event(
             session.ticket,
             viewer_for(session.visitor) if session.visitor else BOT,
-            "rated",
+            EventKind.RATED,
             new=rating,
             data={"comment": session.rating_comment, "chat": session.pk},
         )

@@ -18,10 +18,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from kefu import ratelimit
 from kefu.accounts.models import Agent, Team
 from kefu.errors import KefuError
 from kefu.intake.chat import service
-from kefu.intake.chat.consumers import session_group
+from kefu.intake.chat.lines import session_group
 from kefu.intake.models import CannedReply, ChatSession
 from kefu.knowledge.bot import reason_label
 from kefu.knowledge.dialogue import HandoffReason
@@ -92,17 +93,24 @@ def widget_js(request: HttpRequest) -> HttpResponse:
 
 
 def _error(error: KefuError) -> JsonResponse:
-    return JsonResponse(error.as_dict(), status=error.status)
+    response = JsonResponse(error.as_dict(), status=error.status)
+    if isinstance(error, ratelimit.RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 @csrf_exempt  # authorised by the chat's secret token, not by cookies
 @require_POST
 def upload(request: HttpRequest) -> JsonResponse:
-    session = service.resume(request.POST.get("token", ""))
+    user = request.user if request.user.is_authenticated else None
+    session = service.rejoin(request.POST.get("token", ""), user)  # type: ignore[arg-type]
     upload_file = request.FILES.get("file")
     if session is None or session.ticket is None or upload_file is None:
         return JsonResponse({"detail": [{"msg": str(_("Start the chat first."))}]}, status=404)
     try:
+        if session.visitor_id is None:  # files count as the anonymous visitor's messages
+            address = request.META.get("REMOTE_ADDR", "")
+            ratelimit.guard("chat_message", address=address, email=session.visitor_email)
         data = read_upload(upload_file.name or "", upload_file)
         line = service.visitor_sends_file(session, upload_file.name or "file", data)
     except KefuError as error:
@@ -119,6 +127,9 @@ def upload(request: HttpRequest) -> JsonResponse:
 def leave(request: HttpRequest) -> JsonResponse:
     user = request.user if request.user.is_authenticated else None
     try:
+        if user is None:
+            address = request.META.get("REMOTE_ADDR", "")
+            ratelimit.guard("leave_message", address=address, email=request.POST.get("email", ""))
         ticket = service.leave_message(
             name=request.POST.get("name", ""),
             email=request.POST.get("email", ""),

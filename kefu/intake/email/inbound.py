@@ -1,15 +1,21 @@
 """Inbound email → ``InboundMessage`` → the pipeline. Used by all three ways mail arrives:
-IMAP polling, the built-in SMTP listener, and the webhook for mail providers."""
+IMAP polling, the built-in SMTP listener, and the webhook for mail providers.
+
+Each says how the mail reached us (``authn.Hop``); the From address is authenticated before the
+pipeline's transaction (it asks DNS) and counts as proof of the sender only when it passes
+(``authn``, ``intake.identity``).
+"""
 
 from __future__ import annotations
 
 import hashlib
 
+from kefu.delivery.email import ORIGIN_HEADER, mail_domain
+from kefu.delivery.models import Delivery
 from kefu.intake.base import InboundAttachment, InboundMessage
-from kefu.intake.email.outbox import ORIGIN_HEADER, mail_domain
+from kefu.intake.email import authn
 from kefu.intake.identity import EMAIL
 from kefu.intake.ingest import IngestResult, ingest, quarantine
-from kefu.intake.models import OutboundEmail
 from kefu.lib.mime import NotAnEmailError, ParsedEmail, parse_email
 from kefu.lib.quotes import split_reply
 from kefu.tickets.models import Channel
@@ -24,9 +30,7 @@ def _is_ours(parsed: ParsedEmail) -> bool:
     if parsed.headers.get(ORIGIN_HEADER.lower()) == mail_domain():
         return True
     mid = parsed.message_id or ""
-    return (
-        mid.endswith(f"@{mail_domain()}") and OutboundEmail.objects.filter(message_id=mid).exists()
-    )
+    return mid.endswith(f"@{mail_domain()}") and Delivery.objects.filter(key=mid).exists()
 
 
 def _references(parsed: ParsedEmail) -> list[str]:
@@ -63,11 +67,14 @@ def to_inbound(parsed: ParsedEmail, raw: bytes, mailbox: str) -> InboundMessage:
     )
 
 
-def deliver(raw: bytes, mailbox: str = "service", *, sender: str = "") -> IngestResult:
+def deliver(
+    raw: bytes, mailbox: str = "service", *, sender: str = "", hop: authn.Hop | None = None
+) -> IngestResult:
     """Take one raw RFC 5322 message; it lands, or it is quarantined with the reason.
 
     ``sender`` stands in for a missing or unusable From address: an admin's fix of a message
-    that was quarantined for having none.
+    that was quarantined for having none (typed, so never proven). ``hop``: how it reached us;
+    by default nobody is trusted and only what the message itself carries (DKIM) is checked.
     """
     try:
         parsed = parse_email(raw)
@@ -84,4 +91,17 @@ def deliver(raw: bytes, mailbox: str = "service", *, sender: str = "") -> Ingest
     message = to_inbound(parsed, raw, mailbox)
     if sender and not EMAIL.fullmatch(message.sender_address.strip()):
         message.sender_address = sender
+    else:
+        _authenticate(message, raw, hop or authn.Hop())
     return ingest(message)
+
+
+def _authenticate(message: InboundMessage, raw: bytes, hop: authn.Hop) -> None:
+    """Set the proof of the sender, or the note that says why there is none."""
+    if message.auto_kind or message.from_us or not EMAIL.fullmatch(message.sender_address):
+        return  # machine mail and our own: nobody to prove
+    results = authn.authenticate(raw, hop)
+    domain = message.sender_address.rpartition("@")[2].lower()
+    if results.proven and authn.from_domain(raw) == domain:
+        message.sender_proof = f"mail:{results.proof}"
+    message.proof_note = results.note[:500]

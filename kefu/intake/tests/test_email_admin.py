@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from kefu.delivery.models import Delivery
+from kefu.delivery.tests.test_email_smtp import acknowledgement, customer_mail
 from kefu.intake.email.inbound import deliver
-from kefu.intake.models import InboundRecord, Mailbox, OutboundEmail
-from kefu.intake.tests.test_outbound_smtp import acknowledgement, customer_mail
+from kefu.intake.models import InboundRecord, Mailbox
 from kefu.testing import session_client
 
 SECRET = "imap-pass-word-9"
@@ -75,13 +76,13 @@ def test_outbound_mail_is_read_only_and_failed_mail_can_be_retried(personas):
     ticket = deliver(customer_mail("anna@acme.test", "Late order", "PO-1 is late.",
                                    "out@acme.test")).ticket  # fmt: skip
     mail = acknowledgement(ticket)
-    OutboundEmail.objects.filter(pk=mail.pk).update(state=OutboundEmail.State.DEAD, last_error="550 rejected",
+    Delivery.objects.filter(pk=mail.pk).update(state=Delivery.State.DEAD, last_error="550 rejected",
                                  next_attempt_at=None, attempts=8)  # fmt: skip
     client, token = admin_client(personas)
-    listing = client.get("/admin/intake/outboundemail/").content.decode()
+    listing = client.get("/admin/delivery/delivery/").content.decode()
     assert "550 rejected" in listing and "anna@acme.test" in listing
-    assert client.get("/admin/intake/outboundemail/add/").status_code == 403
-    client.post("/admin/intake/outboundemail/", {"action": "retry_selected",
+    assert client.get("/admin/delivery/delivery/add/").status_code == 403
+    client.post("/admin/delivery/delivery/", {"action": "retry_selected",
                 "_selected_action": [mail.pk], "csrfmiddlewaretoken": token})  # fmt: skip
     mail.refresh_from_db()
-    assert mail.state == OutboundEmail.State.PENDING and mail.next_attempt_at is not None
+    assert mail.state == Delivery.State.PENDING and mail.next_attempt_at is not None

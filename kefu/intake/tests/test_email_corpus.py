@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kefu.delivery.models import Delivery
 from kefu.intake.email.inbound import deliver
 from kefu.intake.ingest import IngestResult
-from kefu.intake.models import InboundRecord, OutboundEmail, Outcome, Quarantine
+from kefu.intake.models import InboundRecord, Outcome, Quarantine
 from kefu.lib.mime import parse_email
 from kefu.lib.subject import strip_reply_prefixes
 from kefu.testing import sample_file
@@ -134,12 +135,12 @@ def test_each_message_lands_is_recorded_or_is_held_with_its_reason(name, source)
         record = InboundRecord.objects.get()
         assert result.outcome == record.outcome == Outcome.AUTO_REPLY
         assert record.reason and result.ticket is None
-        assert not Ticket.objects.exists() and not OutboundEmail.objects.exists()
+        assert not Ticket.objects.exists() and not Delivery.objects.exists()
     elif name in ASKED_FOR_DETAILS:
         record = InboundRecord.objects.get()
         assert result.outcome == record.outcome == Outcome.IGNORED
         assert record.reason.startswith("no details") and record.raw_path
-        assert OutboundEmail.objects.get().to == [parse_email(raw).from_address]
+        assert Delivery.objects.get().to == [parse_email(raw).from_address]
     else:
         assert result.outcome == Outcome.TICKET, result.reason
         assert_landed(name, raw, result)
@@ -179,7 +180,7 @@ def test_a_twelve_megabyte_attachment_is_refused_and_listed_but_the_message_land
     assert result.outcome == Outcome.TICKET and not result.ticket.attachments.exists()
     [(filename, reason)] = result.refused_files
     assert filename == "报关单.pdf" and "10 MB" in reason
-    ack = OutboundEmail.objects.get(ticket=result.ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    ack = Delivery.objects.get(ticket=result.ticket, kind=Delivery.Kind.ACKNOWLEDGEMENT)
     assert "报关单.pdf" in ack.text
 
 

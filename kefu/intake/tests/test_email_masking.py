@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.db import models
 
+from kefu.delivery.models import Delivery
 from kefu.intake.email.inbound import deliver
-from kefu.intake.models import InboundRecord, OutboundEmail, Outcome, Quarantine
+from kefu.intake.models import InboundRecord, Outcome, Quarantine
 from kefu.tickets.models import Message, Ticket, TicketEvent
 
 OWN = Path(__file__).resolve().parents[2] / "lib" / "tests" / "fixtures" / "emails"
@@ -18,7 +19,7 @@ OWN = Path(__file__).resolve().parents[2] / "lib" / "tests" / "fixtures" / "emai
 # a password and two verification codes.
 SECRETS = ("6222021234567894", "4111111111111111", "11010519491231002X", "13812345678",
            "Abc12345!", "482913", "771234")  # fmt: skip
-STORED = (Ticket, Message, TicketEvent, InboundRecord, Quarantine, OutboundEmail)
+STORED = (Ticket, Message, TicketEvent, InboundRecord, Quarantine, Delivery)
 
 
 def stored_text() -> str:

@@ -10,20 +10,21 @@ from pathlib import Path
 import pytest
 
 from kefu.accounts.models import User
+from kefu.delivery.models import Delivery
+from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.email.inbound import deliver
-from kefu.intake.models import InboundRecord, OutboundEmail, Outcome, Quarantine
+from kefu.intake.models import InboundRecord, Outcome, Quarantine
 from kefu.intake.quarantine import reprocess
-from kefu.intake.tests.test_outbound_smtp import customer_mail
 from kefu.tickets.models import Message, Status, Ticket
 
 SHARED = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "emails"
 OWN = Path(__file__).resolve().parents[2] / "lib" / "tests" / "fixtures" / "emails"
 
 
-def opened() -> tuple[Ticket, OutboundEmail]:
+def opened() -> tuple[Ticket, Delivery]:
     result = deliver(customer_mail("anna@acme.test", "Order PO-1 late", "PO-1 has not arrived.",
                                    "noise-first@acme.test"))  # fmt: skip
-    ack = OutboundEmail.objects.get(ticket=result.ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    ack = Delivery.objects.get(ticket=result.ticket, kind=Delivery.Kind.ACKNOWLEDGEMENT)
     return result.ticket, ack
 
 
@@ -33,7 +34,7 @@ def test_an_out_of_office_reply_is_noted_on_the_ticket_and_not_answered(personas
     raw = (OWN / "autoreply-outlook-oof.eml").read_bytes()
     raw = raw.replace(b"KF20251107006", ticket.number.encode())
     raw = b"In-Reply-To: <" + ack.message_id.encode() + b">\r\n" + raw
-    sent = OutboundEmail.objects.count()
+    sent = Delivery.objects.count()
     result = deliver(raw)
     assert (result.outcome, result.ticket) == (Outcome.AUTO_REPLY, ticket)
     note = Message.objects.get(pk=result.message.pk)
@@ -41,7 +42,7 @@ def test_an_out_of_office_reply_is_noted_on_the_ticket_and_not_answered(personas
     assert note.body.startswith("[auto_reply]")
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW  # an auto-reply is not the customer answering
-    assert OutboundEmail.objects.count() == sent  # machine mail is never answered
+    assert Delivery.objects.count() == sent  # machine mail is never answered
 
 
 @pytest.mark.django_db
@@ -54,13 +55,13 @@ def test_a_bounce_of_our_mail_is_noted_on_its_ticket(personas):
     raw = path.read_bytes().replace(
         b"E1C50F1B-1C83-4820-BC36-AC6FBFBE8568@example.org", ack.message_id.encode()
     )
-    sent = OutboundEmail.objects.count()
+    sent = Delivery.objects.count()
     result = deliver(raw)
     assert (result.outcome, result.ticket) == (Outcome.AUTO_REPLY, ticket)
     assert "Action failed" in result.reason or "delivery status" in result.reason
     note = Message.objects.get(pk=result.message.pk)
     assert note.is_internal and note.body.startswith("[bounce]")
-    assert OutboundEmail.objects.count() == sent
+    assert Delivery.objects.count() == sent
 
 
 @pytest.mark.django_db
@@ -77,7 +78,7 @@ def test_machine_mail_from_a_stranger_makes_no_contact(personas):
 def test_mail_relayed_by_a_list_opens_a_ticket_without_an_acknowledgement(personas):
     result = deliver((OWN / "list-group-alias.eml").read_bytes())
     assert result.outcome == Outcome.TICKET
-    assert not OutboundEmail.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 @pytest.mark.django_db

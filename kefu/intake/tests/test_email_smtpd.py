@@ -15,8 +15,9 @@ from email.message import EmailMessage
 import pytest
 from django.core.management import call_command
 
+from kefu.delivery.models import Delivery
 from kefu.intake.email import smtpd
-from kefu.intake.models import InboundRecord, Mailbox, OutboundEmail, Quarantine
+from kefu.intake.models import InboundRecord, Mailbox, Quarantine
 from kefu.testing import sample_file
 from kefu.tickets.models import Ticket
 
@@ -67,7 +68,7 @@ def test_a_message_is_committed_before_the_client_hears_250(listener):
     )
     assert ticket.requester.email == "anna@acme.test"
     assert InboundRecord.objects.get().external_id == "smtp-1@acme.test"
-    assert OutboundEmail.objects.filter(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT).exists()
+    assert Delivery.objects.filter(kind=Delivery.Kind.ACKNOWLEDGEMENT).exists()
 
 
 @TRANSACTIONAL
@@ -115,7 +116,7 @@ def test_a_twelve_megabyte_attachment_is_refused_but_the_message_lands(listener)
     send(listener, message)
     ticket = Ticket.objects.get()
     assert not ticket.attachments.exists()
-    acknowledgement = OutboundEmail.objects.get(kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    acknowledgement = Delivery.objects.get(kind=Delivery.Kind.ACKNOWLEDGEMENT)
     assert "报关单.pdf" in acknowledgement.text
 
 

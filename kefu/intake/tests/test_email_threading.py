@@ -1,6 +1,9 @@
 """Replies by email find their ticket: ``Re: [KF…]`` / ``回复：【KF…】`` in the subject, or only
 In-Reply-To / References naming our outbound mail (real webmail replies). The stored body is the
-new part; the full original, quoted history included, is kept beside it."""
+new part; the full original, quoted history included, is kept beside it.
+
+The mail here is authenticated (DKIM-signed by the sender's domain): unauthenticated mail joins
+nothing (test_forged_mail_opens_a_flagged_ticket)."""
 
 from __future__ import annotations
 
@@ -8,18 +11,20 @@ from pathlib import Path
 
 import pytest
 
+from kefu.delivery.models import Delivery
+from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.email.inbound import deliver
-from kefu.intake.models import InboundRecord, OutboundEmail, Outcome
-from kefu.intake.tests.test_outbound_smtp import customer_mail
+from kefu.intake.models import InboundRecord, Outcome
+from kefu.testing import authenticated, publish_mail_domain
 from kefu.tickets.models import Ticket
 
 OWN = Path(__file__).resolve().parents[2] / "lib" / "tests" / "fixtures" / "emails"
 
 
-def first_mail(sender: str = "anna@acme.test") -> tuple[Ticket, OutboundEmail]:
+def first_mail(sender: str = "anna@acme.test") -> tuple[Ticket, Delivery]:
     result = deliver(customer_mail(sender, "Order PO-1 late", "PO-1 has not arrived.",
                                    "first@acme.test"))  # fmt: skip
-    ack = OutboundEmail.objects.get(ticket=result.ticket, kind=OutboundEmail.Kind.ACKNOWLEDGEMENT)
+    ack = Delivery.objects.get(ticket=result.ticket, kind=Delivery.Kind.ACKNOWLEDGEMENT)
     return result.ticket, ack
 
 
@@ -47,12 +52,14 @@ WEBMAIL = {
 
 @pytest.mark.parametrize("fixture", sorted(WEBMAIL))
 @pytest.mark.django_db
-def test_chinese_webmail_replying_to_our_mail_threads_by_its_headers_alone(personas, fixture):
+def test_chinese_webmail_replying_to_our_mail_threads_by_its_headers_alone(
+    personas, fixture, mail_dns
+):
     answered, quoted = WEBMAIL[fixture]
     ticket, ack = first_mail()
     # The reply answers our acknowledgement; its subject names a ticket number we never issued.
     raw = (OWN / fixture).read_bytes().replace(answered.encode(), ack.message_id.encode())
-    result = deliver(raw)
+    result = deliver(authenticated(raw, mail_dns))
     assert (result.outcome, result.ticket) == (Outcome.MESSAGE, ticket)
     assert quoted not in result.message.body
     assert quoted in result.message.body_full
@@ -60,7 +67,8 @@ def test_chinese_webmail_replying_to_our_mail_threads_by_its_headers_alone(perso
 
 
 @pytest.mark.django_db
-def test_only_in_reply_to_threads_even_for_a_sender_without_an_account(personas):
+def test_only_in_reply_to_threads_even_for_a_sender_without_an_account(personas, mail_dns):
+    publish_mail_domain(mail_dns, "unknown.example")
     ticket, ack = first_mail("buyer@unknown.example")
     reply = customer_mail("buyer@unknown.example", "Thanks", "Got it.", "thanks@unknown.example",
                           In_Reply_To=f"<{ack.message_id}>")  # fmt: skip
@@ -88,13 +96,13 @@ def test_a_reply_delivered_twice_is_one_message(personas):
 
 
 @pytest.mark.django_db
-def test_the_outlook_original_message_block_is_stripped(personas):
+def test_the_outlook_original_message_block_is_stripped(personas, mail_dns):
     ticket, _ = first_mail()
     raw = (OWN / "webmail-outlook-en-original-message.eml").read_bytes()
     # The requester answers, naming the ticket only in the subject.
     raw = raw.replace(b"KF20251107010", ticket.number.encode())
     raw = raw.replace(b"Dave <dave@buyer.example>", b"Anna <anna@acme.test>")
-    result = deliver(raw)
+    result = deliver(authenticated(raw, mail_dns))
     assert result.ticket == ticket
     assert "-----Original Message-----" not in result.message.body
     assert "-----Original Message-----" in result.message.body_full

@@ -9,6 +9,8 @@ from kefu.tickets.models import Relation, Status, Ticket
 
 
 def _mail(n: int, subject: str, sender: str = "anna@acme.test", **kw) -> InboundMessage:
+    """Authenticated mail (its From passed DKIM aligned); claimed senders: test_claimed_*."""
+    kw.setdefault("sender_proof", "mail:dkim")
     return InboundMessage(channel="email", external_id=f"m{n}@x", text=f"message {n}",
                           subject=subject, sender_address=sender, **kw)  # fmt: skip
 

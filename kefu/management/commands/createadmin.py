@@ -1,7 +1,12 @@
+"""``kefu createadmin``: an administrator account, its password checked by the validators."""
+
 import getpass
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Agent, User
@@ -24,6 +29,11 @@ class Command(BaseCommand):
             raise CommandError("An email and a password are required.")
         if User.objects.filter(email__iexact=email).exists():
             raise CommandError(f"{email} already exists.")
+        try:  # the same rules as every password set through Kefu; the CLI speaks English
+            with translation.override("en"):
+                validate_password(password, User(email=email))
+        except ValidationError as exc:
+            raise CommandError("Password: " + " ".join(exc.messages)) from exc
         code = code or f"ADM{Agent.objects.count() + 1:03d}"
         agent = create_agent(email=email, code=code, password=password, role=Agent.Role.ADMIN)
         self.stdout.write(self.style.SUCCESS(f"Administrator {agent.user.email} ({agent.code})"))

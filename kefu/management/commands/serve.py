@@ -1,6 +1,13 @@
+"""``kefu serve``: pages, API, WebSockets and static files over ASGI (uvicorn) — and, unless told
+otherwise, the worker (timers, the delivery outbox, mailbox polling, tasks) in the same process,
+so that one command runs the whole product. Deployments that run ``kefu worker`` processes of
+their own pass ``--no-worker``; several workers are safe either way (every claim is a
+conditional UPDATE)."""
+
 import multiprocessing
 import signal
 import socket
+import threading
 from types import FrameType
 from typing import Any
 
@@ -8,6 +15,7 @@ import uvicorn
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kefu.jobs import worker
 from kefu.security import check_secret_key
 
 
@@ -45,13 +53,29 @@ class Command(BaseCommand):
             default=1,
             help="Processes. More than one needs KEFU_REDIS_URL so live chat spans them.",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not run the background worker here (run `kefu worker` processes instead).",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any
+    ) -> None:
         try:
             check_secret_key()
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Kefu serving on http://{host}:{port}/")
+        stop, threads = (threading.Event(), []) if no_worker else worker.start()
+        try:
+            self._serve(host, port, workers)
+        finally:
+            stop.set()  # let the worker finish what it holds, then leave
+            for thread in threads:
+                thread.join(timeout=10)
+
+    def _serve(self, host: str, port: int, workers: int) -> None:
         if workers <= 1:
             try:
                 _run(host, port, shared=False)

@@ -12,7 +12,7 @@ from kefu.tickets import actions
 from kefu.tickets.models import Status, Ticket
 from kefu.tickets.work import created_here, unit_of_work
 from kefu.triage.evidence_flow import _submitted_rows
-from kefu.triage.scoring import _bumps
+from kefu.triage.score_refresh import _bumps
 
 
 def _read(ticket: Ticket) -> tuple[object, ...]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from itertools import chain
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from kefu.tickets.forms import ReplyForm, TicketUpdateForm
 from kefu.tickets.models import (
     OPEN_STATUSES,
     Category,
+    EventKind,
     Message,
     Priority,
     Status,
@@ -26,6 +26,7 @@ from kefu.tickets.models import (
     TicketEvent,
 )
 from kefu.tickets.views.common import agent_required, flash_error, paginate
+from kefu.tickets.work import unit_of_work
 
 FILTER_NAMES = ("status", "category", "priority", "team", "assignee", "q")
 
@@ -58,7 +59,7 @@ def _timeline(viewer: Viewer, ticket: Ticket) -> list[tuple[str, Message | Ticke
     changes: list[tuple[str, Message | TicketEvent]] = [
         ("event", e)
         for e in queries.ticket_events(viewer, ticket)
-        if e.kind not in ("reply", "note", "attachment")
+        if e.kind not in (EventKind.REPLY, EventKind.NOTE, EventKind.ATTACHMENT)
     ]
     return sorted(chain(conversation, changes), key=lambda item: item[1].created_at)
 
@@ -71,7 +72,7 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and reply.is_valid():
         data = reply.cleaned_data
         try:
-            with transaction.atomic():
+            with unit_of_work():
                 message = actions.add_message(
                     ticket=ticket, actor=viewer, body=data["body"], internal=data["internal"]
                 )

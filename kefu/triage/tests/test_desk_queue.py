@@ -8,12 +8,12 @@ from django.utils import timezone
 
 from kefu.testing import make_ticket, session_client
 from kefu.tickets.models import Ticket
-from kefu.triage import scoring
+from kefu.triage import score_refresh
 
 
 def _ticket(requester, **fields) -> Ticket:
     ticket = make_ticket(requester, **fields)
-    scoring.refresh(ticket)
+    score_refresh.refresh(ticket)
     return ticket
 
 

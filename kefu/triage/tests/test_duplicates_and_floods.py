@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.base import InboundMessage
 from kefu.intake.email.inbound import deliver
 from kefu.intake.ingest import ingest
 from kefu.intake.models import Outcome
-from kefu.intake.tests.test_outbound_smtp import customer_mail
 from kefu.testing import api_client
 from kefu.tickets.models import Ticket
 

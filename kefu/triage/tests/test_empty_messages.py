@@ -3,9 +3,10 @@ people waiting (API, portal), a reply mail for email."""
 
 import pytest
 
+from kefu.delivery.models import Delivery
+from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.email.inbound import deliver
-from kefu.intake.models import InboundRecord, OutboundEmail, Outcome
-from kefu.intake.tests.test_outbound_smtp import customer_mail
+from kefu.intake.models import InboundRecord, Outcome
 from kefu.testing import api_client, session_client
 from kefu.tickets.models import Ticket
 from kefu.triage.dedupe import is_near_empty
@@ -51,7 +52,7 @@ def test_email_gets_a_bilingual_request_for_details_and_no_ticket(personas):
     result = deliver(customer_mail("otto@orbit.test", "你好", "😀😀😀", "emoji@orbit.test"))
     assert result.outcome == Outcome.IGNORED and result.ticket is None
     assert InboundRecord.objects.get().reason.startswith("no details")
-    mail = OutboundEmail.objects.get()
+    mail = Delivery.objects.get()
     assert mail.to == ["otto@orbit.test"] and mail.in_reply_to == "emoji@orbit.test"
     assert mail.text.index("请回复") < mail.text.index("Please reply")  # Otto reads Chinese first
     assert not Ticket.objects.exists()

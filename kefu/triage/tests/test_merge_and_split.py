@@ -37,7 +37,8 @@ def test_mail_answering_a_merged_ticket_lands_on_its_successor(personas):
     source = make_ticket(personas.anna, subject="dup")
     actions.merge_tickets(source=source, target=target, actor=personas.viewer(personas.alice))
     reply = ingest(InboundMessage(channel="email", external_id="r@x", subject=f"Re: [{source.number}]",
-                                  text="any news on PO-1?", sender_address="anna@acme.test"))  # fmt: skip
+                                  text="any news on PO-1?", sender_address="anna@acme.test",
+                                  sender_proof="mail:dkim"))  # fmt: skip
     assert reply.ticket == target
 
 

@@ -3,7 +3,7 @@ and waits in pending_customer; adding them moves it back to open. Through the AP
 
 import pytest
 
-from kefu.intake.models import OutboundEmail
+from kefu.delivery.models import Delivery
 from kefu.testing import api_client, sample_file
 from kefu.tickets.models import Message, Status, Ticket
 
@@ -53,7 +53,7 @@ def test_one_reply_lists_all_three_items_and_the_ticket_waits(staffed):
     for item in ("bank statement", "last 4 digits", "name of the bank"):
         assert item in reply.body
     assert ticket.triage["evidence"]["missing"] == ["bank_statement", "card_last4", "bank_name"]
-    mail = OutboundEmail.objects.get(ticket_message=reply)
+    mail = Delivery.objects.get(ticket_message=reply)
     assert mail.to == ["anna@acme.test"] and "name of the bank" in mail.text
 
 

@@ -11,7 +11,7 @@ from kefu.jobs.sweepers import REGISTRY
 from kefu.testing import api_client, make_ticket
 from kefu.tickets import actions
 from kefu.tickets.models import Status, Ticket
-from kefu.triage import scoring
+from kefu.triage import score_refresh
 from kefu.triage.models import ScoreRefresh
 
 
@@ -55,7 +55,7 @@ def test_repeat_contacts_on_the_same_order_raise_the_score(personas):
 
 @pytest.mark.django_db
 def test_the_sweeper_moves_waiting_time_forward_and_forgets_closed_tickets(personas, monkeypatch):
-    monkeypatch.setattr(scoring, "nearest_due", lambda ids: {})  # waiting time alone here
+    monkeypatch.setattr(score_refresh, "nearest_due", lambda ids: {})  # waiting time alone here
     ticket = make_ticket(personas.anna, created_at=timezone.now() - timedelta(hours=5))
     done = make_ticket(personas.anna)
     ScoreRefresh.objects.update(due_at=timezone.now() - timedelta(seconds=1))
@@ -66,7 +66,7 @@ def test_the_sweeper_moves_waiting_time_forward_and_forgets_closed_tickets(perso
     refresh = ScoreRefresh.objects.get(ticket=ticket)
     assert refresh.due_at == ticket.created_at + timedelta(hours=8)
     assert not ScoreRefresh.objects.filter(ticket=done).exists()
-    assert scoring.next_due() == refresh.due_at
+    assert score_refresh.next_due() == refresh.due_at
     assert REGISTRY["triage-scores"].run(now) == 0  # nothing else due
 
 
@@ -82,7 +82,7 @@ def test_sla_due_times_enter_the_score(staffed):
     if due is None:
         pytest.skip("no SLA policy gives this ticket a due time")
     assert ticket.triage["sla_due_at"] == due.due_at.isoformat()
-    scoring.sweep(due.due_at + timedelta(minutes=1))
+    score_refresh.sweep(due.due_at + timedelta(minutes=1))
     assert _terms(ticket)["sla_breached"] == 45
 
 

@@ -71,6 +71,11 @@
     $(".kefu-log").hidden = view === "prechat" || view === "leave";
   }
   function setStatus(text) { $(".kefu-status").textContent = text || ""; }
+  // The server's own words (in the visitor's language), e.g. "too many requests, try again in…".
+  function errorText(body) {
+    if (body && typeof body.detail === "string") return body.detail;
+    return body && body.detail && body.detail[0] && body.detail[0].msg ? body.detail[0].msg : T.error;
+  }
 
   function render(line) {
     if (line.seq && state.seen[line.seq]) return;
@@ -141,7 +146,7 @@
     } else if (msg.type === "accepted") { setStatus(T.connected); root.dataset.chat = "active"; }
     else if (msg.type === "ended") { show("rate"); setStatus(T.ended); }
     else if (msg.type === "rated") { rateForm.innerHTML = "<p>" + T.thanks + "</p>"; }
-    else if (msg.type === "error") { setStatus(msg.detail && msg.detail[0] ? msg.detail[0].msg : (msg.detail || T.error)); }
+    else if (msg.type === "error") { setStatus(errorText(msg)); }
   }
 
   function say(text) {
@@ -184,7 +189,7 @@
     setStatus(T.uploading);
     fetch(new URL("{{ upload_url }}", base).href, { method: "POST", body: form })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
-      .then(function (r) { setStatus(r.ok ? "" : (r.body.detail && r.body.detail[0] ? r.body.detail[0].msg : T.error)); if (r.ok) render(r.body); });
+      .then(function (r) { setStatus(r.ok ? "" : errorText(r.body)); if (r.ok) render(r.body); });
     e.target.value = "";
   });
   rateForm.querySelectorAll(".kefu-stars button").forEach(function (b) {
@@ -201,9 +206,13 @@
   leave.addEventListener("submit", function (e) {
     e.preventDefault();
     var form = new FormData(leave);
-    fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form })
+    fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form, headers: { "Accept-Language": lang === "zh" ? "zh-hans" : "en" } })
       .then(function (r) { return r.json(); })
-      .then(function (body) { leave.innerHTML = "<p>" + (body.ticket ? T.left.replace("{t}", body.ticket) : T.error) + "</p>"; });
+      .then(function (body) {
+        if (!body.ticket) { setStatus(errorText(body)); return; }  // the form stays: try again later
+        leave.innerHTML = "";
+        leave.appendChild(el("p", {}, T.left.replace("{t}", body.ticket)));
+      });
   });
   if (state.token) { root.dataset.state = "closed"; }
 })();

@@ -1,0 +1,74 @@
+"""Forms of the sign-in pages: second-factor codes and the password reset that queues its mail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kefu.accounts import actions
+from kefu.accounts.mail import queue_account_mail
+from kefu.accounts.models import User
+
+CODE_ATTRS = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+
+
+class SecondFactorForm(forms.Form):
+    code = forms.CharField(
+        label=_("Authentication code"),
+        max_length=40,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs=CODE_ATTRS),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from your app"),
+        regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        error_messages={"invalid": _("Enter the 6 digits your authenticator app shows.")},
+        widget=forms.TextInput(attrs={**CODE_ATTRS, "inputmode": "numeric"}),
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form (the same answer whether or not the address has an account), with the
+    mail written in the account's own language and queued in the outbox, not sent in the
+    request."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user: User = context["user"]
+        context = {**context, "site_url": settings.SITE_URL.rstrip("/")}
+        with translation.override(user.language):
+            subject = " ".join(render_to_string(subject_template_name, context).split())
+            text = render_to_string(email_template_name, context)
+            html = (
+                render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else ""
+            )
+        queue_account_mail(to=to_email, subject=subject, text=text, html=html)
+
+
+class KefuSetPasswordForm(SetPasswordForm):
+    """Django's checks (the validators in AUTH_PASSWORD_VALIDATORS), Kefu's writer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].widget.attrs["autofocus"] = True
+
+    def save(self, commit: bool = True) -> Any:
+        return actions.set_password(user=self.user, password=self.cleaned_data["new_password1"])

@@ -1,0 +1,96 @@
+"""What follows a ticket change, in order. Read this file to know what a change sets off.
+
+Every change to a ticket is recorded as a ``TicketEvent`` by ``tickets.actions`` inside a unit of
+work (``tickets.work``). The unit hands its events to the followers below:
+
+* **inside the unit of work**, just before it commits, in the order listed, each follower gets
+  the ticket and the events of the kinds it declares (never one it does not). Followers keep the
+  ticket consistent (routing, escalation, SLA clocks, the queue score) and write the outbox rows
+  of everything that leaves Kefu (mail, chat replies, notifications, webhooks), so a change and
+  what it owes the outside world commit together or not at all. A follower may change the ticket
+  again; the events that makes are followed in a next round.
+* **after commit**, once per changed ticket with the unit's events of the kinds it declares: work
+  that must not run
+  before the change is visible to others, or at all if it rolled back — cache forgetting, live
+  push to open pages, waking the delivery worker. A lost live push loses nothing: pages re-read
+  what changed, through their own access checks.
+
+The worker (``kefu.delivery.outbox``) delivers the outbox rows after commit, with retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kefu.delivery import live, outbox, replies
+from kefu.escalation import followers as escalation
+from kefu.notifications import followers as notifications
+from kefu.sla import followers as sla
+from kefu.tickets import queries as tickets
+from kefu.tickets.models import EventKind as E
+from kefu.triage import followers as triage
+from kefu.webhooks import followers as webhooks
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Ticket, TicketEvent
+
+log = logging.getLogger("kefu.flow")
+ALL = frozenset(E)
+Run = Callable[["Ticket", list["TicketEvent"]], object]
+
+
+@dataclass(frozen=True)
+class Follower:
+    name: str
+    kinds: frozenset[E]
+    run: Run
+
+
+@dataclass(frozen=True)
+class AfterCommit:
+    name: str
+    kinds: frozenset[E]
+    run: Run
+
+
+INSIDE: tuple[Follower, ...] = (
+    # Keep the ticket consistent.
+    Follower("learn from recategorisations", frozenset({E.CATEGORY}), triage.learn_category),
+    Follower("route out of “needs triage”", frozenset({E.CATEGORY}), triage.route_out_of_triage),
+    Follower("evidence waived or completed", frozenset({E.STATUS, E.ATTACHMENT}), triage.evidence),
+    Follower("escalation", escalation.KINDS, escalation.follow),
+    Follower("SLA clocks", sla.CLOCK_EVENTS, sla.rebuild_clocks),
+    Follower("queue score", triage.SCORE_EVENTS, triage.rescore),
+    # Tell the outside world (outbox rows, delivered after commit).
+    Follower("reply through the ticket's channel", frozenset({E.REPLY}), replies.follow),
+    Follower("notify people", notifications.KINDS, notifications.follow),
+    Follower("webhooks", webhooks.KINDS, webhooks.follow),
+)
+
+AFTER_COMMIT: tuple[AfterCommit, ...] = (
+    AfterCommit("forget list counts", ALL, tickets.forget_counts),
+    AfterCommit("push replies to open chats", frozenset({E.REPLY}), replies.push_to_chat),
+    AfterCommit("live push to open pages", ALL, live.push_ticket_change),
+    AfterCommit("wake the delivery worker", ALL, outbox.wake),
+)
+
+
+def follow_inside(ticket: Ticket, events: list[TicketEvent]) -> None:
+    for follower in INSIDE:
+        mine = [event for event in events if event.kind in follower.kinds]
+        if mine:
+            follower.run(ticket, mine)
+
+
+def follow_after_commit(ticket: Ticket, events: list[TicketEvent]) -> None:
+    """The change is committed: a failure here is logged, never the caller's error."""
+    for follower in AFTER_COMMIT:
+        mine = [event for event in events if event.kind in follower.kinds]
+        if mine:
+            try:
+                follower.run(ticket, mine)
+            except Exception:
+                log.exception("after-commit follower %r failed for %s", follower.name, ticket.pk)

@@ -1,0 +1,52 @@
+/* Live pages: one WebSocket (/ws/live/) tells open pages what changed; each live region then
+   re-reads itself through htmx (hx-trigger="kefu:changed"), with the page's own access checks.
+   Regions: [data-live-ticket="KF…"] (that ticket), [data-live-queue] (the desk's queue),
+   [data-live-notifications] (the unread count). Pushes carry no content; a lost one only
+   delays a refresh, and a reconnect refreshes everything. */
+(function () {
+  "use strict";
+  if (!document.body || !document.body.hasAttribute("data-live")) return;
+  var retry = 1000;
+
+  function changed(selector) {
+    document.querySelectorAll(selector).forEach(function (node) {
+      node.dispatchEvent(new CustomEvent("kefu:changed", { bubbles: false }));
+    });
+  }
+
+  function watched() {
+    var numbers = {};
+    document.querySelectorAll("[data-live-ticket]").forEach(function (node) {
+      numbers[node.getAttribute("data-live-ticket")] = true;
+    });
+    return Object.keys(numbers);
+  }
+
+  function receive(message) {
+    if (message.type === "ticket") {
+      changed('[data-live-ticket="' + message.number + '"]');
+      changed("[data-live-queue]");
+      document.dispatchEvent(new CustomEvent("kefu:ticket", { detail: message }));
+    } else if (message.type === "notifications") {
+      changed("[data-live-notifications]");
+    }
+  }
+
+  function connect(again) {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/ws/live/");
+    socket.onopen = function () {
+      retry = 1000;
+      watched().forEach(function (number) {
+        socket.send(JSON.stringify({ type: "watch", ticket: number }));
+      });
+      if (again) changed("[data-live-ticket], [data-live-queue], [data-live-notifications]");
+    };
+    socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
+    socket.onclose = function () {
+      setTimeout(function () { connect(true); }, retry);
+      retry = Math.min(retry * 2, 30000);
+    };
+  }
+  connect(false);
+})();
