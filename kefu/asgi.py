@@ -18,6 +18,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 from asgiref.sync import sync_to_async
 from asgiref.wsgi import WsgiToAsgi, WsgiToAsgiInstance
 from channels.routing import ProtocolTypeRouter
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 HTTP_THREADS = int(os.environ.get("KEFU_HTTP_THREADS", "8"))
@@ -85,8 +86,6 @@ class PooledHTTP(WsgiToAsgi):
     """One request = one call of the WSGI handler on a pool thread."""
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
-        from django.conf import settings
-
         scope = _clean_scope(scope)
         receive = _capped(scope, receive, settings.KEFU_MAX_REQUEST_BYTES)
         await _PooledRequest(self.wsgi_application)(scope, receive, send)
