@@ -161,7 +161,9 @@ def bare_creates(env: dict[str, str], count: int, processes: int) -> tuple[list[
 def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]:
     port = free_port()
     process = subprocess.Popen(
-        [PYTHON, "-m", "kefu.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        # The API alone: the worker (timers, outbox) would share the two cores with it.
+        [PYTHON, "-m", "kefu.cli", "serve", "--port", str(port), "--workers", str(workers),
+         "--no-worker"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"

@@ -270,6 +270,10 @@ KEFU_IMAGE_MAX_PIXELS = int(os.environ.get("KEFU_IMAGE_MAX_PIXELS", "50000000"))
 # The largest body any request may carry: ten attachments and the form around them. Larger
 # bodies are not even read (kefu/asgi.py) and are answered 413.
 KEFU_MAX_REQUEST_BYTES = 11 * KEFU_ATTACHMENT_MAX_BYTES
+# Encryption at rest of raw inbound mail and stored secrets (kefu/crypto.py): Fernet keys,
+# comma-separated, the first encrypts; unset, one is generated into DATA_DIR/encryption_key.
+# Every node (server, worker, smtpd) must use the same key.
+KEFU_ENCRYPTION_KEY = os.environ.get("KEFU_ENCRYPTION_KEY", "")
 # Triage (see kefu/triage/config.py for why these defaults).
 KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
 KEFU_TRIAGE_DUPLICATE_WINDOW = int(os.environ.get("KEFU_TRIAGE_DUPLICATE_WINDOW", "600"))

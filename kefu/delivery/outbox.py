@@ -115,7 +115,7 @@ def send_due(now: datetime) -> int:
                 continue
             if delivery.channel not in senders:
                 senders[delivery.channel] = _adapters()[delivery.channel]()
-            sent += _attempt(senders[delivery.channel], delivery)
+            sent += _attempt(senders[delivery.channel], delivery, now)
     finally:
         for sender in senders.values():
             sender.close()
@@ -128,7 +128,8 @@ def _after_lost_lease(delivery: Delivery) -> bool:
     delivery.lost_leases += 1
     if delivery.lost_leases >= MAX_LOST_LEASES:
         reason = "two workers died while sending it; not sent again to avoid duplicates"
-        _mark(delivery, state=State.DEAD, next_attempt_at=None, last_error=reason)
+        _mark(delivery, state=State.DEAD, next_attempt_at=None, last_error=reason,
+              lost_leases=delivery.lost_leases)  # fmt: skip
         log.error("delivery %s given up: %s", delivery.pk, reason)
         return False
     Delivery.objects.filter(pk=delivery.pk).update(lost_leases=delivery.lost_leases)
@@ -136,11 +137,12 @@ def _after_lost_lease(delivery: Delivery) -> bool:
     return True
 
 
-def _attempt(sender: Adapter, delivery: Delivery) -> int:
+def _attempt(sender: Adapter, delivery: Delivery, now: datetime) -> int:
+    """One attempt; a failure is scheduled again from ``now``, the sweep's instant."""
     try:
         sender.send(delivery)
     except Exception as error:  # any refusal or network failure is retried later
-        _record_failure(delivery, error, timezone.now())
+        _record_failure(delivery, error, now)
         return 0
     _mark(delivery, state=State.SENT, sent_at=timezone.now(), next_attempt_at=None)
     if delivery.subscription_id:

@@ -11,7 +11,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -23,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kefu.admin import ReadOnlyAdmin
-from kefu.intake import quarantine
+from kefu.intake import quarantine, rawstore
 from kefu.intake.models import InboundRecord, Mailbox, Outcome, Quarantine
 from kefu.lib.mime_charset import decode_bytes
 
@@ -133,8 +132,7 @@ class QuarantineAdmin(admin.ModelAdmin):
         entry = get_object_or_404(Quarantine, pk=pk)
         if not self.has_view_permission(request, entry):
             return HttpResponse(status=403)
-        with default_storage.open(entry.raw_path, "rb") as stored:
-            data = stored.read(RAW_PREVIEW_BYTES + 1)
+        data = rawstore.read(entry.raw_path)  # decrypted; encrypted files are read whole
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

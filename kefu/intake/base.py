@@ -45,6 +45,8 @@ class TicketFields:
     expected_by: date | None = None
     tags: list[str] = field(default_factory=list)
     language: str = ""
+    # A customer asks for urgent handling; only support sets ``priority``.
+    urgent: bool = False
 
 
 @dataclass

@@ -9,19 +9,17 @@ nothing is lost. Interactive senders (portal, API, chat) get their own errors ba
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM, Viewer, may_create_ticket
 from kefu.errors import AttachmentRejected, Forbidden, KefuError, NotFound
-from kefu.intake import acknowledgements
+from kefu.intake import acknowledgements, rawstore
 from kefu.intake.base import InboundMessage, IntakeRefused
 from kefu.intake.identity import Identity, resolve_identity
 from kefu.intake.models import InboundRecord, Outcome, Quarantine
@@ -160,12 +158,21 @@ def _finish(record: InboundRecord, result: IngestResult) -> IngestResult:
 
 
 def _mask(message: InboundMessage) -> tuple[str, ...]:
-    """Mask secrets before anything is stored; the unmasked text is never written."""
+    """Mask secrets before anything is stored; the unmasked text is never written. Free text in
+    the structured fields and file names count: people type card numbers there too."""
     findings: set[str] = set()
+
+    def masked(value: str) -> str:
+        result = mask_sensitive(value)
+        findings.update(result.kinds)
+        return result.text
+
     for name in ("text", "full_text", "subject"):
-        masked = mask_sensitive(getattr(message, name))
-        setattr(message, name, masked.text)
-        findings.update(masked.kinds)
+        setattr(message, name, masked(getattr(message, name)))
+    message.fields.desired_outcome = masked(message.fields.desired_outcome)
+    message.fields.tags = [masked(tag) for tag in message.fields.tags]
+    for item in message.attachments:
+        item.filename = masked(item.filename)
     if message.html and mask_sensitive(html_to_text(message.html)).kinds:
         message.html = ""  # the masked text rendering stands in for HTML that carried secrets
     return tuple(sorted(findings))
@@ -222,6 +229,9 @@ def _open(
     follow_up_of: Ticket | None = None,
 ) -> IngestResult:
     actor = _actor(message, identity)
+    chosen = message.interactive and bool(message.fields.category)  # in a form or an API call
+    if not _by_staff(actor):
+        message.fields.priority = ""  # support sets the priority; customers ask for urgency
     service = parse_service_subject(message.subject)
     if service and service.category and not message.fields.category:
         message.fields.category = service.category
@@ -230,11 +240,9 @@ def _open(
         reason = triage.ask_for_details(message=message, identity=identity)  # 422 if interactive
         return IngestResult(Outcome.IGNORED, reason=reason)
     verdict = triage.classify(message=message, identity=identity)
+    if message.interactive or identity.verified:
+        verdict = _permitted(actor, verdict, chosen)
     category = active_category(verdict.category)
-    if (message.interactive or identity.verified) and not may_create_ticket(
-        actor, category.code if category else None
-    ):
-        raise Forbidden("You may not create this kind of ticket.", field="category")
     duplicate_of = triage.find_duplicate(message=message, identity=identity)
     if duplicate_of is not None and follow_up_of is None:
         return _continue(duplicate_of, message, identity)
@@ -246,6 +254,24 @@ def _open(
     return IngestResult(Outcome.TICKET, ticket, saved, refused_files=refused)
 
 
+def _by_staff(actor: Viewer) -> bool:
+    return actor.is_agent or actor.system
+
+
+def _permitted(actor: Viewer, verdict: triage.Verdict, chosen: bool) -> triage.Verdict:
+    """A category the sender may file under. Their own choice stands or is refused (theirs to
+    fix); a guess they may not file under falls back to one they may, never to a refusal."""
+
+    def allowed(code: str | None) -> bool:
+        return may_create_ticket(actor, code)
+
+    if not allowed(verdict.category) and not chosen:
+        verdict = triage.fall_back(verdict, allowed)
+    if not allowed(verdict.category):
+        raise Forbidden(_("You may not create this kind of ticket."), field="category")
+    return verdict
+
+
 def _create(
     message: InboundMessage,
     identity: Identity,
@@ -254,6 +280,7 @@ def _create(
     follow_up_of: Ticket | None,
 ) -> tuple[Ticket, Message]:
     fields = message.fields
+    staff = _by_staff(_actor(message, identity))
     return actions.open_ticket(
         actor=SYSTEM,  # the right to create was checked above; strangers' mail is accepted
         requester=identity.user,
@@ -266,7 +293,9 @@ def _create(
         category=category,
         priority=verdict.priority,
         language=verdict.language,
-        tags=[*fields.tags, *verdict.tags],
+        tags=[*(fields.tags if staff else ()), *verdict.tags],
+        customer_tags=() if staff else fields.tags,  # never select SLA policies or rules
+        urgent_requested=fields.urgent,
         order_id=fields.order_id,
         order_value=fields.order_value,
         shipment_code=fields.shipment_code,
@@ -305,15 +334,11 @@ def _attach(
 
 
 def _keep_raw(message: InboundMessage) -> str:
-    """Store the payload by its hash (the same bytes are stored once)."""
+    """Store the payload, encrypted (``rawstore``); the same bytes are stored once."""
     from kefu.intake.base import to_json
 
     raw = message.raw if message.raw_suffix == ".eml" else to_json(message)
-    digest = hashlib.sha256(raw).hexdigest()
-    path = f"inbound/{digest[:2]}/{digest}{message.raw_suffix}"
-    if not default_storage.exists(path):
-        default_storage.save(path, ContentFile(raw))
-    return path
+    return rawstore.keep(raw, message.raw_suffix)
 
 
 def quarantine(message: InboundMessage, stage: str, reason: str) -> IngestResult:

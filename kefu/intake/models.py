@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.crypto import EncryptedTextField
 from kefu.tickets.models import Channel, Message, Ticket
 
 
@@ -101,7 +102,7 @@ class Mailbox(models.Model):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_ssl = models.BooleanField(_("IMAP over TLS"), default=True)
     imap_user = models.CharField(_("IMAP user"), max_length=255, blank=True)
-    imap_password = models.CharField(_("IMAP password"), max_length=255, blank=True)
+    imap_password = EncryptedTextField(_("IMAP password"), blank=True)  # encrypted at rest
     imap_folder = models.CharField(_("folder"), max_length=120, default="INBOX")
     imap_done_folder = models.CharField(
         _("move processed mail to"),

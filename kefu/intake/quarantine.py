@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from kefu.intake import rawstore
 from kefu.intake.base import from_json
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import Outcome, Quarantine
@@ -13,8 +13,7 @@ from kefu.tickets.models import Channel
 
 
 def _raw(entry: Quarantine) -> bytes:
-    with default_storage.open(entry.raw_path, "rb") as stored:
-        return stored.read()
+    return rawstore.read(entry.raw_path)
 
 
 def reprocess(entry: Quarantine) -> IngestResult:

@@ -205,12 +205,21 @@ def rebuild_all_clocks(*, open_only: bool = True, batch: int = 500) -> int:
 
 
 def lock_due_clocks(clock_ids: Iterable[int]) -> set[int]:
-    """Lock the clocks of the tickets of ``clock_ids`` in id order (as ``rebuild_clocks`` does),
-    skipping rows another transaction holds; return those of ``clock_ids`` whose ticket's clocks
-    are all held now. The others wait for the next sweep: taking them half-locked could deadlock
-    with a rebuild of the same ticket."""
+    """Lock the tickets of ``clock_ids``, then their clocks, each in id order and skipping rows
+    another transaction holds; return those of ``clock_ids`` whose ticket and all of its clocks
+    are held now. The others wait for the next sweep.
+
+    Every ticket change takes the ticket row first and its clocks after (``rebuild_clocks``), so
+    the sweeper does too, and never waits for either: a sweeper that held a clock and waited
+    for its ticket (to record the breach, to escalate) deadlocked with a change of that ticket
+    waiting for the clock; after an outage, with thousands due, that happened."""
     wanted = set(clock_ids)
-    tickets = SlaClock.objects.filter(pk__in=wanted).values("ticket_id")
+    tickets = list(
+        Ticket.objects.select_for_update(skip_locked=True, no_key=True)
+        .filter(pk__in=SlaClock.objects.filter(pk__in=wanted).values("ticket_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     held = dict(
         SlaClock.objects.select_for_update(skip_locked=True)
         .filter(ticket_id__in=tickets)

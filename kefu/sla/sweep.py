@@ -1,8 +1,9 @@
 """The SLA timer run by ``kefu worker``: each clock's warning and breach fire once, on time.
 
 One indexed query finds what is due (each half reads one partial index, in due order). Due clocks
-are then claimed in chunks, one transaction each: the clocks of their tickets are locked with
-SKIP LOCKED (rows another worker or a ticket change holds are left for the next sweep), claimed
+are then claimed in chunks, one transaction each: their tickets and then the tickets' clocks are
+locked in id order with SKIP LOCKED (rows another worker or a ticket change holds are left for the
+next sweep, so a sweeper never waits for a ticket while holding a clock), claimed
 with a conditional UPDATE (``… WHERE id IN (…) AND state = 'running' AND breached_at IS NULL``),
 and each claim is recorded as an ``sla_warning``/``sla_breach`` event (escalation follows that
 event) before the one commit. Any number of workers may run this and each claim is won once;
@@ -86,7 +87,7 @@ def fire(clock_ids: list[int], kind: EventKind) -> int:
         won = claim(kind, sorted(lock_due_clocks(clock_ids)), now)
         clocks = SlaClock.objects.filter(pk__in=won).select_related(*TICKET_RELATIONS)
         tickets: dict[int, Ticket] = {}
-        for clock in clocks.order_by("pk"):
+        for clock in clocks.order_by("ticket_id", "pk"):  # the order the tickets were locked in
             # Clocks of one ticket share one instance: an escalation of the first must not be
             # undone by saving a stale copy for the second.
             clock.ticket = tickets.setdefault(clock.ticket_id, clock.ticket)

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
@@ -38,6 +39,10 @@ from kefu.validation import Id
 router = Router(tags=["tickets"])
 COUNT_LIMIT = 10_000
 FilterCode = Annotated[str, StringConstraints(max_length=64)]
+# Support sets the priority; a customer says it is urgent, and agents see that they asked.
+_CUSTOMER_PRIORITY = gettext_lazy(
+    'Customers cannot set the priority. Send "urgent": true to ask for urgent handling.'
+)
 
 
 class ListParams(Schema):
@@ -91,6 +96,8 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
     """201 with the new ticket; 200 with the existing one when the request repeats an
     ``Idempotency-Key`` or the same message was just sent (it joins that ticket)."""
     viewer = request_viewer(request)
+    if payload.priority and not (viewer.is_agent or viewer.system):
+        raise Invalid(_CUSTOMER_PRIORITY, field="priority")
     requester, organization = _requester_for(viewer, payload)
     category_by_code(payload.category)  # an unknown category is the caller's error (422)
     result = interactive.open_ticket(
@@ -111,6 +118,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
             expected_by=payload.expected_by,
             tags=payload.tags,
             language=payload.language or "",
+            urgent=payload.urgent,
         ),
         idempotency_key=request.headers.get("Idempotency-Key", "")[:200],
     )

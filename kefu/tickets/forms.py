@@ -68,6 +68,12 @@ class PortalTicketForm(forms.Form):
     attachments = AttachmentsField(
         label=_("Evidence (JPG, PNG, PDF; up to 10 MB each)"), required=False
     )
+    # Customers ask for urgency; support sets the priority (there is no priority field here).
+    urgent = forms.BooleanField(
+        label=_("This is urgent"),
+        required=False,
+        help_text=_("Support sees that you asked and sets the priority."),
+    )
 
 
 class ReplyForm(forms.Form):

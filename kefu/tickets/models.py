@@ -185,6 +185,10 @@ class Ticket(models.Model):
     )
     language = models.CharField(_("language"), max_length=8, default="zh")
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    # What the customer asked for, kept apart from what support decides: their own labels never
+    # select SLA policies or rules, and asking for urgency does not set the priority.
+    customer_tags = models.JSONField(_("customer's tags"), default=list, blank=True)
+    urgent_requested = models.BooleanField(_("customer asked for urgent handling"), default=False)
     order_id = models.CharField(_("order id"), max_length=64, blank=True, db_index=True)
     order_value = models.DecimalField(
         _("order value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True

@@ -46,7 +46,10 @@ class TicketCreate(Schema):
     subject: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     body: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50_000)]
     category: Code | None = None
-    priority: PriorityName | None = None
+    priority: PriorityName | None = Field(
+        None, description="Staff only: a customer's is refused (422); customers send ``urgent``"
+    )
+    urgent: bool = Field(False, description="The customer asks for urgent handling")
     order_id: Code = ""
     order_value: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     shipment_code: Code = ""
@@ -54,7 +57,12 @@ class TicketCreate(Schema):
     desired_outcome: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
     expected_by: date | None = None
     language: Literal["zh", "en"] | None = None
-    tags: list[Code] = Field(default_factory=list, max_length=20)
+    tags: list[Code] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Staff: the ticket's tags. Customers: their own labels (``customer_tags``), "
+        "which never select SLA policies",
+    )
     # Agents filing for a customer (e.g. from a phone call) name the organisation and requester.
     organization: Code | None = None
     requester_email: Email | None = None
@@ -175,6 +183,9 @@ class TicketSummary(BaseModel):
 
 
 class TicketOut(Schema, TicketSummary):
+    customer_tags: list[str] = Field(default_factory=list, description="The customer's own labels")
+    urgent_requested: bool = Field(False, description="The customer asked for urgent handling")
+
     @staticmethod
     def resolve_score(obj: Ticket, context: dict[str, Any] | None) -> float | None:
         return obj.score if _for_staff(context) else None

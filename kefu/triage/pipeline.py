@@ -10,6 +10,7 @@ that say nothing (emoji, greetings), which get a request for details instead of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,8 @@ class Verdict:
     guesses: tuple[tuple[str, float], ...] = ()  # the model's best categories
     rule_names: dict[str, dict[str, str]] = field(default_factory=dict)
     threshold: float = 0.0  # the setting in force when classified
+    # The guess the sender may not file under (``fall_back``), shown to agents.
+    not_permitted: str | None = None
 
     @property
     def details(self) -> dict[str, Any]:
@@ -68,6 +71,7 @@ class Verdict:
             "model": [[label, round(p, 3)] for label, p in self.guesses],
             "threshold": self.threshold,
             "needs_triage": self.category is None,
+            **({"not_permitted": self.not_permitted} if self.not_permitted else {}),
         }
 
 
@@ -119,6 +123,22 @@ def _choose_category(
     if category not in active or confidence < config.confidence_threshold():
         return None, confidence, "model"
     return category, confidence, "model"
+
+
+def fall_back(verdict: Verdict, allowed: Callable[[str], bool]) -> Verdict:
+    """The guess is a category the sender may not file under (an order-scoped sub-account's
+    text read as billing): their message is not refused for a guess they did not make. It takes
+    the model's next guess they may file under if that is confident enough, else the "needs
+    triage" queue, where an agent decides."""
+    threshold = config.confidence_threshold()
+    active = snapshot().categories
+    for code, probability in verdict.guesses:
+        usable = code != verdict.category and code in active and probability >= threshold
+        if usable and allowed(code):
+            return replace(verdict, category=code, confidence=probability, source="model",
+                           not_permitted=verdict.category)  # fmt: skip
+    team = verdict.team or Team.objects.filter(code=TRIAGE_TEAM).first()
+    return replace(verdict, category=None, team=team, not_permitted=verdict.category)
 
 
 def _guesses(prediction: Prediction) -> tuple[tuple[str, float], ...]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from kefu.jobs.sweepers import Sweeper
 from kefu.tickets import actions
-from kefu.tickets.models import OPEN_STATUSES, Ticket
+from kefu.tickets.models import OPEN_STATUSES, EventKind, Ticket
 from kefu.tickets.work import created_here
 from kefu.triage.links import nearest_due
 from kefu.triage.models import ScoreRefresh
@@ -61,9 +61,11 @@ def _bumps(ticket: Ticket) -> tuple[tuple[str, float], ...]:
     """Points raised on purpose by other apps (``tickets.actions.raise_score`` events)."""
     new_ticket = created_here(ticket.pk)
     if new_ticket is not None:
-        events = [(e.old, e.new, e.data) for e in new_ticket.ordered_events() if e.kind == "score"]
+        events = [
+            (e.old, e.new, e.data) for e in new_ticket.ordered_events() if e.kind == EventKind.SCORE
+        ]
     else:
-        events = list(ticket.events.filter(kind="score").values_list("old", "new", "data"))
+        events = list(ticket.events.filter(kind=EventKind.SCORE).values_list("old", "new", "data"))
     return tuple(
         ((data or {}).get("reason", ""), float(new or 0) - float(old or 0))
         for old, new, data in events
@@ -126,7 +128,12 @@ def _stored(terms: list[Term], sla_due_at: datetime | None) -> dict[str, Any]:
 
 
 def sweep(now: datetime) -> int:
-    """Bring due tickets' time terms up to ``now``; returns how many were handled."""
+    """Bring due tickets' time terms up to ``now``; returns how many were handled.
+
+    Neither the due rows nor their tickets are waited for (SKIP LOCKED): a ticket being changed
+    holds its row and then takes its ``ScoreRefresh`` row, the opposite order, so a sweeper that
+    waited for a ticket while holding refresh rows deadlocked with it (with the SLA sweeper's
+    escalations, after an outage). A skipped ticket stays due for the next sweep."""
     with transaction.atomic():
         due = list(
             ScoreRefresh.objects.select_for_update(skip_locked=True)
@@ -137,15 +144,16 @@ def sweep(now: datetime) -> int:
         if not due:
             return 0
         tickets = list(
-            Ticket.objects.select_for_update()
+            Ticket.objects.select_for_update(skip_locked=True, no_key=True)
             .filter(pk__in=due)
+            .order_by("pk")
             .only("id", "status", "created_at", "score", "triage")
         )
         dues = nearest_due(t.pk for t in tickets if t.status in OPEN_STATUSES)
         next_steps = _rescore_all(tickets, dues, now)
         actions.store_scores(tickets=[t for t in tickets if t.pk in next_steps])
-        _reschedule(due, next_steps)
-    return len(due)
+        _reschedule([t.pk for t in tickets], next_steps)
+    return len(tickets)
 
 
 def _rescore_all(
@@ -164,8 +172,8 @@ def _rescore_all(
     return steps
 
 
-def _reschedule(due: list[int], next_steps: dict[int, datetime | None]) -> None:
-    finished = [pk for pk in due if next_steps.get(pk) is None]
+def _reschedule(handled: list[int], next_steps: dict[int, datetime | None]) -> None:
+    finished = [pk for pk in handled if next_steps.get(pk) is None]
     ScoreRefresh.objects.filter(ticket_id__in=finished).delete()
     rows = [ScoreRefresh(ticket_id=pk, due_at=at) for pk, at in next_steps.items() if at]
     ScoreRefresh.objects.bulk_update(rows, ["due_at"], batch_size=BATCH)

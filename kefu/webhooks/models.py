@@ -13,6 +13,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.crypto import EncryptedTextField
+
 EVENTS = (
     "ticket.created",
     "ticket.updated",
@@ -38,8 +40,8 @@ class Subscription(models.Model):
     )
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(_("events"), default=list)
-    # The shared secret for X-Kefu-Signature.
-    secret = models.CharField(_("secret"), max_length=200)
+    # The shared secret for X-Kefu-Signature, encrypted at rest: Kefu must read it to sign.
+    secret = EncryptedTextField(_("secret"))
     is_active = models.BooleanField(_("active"), default=True)
     # Since when every call has failed (None while they succeed): a day of it disables it.
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)

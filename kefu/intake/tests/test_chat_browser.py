@@ -18,6 +18,7 @@ from kefu.testing import (
 )
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+_chat_open_around_the_clock = open_chat_around_the_clock  # the name other tests import
 
 pytestmark = [
     pytest.mark.browser,

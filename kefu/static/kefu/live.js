@@ -7,6 +7,9 @@
   "use strict";
   if (!document.body || !document.body.hasAttribute("data-live")) return;
   var retry = 1000;
+  var pending = 0;
+  // ready: connected and watching every ticket on the page (tests wait for it).
+  var live = (window.kefuLive = { ready: false });
 
   function changed(selector) {
     document.querySelectorAll(selector).forEach(function (node) {
@@ -23,7 +26,10 @@
   }
 
   function receive(message) {
-    if (message.type === "ticket") {
+    if (message.type === "watching" || message.type === "error") {
+      pending -= 1;
+      live.ready = pending <= 0;
+    } else if (message.type === "ticket") {
       changed('[data-live-ticket="' + message.number + '"]');
       changed("[data-live-queue]");
       document.dispatchEvent(new CustomEvent("kefu:ticket", { detail: message }));
@@ -37,13 +43,17 @@
     var socket = new WebSocket(scheme + location.host + "/ws/live/");
     socket.onopen = function () {
       retry = 1000;
-      watched().forEach(function (number) {
+      var numbers = watched();
+      pending = numbers.length;
+      live.ready = pending === 0;
+      numbers.forEach(function (number) {
         socket.send(JSON.stringify({ type: "watch", ticket: number }));
       });
       if (again) changed("[data-live-ticket], [data-live-queue], [data-live-notifications]");
     };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function () {
+      live.ready = false;
       setTimeout(function () { connect(true); }, retry);
       retry = Math.min(retry * 2, 30000);
     };

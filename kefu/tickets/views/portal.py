@@ -55,6 +55,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                     order_id=data["order_id"],
                     desired_outcome=data["desired_outcome"],
                     expected_by=data["expected_by"],
+                    urgent=data["urgent"],
                 ),
                 attachments=data["attachments"],
             )

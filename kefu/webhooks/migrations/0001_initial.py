@@ -5,6 +5,8 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+import kefu.crypto
+
 
 class Migration(migrations.Migration):
 
@@ -21,7 +23,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('url', models.URLField(max_length=500, verbose_name='URL')),
                 ('events', models.JSONField(default=list, verbose_name='events')),
-                ('secret', models.CharField(max_length=200, verbose_name='secret')),
+                ('secret', kefu.crypto.EncryptedTextField(verbose_name='secret')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('failing_since', models.DateTimeField(blank=True, null=True, verbose_name='failing since')),
                 ('disabled_reason', models.CharField(blank=True, max_length=500, verbose_name='why disabled')),
