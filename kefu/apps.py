@@ -8,6 +8,11 @@ class KefuConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
+        from PIL import Image
+
         from kefu.i18n import compile_catalogues
 
         compile_catalogues()
+        # Pillow's bomb guard at Kefu's own limit, for any image opened anywhere in the process.
+        Image.MAX_IMAGE_PIXELS = settings.KEFU_IMAGE_MAX_PIXELS

@@ -8,13 +8,17 @@ connection persists. The chat's WebSockets stay fully asynchronous.
 """
 
 import os
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import quote_from_bytes
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 
 from asgiref.sync import sync_to_async
 from asgiref.wsgi import WsgiToAsgi, WsgiToAsgiInstance
 from channels.routing import ProtocolTypeRouter
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 HTTP_THREADS = int(os.environ.get("KEFU_HTTP_THREADS", "8"))
@@ -29,10 +33,61 @@ class _PooledRequest(WsgiToAsgiInstance):
     )
 
 
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+# Bytes a query string may carry as they are; asgiref decodes it as ASCII and would fail (a 500)
+# on any other byte, which clients do send unencoded.
+_QUERY_SAFE = bytes(range(0x21, 0x7F)).decode()
+
+
+def _clean_scope(scope: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``scope`` whose query string is ASCII: other bytes percent-encoded, so Django's
+    input guard judges them like any encoded byte."""
+    query = scope.get("query_string", b"")
+    if query.isascii():
+        return dict(scope, headers=list(scope.get("headers", [])))
+    cleaned = quote_from_bytes(query, safe=_QUERY_SAFE).encode()
+    return dict(scope, query_string=cleaned, headers=list(scope.get("headers", [])))
+
+
+def _declared_length(scope: dict[str, Any]) -> int:
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0
+
+
+def _set_length(scope: dict[str, Any], length: int) -> None:
+    headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
+    scope["headers"] = [*headers, (b"content-length", str(length).encode())]
+
+
+def _capped(scope: dict[str, Any], receive: Receive, limit: int) -> Receive:
+    """``receive`` that stops reading a body past ``limit``: asgiref would otherwise spool all
+    of it to disk before Django sees the request. Django is handed an empty body and the size
+    (the declared Content-Length, or as much as had arrived), so the input guard answers 413."""
+    done = {"type": "http.request", "body": b"", "more_body": False}
+    state = {"read": 0, "stopped": _declared_length(scope) > limit}
+
+    async def capped_receive() -> dict[str, Any]:
+        if state["stopped"]:
+            return done
+        message = await receive()
+        state["read"] += len(message.get("body", b""))
+        if state["read"] > limit:
+            _set_length(scope, state["read"])
+            state["stopped"] = True
+            return done
+        return message
+
+    return capped_receive
+
+
 class PooledHTTP(WsgiToAsgi):
     """One request = one call of the WSGI handler on a pool thread."""
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        scope = _clean_scope(scope)
+        receive = _capped(scope, receive, settings.KEFU_MAX_REQUEST_BYTES)
         await _PooledRequest(self.wsgi_application)(scope, receive, send)
 
 

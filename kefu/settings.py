@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from kefu.lib.secret_key import stored_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KEFU_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -22,7 +25,8 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("KEFU_SECRET_KEY", "kefu-insecure-development-key-change-me")
+# No public default: unset, a random key is made once and kept in the data directory (0600).
+SECRET_KEY = os.environ.get("KEFU_SECRET_KEY") or stored_secret_key(DATA_DIR / "secret_key")
 DEBUG = _env_bool("KEFU_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("KEFU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KEFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -37,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs from its own static files: the CSP allows no CDN and no inline script
     "django_tasks",
     "django_tasks_db",
     "kefu",
@@ -58,10 +63,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kefu.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kefu.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -217,6 +224,28 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send X-CSRFToken
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Served over HTTPS (directly or behind a proxy that says so in X-Forwarded-Proto, which uvicorn
+# trusts from 127.0.0.1): cookies only over HTTPS, and browsers told to stay on it (HSTS).
+HTTPS = _env_bool("KEFU_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("KEFU_HSTS_SECONDS", "31536000")) if HTTPS else 0
+# Scripts, styles, images and connections (the chat's WebSockets) only from Kefu itself; no
+# inline script anywhere (kefu/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
 
 NINJA_PAGINATION_PER_PAGE = 25
 NINJA_PAGINATION_MAX_LIMIT = 200
@@ -238,6 +267,11 @@ KEFU_DELIVERY_LEASE_SECONDS = int(os.environ.get("KEFU_DELIVERY_LEASE_SECONDS", 
 KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Images are measured before they are decoded (Pillow's own guard is set to the same number).
+KEFU_IMAGE_MAX_PIXELS = int(os.environ.get("KEFU_IMAGE_MAX_PIXELS", "50000000"))
+# The largest body any request may carry: ten attachments and the form around them. Larger
+# bodies are not even read (kefu/asgi.py) and are answered 413.
+KEFU_MAX_REQUEST_BYTES = 11 * KEFU_ATTACHMENT_MAX_BYTES
 # Encryption at rest of raw inbound mail and stored secrets (kefu/crypto.py): Fernet keys,
 # comma-separated, the first encrypts; unset, one is generated into DATA_DIR/encryption_key.
 # Every node (server, worker, smtpd) must use the same key.

@@ -204,6 +204,7 @@ def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
     """Environment for a `kefu serve` subprocess that uses this test's (committed) database."""
     import os
 
+    from django.conf import settings
     from django.db import connection
 
     hidden = ("PYTEST_VERSION", "KEFU_TEST_DATABASE_URL")
@@ -217,6 +218,8 @@ def server_env(tmp_path: Any, **extra: str) -> dict[str, str]:
             f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
         )
     env.update(KEFU_DATABASE_URL=url, KEFU_DATA_DIR=str(tmp_path), **extra)
+    # The server signs sessions with the tests' key, so a session made here is valid there.
+    env.setdefault("KEFU_SECRET_KEY", settings.SECRET_KEY)
     return env
 
 
@@ -257,6 +260,79 @@ class RunningServer:
     def __exit__(self, *exc: object) -> None:
         self.process.terminate()
         self.process.wait(10)
+
+
+# --- browsers -----------------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Runs before any page script (Playwright injects it outside the page's CSP): the page reports
+# each violation itself, besides the "Refused to …" lines Chromium writes to the console.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`
+    + ` in ${event.sourceFile || event.documentURI}:${event.lineNumber}`);
+}, true);
+"""
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium (never a browser Playwright downloads)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+class CspViolations:
+    """Every Content-Security-Policy violation in a Playwright browser context, and every page
+    served without a policy (a test could otherwise pass with the policy gone). Browser tests
+    open their contexts through ``watched_context`` and end with ``assert_none()``."""
+
+    def __init__(self, context: Any, origin: str = "") -> None:
+        self.seen: list[str] = []
+        self.origin = origin  # pages of other origins (a fake identity provider) are not Kefu's
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
+        context.on("console", self._console)
+        context.on("response", self._response)
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith("CSP violation"):
+            self.seen.append(text)
+
+    def _response(self, response: Any) -> None:
+        document = response.request.resource_type == "document"
+        ours = response.url.startswith(self.origin)
+        if document and ours and "content-security-policy" not in response.headers:
+            self.seen.append(f"no Content-Security-Policy on {response.url}")
+
+    def assert_none(self) -> None:
+        assert self.seen == [], "\n".join(self.seen)
+
+
+def watched_context(browser: Any, origin: str = "", **options: Any) -> tuple[Any, CspViolations]:
+    """A new browser context whose CSP violations are collected (and pages of ``origin``
+    served without a policy, when given; every page's otherwise)."""
+    context = browser.new_context(**options)
+    return context, CspViolations(context, origin)
+
+
+def sign_in(page: Any, base_url: str, user: User) -> None:
+    """Through the sign-in form, as a person would."""
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_load_state()
+
+
+def open_chat_around_the_clock() -> None:
+    """Chat tests must not depend on the hour they run at: the chat calendar opens 24×7."""
+    from kefu.sla.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.get(code="cn-chat")
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+        setattr(calendar, day, "00:00-24:00")
+    calendar.off_day_hours = "00:00-24:00"
+    calendar.save()
 
 
 def _forget_cached_answers() -> None:

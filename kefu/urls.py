@@ -22,3 +22,8 @@ urlpatterns = [
     path("", include("kefu.audit.urls")),
     path("", include("kefu.archive.urls")),
 ]
+
+handler400 = "kefu.error_pages.bad_request"
+handler403 = "kefu.error_pages.permission_denied"
+handler404 = "kefu.error_pages.not_found"
+handler500 = "kefu.error_pages.server_error"

@@ -3,10 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import Field
+from pydantic_core import PydanticCustomError
+
+# The largest value of the databases' 64-bit id columns. A larger id is the caller's error (422),
+# where SQLite would fail to bind it (OverflowError, a 500) and PostgreSQL would reject the query.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def not_nullable(schema: dict[str, Any]) -> None:
+    """``json_schema_extra`` of an optional field that may be left out but not sent as null
+    (with ``refuse_null``): its ``None`` only means "not given", so the OpenAPI schema must not
+    offer null as a value."""
+    schema.pop("default", None)
+    options = [option for option in schema.pop("anyOf", []) if option.get("type") != "null"]
+    if len(options) == 1:
+        schema.update(options[0])
+    elif options:
+        schema["anyOf"] = options
+
+
+def refuse_null(value: Any) -> Any:
+    """A ``mode="before"`` validator for such fields: an explicit null is the caller's error."""
+    if value is None:
+        raise PydanticCustomError("null_not_allowed", "null is not allowed here")
+    return value
+
 
 # Request parameter names that django-ninja puts in ``loc`` but callers never wrote.
 _WRAPPERS = {"payload", "data", "filters", "body", "query", "path", "form", "file"}
@@ -35,6 +62,12 @@ FIELD_LABELS = {
     "q": gettext_lazy("Search words"),
     "lang": gettext_lazy("Language"),
     "mailbox": gettext_lazy("Mailbox"),
+    "path": gettext_lazy("Web address"),
+    "complexity": gettext_lazy("Complexity"),
+    "messages": gettext_lazy("Messages"),
+    "message_id": gettext_lazy("Message"),
+    "ids": gettext_lazy("Notifications"),
+    "delivery_id": gettext_lazy("Delivery"),
 }
 
 
@@ -67,6 +100,12 @@ def _rule(error: dict[str, Any]) -> str:
         return _("Enter a list of values.")
     if kind == "string_type":
         return _("Enter text.")
+    if kind == "null_not_allowed":
+        return _("Enter a value; leave the field out to keep it as it is.")
+    if kind == "nul_character":
+        return _("Remove the NUL character (\\x00); text may not contain it.")
+    if kind == "invalid_utf8":
+        return _("Send the text as valid UTF-8.")
     if kind == "value_error" and ctx.get("error"):
         return str(ctx["error"])
     return str(error.get("msg", _("This value is not valid.")))

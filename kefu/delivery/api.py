@@ -10,15 +10,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router, Schema
-from ninja.security import django_auth
+from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
 from kefu.accounts.access import request_viewer
-from kefu.api import BearerAuth
+from kefu.api import BearerAuth, SessionAuth
 from kefu.delivery import outbox
 from kefu.delivery.models import Delivery
 from kefu.errors import Forbidden, InvalidTransition
+from kefu.schemas import errors
+from kefu.validation import Id
 
 router = Router(tags=["delivery"])
 
@@ -62,7 +63,11 @@ def _admin(request: HttpRequest) -> None:
         raise Forbidden(_("Only administrators may see and retry deliveries."))
 
 
-@router.get("/deliveries", response=list[DeliveryOut], summary="Recent deliveries (admins)")
+@router.get(
+    "/deliveries",
+    response={200: list[DeliveryOut], **errors(403)},
+    summary="Recent deliveries (admins)",
+)
 def listing(request: HttpRequest, filters: Query[DeliveryFilters]) -> list[DeliveryOut]:
     _admin(request)
     found = Delivery.objects.select_related("ticket").order_by("-created_at")
@@ -80,11 +85,11 @@ class RetryOut(Schema):
 
 @router.post(
     "/deliveries/{delivery_id}/retry",
-    auth=[BearerAuth(), django_auth],
-    response=RetryOut,
+    auth=[BearerAuth(), SessionAuth()],
+    response={200: RetryOut, **errors(403, 409)},
     url_name="retry_delivery",
 )
-def retry(request: HttpRequest, delivery_id: int) -> Any:
+def retry(request: HttpRequest, delivery_id: Path[Id]) -> Any:
     """Send a failed or given-up delivery again (admins). htmx callers get the updated row."""
     _admin(request)
     delivery = get_object_or_404(Delivery, pk=delivery_id)

@@ -12,13 +12,18 @@ from kefu.escalation.schemas import (
     ComplaintOut,
     NudgeOut,
 )
+from kefu.schemas import errors
 from kefu.tickets import queries as ticket_queries
 from kefu.tickets.models import Channel
 
 router = Router(tags=["escalation"])
 
 
-@router.post("/tickets/{number}/nudge", response={201: NudgeOut}, summary="Nudge a ticket (催办)")
+@router.post(
+    "/tickets/{number}/nudge",
+    response={201: NudgeOut, **errors(403, 409)},
+    summary="Nudge a ticket (催办)",
+)
 def nudge(request: HttpRequest, number: str) -> Status:
     viewer = request_viewer(request)
     ticket = ticket_queries.get_ticket(viewer, number)
@@ -28,7 +33,9 @@ def nudge(request: HttpRequest, number: str) -> Status:
 
 
 @router.post(
-    "/tickets/{number}/complaint", response={201: ComplaintOut}, summary="File a formal complaint"
+    "/tickets/{number}/complaint",
+    response={201: ComplaintOut, **errors(403, 409)},
+    summary="File a formal complaint",
 )
 def complaint(request: HttpRequest, number: str, payload: ComplaintCreate) -> Status:
     viewer = request_viewer(request)

@@ -21,6 +21,7 @@ from kefu.accounts.queries import live_token
 from kefu.errors import Forbidden, Invalid, KefuError
 from kefu.intake.email import authn
 from kefu.intake.email.inbound import MAX_EMAIL_BYTES, deliver
+from kefu.schemas import errors
 
 router = Router(tags=["intake"])
 
@@ -72,7 +73,7 @@ def _too_large() -> TooLarge:
     return TooLarge(_("The message is larger than %(mb)s MB.") % {"mb": limit}, field="body")
 
 
-@router.post("/inbound/email", auth=WebhookAuth(), response=DeliveryOut)
+@router.post("/inbound/email", auth=WebhookAuth(), response={200: DeliveryOut, **errors(403, 413)})
 def inbound_email(request: HttpRequest, mailbox: MailboxCode) -> dict[str, Any]:
     """Deliver one raw email (the request body) to the support mailbox ``mailbox``."""
     # The provider is the relay, signed in by its token: its Authentication-Results are believed.

@@ -20,7 +20,9 @@ SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 class ArticleListParams(Schema):
     lang: LanguageCode | None = None  # default: the request's language (Accept-Language)
     category: CategoryCode | None = None
-    page: int = Field(1, ge=1)
+    # A few hundred articles per language; the bound keeps the offset within the database's
+    # integers (a page of 10^20 used to be a 500).
+    page: int = Field(1, ge=1, le=1000)
     page_size: int = Field(25, ge=1, le=100)
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from kefu.notifications import actions, queries
 from kefu.notifications.preferences import Channels
-from kefu.notifications.schemas import ChannelsIO, InboxOut, NotificationOut, ReadIn
+from kefu.notifications.schemas import ChannelsIO, InboxOut, NotificationOut, ReadIn, ReadOut
 
 router = Router(tags=["notifications"])
 
@@ -30,7 +30,11 @@ def inbox(request: HttpRequest, params: Query[InboxParams]) -> dict[str, Any]:
     }
 
 
-@router.post("/notifications/read", summary="Mark my notifications read (all, or the ids given)")
+@router.post(
+    "/notifications/read",
+    response=ReadOut,
+    summary="Mark my notifications read (all, or the ids given)",
+)
 def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
     return {"marked": actions.mark_read(user=request.user, ids=payload.ids)}  # type: ignore[arg-type]
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from kefu.notifications.models import Notification
 from kefu.notifications.texts import notification_text
+from kefu.validation import Id
 
 
 class NotificationOut(Schema):
@@ -36,7 +37,11 @@ class InboxOut(Schema):
 
 
 class ReadIn(Schema):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=1000)
+
+
+class ReadOut(Schema):
+    marked: int
 
 
 class ChannelsIO(Schema):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from kefu.accounts.access import Viewer, request_viewer
 from kefu.accounts.models import Agent, Organization, Team, User
@@ -17,6 +17,7 @@ from kefu.errors import Forbidden, Invalid
 from kefu.intake import interactive
 from kefu.intake.base import TicketFields
 from kefu.intake.models import Outcome
+from kefu.schemas import errors
 from kefu.tickets import actions, queries
 from kefu.tickets.models import Category, Channel, Ticket
 from kefu.tickets.schemas import (
@@ -33,9 +34,11 @@ from kefu.tickets.schemas import (
     TicketUpdate,
 )
 from kefu.tickets.uploads import read_upload
+from kefu.validation import Id
 
 router = Router(tags=["tickets"])
 COUNT_LIMIT = 10_000
+FilterCode = Annotated[str, StringConstraints(max_length=64)]
 # Support sets the priority; a customer says it is urgent, and agents see that they asked.
 _CUSTOMER_PRIORITY = gettext_lazy(
     'Customers cannot set the priority. Send "urgent": true to ask for urgent handling.'
@@ -43,15 +46,16 @@ _CUSTOMER_PRIORITY = gettext_lazy(
 
 
 class ListParams(Schema):
-    status: str | None = None
-    category: str | None = None
-    priority: str | None = None
-    assignee: str | None = None
-    team: str | None = None
-    org: str | None = None
-    q: str | None = None
+    status: FilterCode | None = None
+    category: FilterCode | None = None
+    priority: FilterCode | None = None
+    assignee: FilterCode | None = None
+    team: FilterCode | None = None
+    org: FilterCode | None = None
+    q: Annotated[str, StringConstraints(max_length=200)] | None = None
     order: Literal["recent", "score"] | None = None
-    page: int = Field(1, ge=1)
+    # Counts stop at COUNT_LIMIT, so no page past it can hold anything.
+    page: int = Field(1, ge=1, le=COUNT_LIMIT)
     page_size: int = Field(25, ge=1, le=200)
 
 
@@ -85,7 +89,9 @@ def _requester_for(viewer: Viewer, payload: TicketCreate) -> tuple[User, Organiz
     return requester, organization
 
 
-@router.post("", response={200: TicketOut, 201: TicketOut}, summary="Create a ticket")
+@router.post(
+    "", response={200: TicketOut, 201: TicketOut, **errors(403, 503)}, summary="Create a ticket"
+)
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
     """201 with the new ticket; 200 with the existing one when the request repeats an
     ``Idempotency-Key`` or the same message was just sent (it joins that ticket)."""
@@ -119,7 +125,9 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
     return Status(201 if result.outcome == Outcome.TICKET else 200, result.ticket)
 
 
-@router.post("/next", response={200: TicketOut, 204: None}, summary="Take the next ticket")
+@router.post(
+    "/next", response={200: TicketOut, 204: None, **errors(403)}, summary="Take the next ticket"
+)
 def take_next(request: HttpRequest) -> Status:
     """Assign the best unassigned ticket of the agent's teams (highest score) to the caller;
     204 when the queue is empty. Two agents calling at once never get the same ticket."""
@@ -171,7 +179,7 @@ def _resolve_update(changes: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "" else v) for k, v in resolved.items()}
 
 
-@router.patch("/{number}", response=TicketOut, summary="Change a ticket")
+@router.patch("/{number}", response={200: TicketOut, **errors(403, 409)}, summary="Change a ticket")
 def update_ticket(request: HttpRequest, number: str, payload: TicketUpdate) -> Ticket:
     viewer = request_viewer(request)
     ticket = queries.get_ticket(viewer, number)
@@ -183,7 +191,11 @@ def update_ticket(request: HttpRequest, number: str, payload: TicketUpdate) -> T
     return actions.update_ticket(ticket=ticket, actor=viewer, changes=_resolve_update(changes))
 
 
-@router.post("/{number}/messages", response={201: MessageOut}, summary="Reply or add a note")
+@router.post(
+    "/{number}/messages",
+    response={201: MessageOut, **errors(403, 409, 503)},
+    summary="Reply or add a note",
+)
 def add_message(request: HttpRequest, payload: MessageCreate, number: str) -> Status:
     viewer = request_viewer(request)
     ticket = queries.get_ticket(viewer, number)
@@ -204,12 +216,16 @@ def add_message(request: HttpRequest, payload: MessageCreate, number: str) -> St
     return Status(201, result.message)
 
 
-@router.post("/{number}/attachments", response={201: AttachmentOut}, summary="Attach a file")
+@router.post(
+    "/{number}/attachments",
+    response={201: AttachmentOut, **errors(403, 409)},
+    summary="Attach a file",
+)
 def add_attachment(
     request: HttpRequest,
     number: str,
     file: File[UploadedFile],
-    message_id: Form[int | None] = None,
+    message_id: Form[Id | None] = None,
 ) -> Status:
     viewer = request_viewer(request)
     ticket = queries.get_ticket(viewer, number)
@@ -232,7 +248,11 @@ def list_events(request: HttpRequest, number: str) -> Any:
     return queries.ticket_events(viewer, queries.get_ticket(viewer, number))
 
 
-@router.post("/{number}/merge", response=TicketOut, summary="Merge into another ticket")
+@router.post(
+    "/{number}/merge",
+    response={200: TicketOut, **errors(403, 409)},
+    summary="Merge into another ticket",
+)
 def merge_ticket(request: HttpRequest, number: str, payload: TicketMerge) -> Ticket:
     """Move this ticket's conversation into ``into`` and close it; returns ``into``."""
     viewer = request_viewer(request)
@@ -241,7 +261,11 @@ def merge_ticket(request: HttpRequest, number: str, payload: TicketMerge) -> Tic
     return actions.merge_tickets(source=source, target=target, actor=viewer)
 
 
-@router.post("/{number}/split", response={201: TicketOut}, summary="Split messages off")
+@router.post(
+    "/{number}/split",
+    response={201: TicketOut, **errors(403, 409)},
+    summary="Split messages off",
+)
 def split_ticket(request: HttpRequest, number: str, payload: TicketSplit) -> Status:
     """Move the chosen messages into a new ticket of the same customer; returns it."""
     viewer = request_viewer(request)

@@ -8,12 +8,13 @@ from typing import Annotated, Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import BaseModel, StringConstraints
+from pydantic import BaseModel, StringConstraints, field_validator
 
 from kefu.accounts.access import request_viewer
 from kefu.accounts.models import User, shown_name
 from kefu.tickets import queries
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
+from kefu.validation import Id, not_nullable, refuse_null
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)]
 Email = Annotated[
@@ -68,13 +69,20 @@ class TicketCreate(Schema):
 
 
 class TicketUpdate(Schema):
-    status: StatusName | None = None
-    priority: PriorityName | None = None
-    complexity: ComplexityName | None = None
+    """Only the fields sent change. Category, assignee and team may be cleared with null or "";
+    the others always have a value, so null is refused (422)."""
+
+    status: StatusName | None = Field(None, json_schema_extra=not_nullable)
+    priority: PriorityName | None = Field(None, json_schema_extra=not_nullable)
+    complexity: ComplexityName | None = Field(None, json_schema_extra=not_nullable)
     category: Code | None = None
     assignee: Code | None = None
     team: Code | None = None
-    tags: list[Code] | None = Field(None, max_length=20)
+    tags: list[Code] | None = Field(None, max_length=20, json_schema_extra=not_nullable)
+
+    _not_null = field_validator("status", "priority", "complexity", "tags", mode="before")(
+        refuse_null
+    )
 
 
 class TicketMerge(Schema):
@@ -82,7 +90,7 @@ class TicketMerge(Schema):
 
 
 class TicketSplit(Schema):
-    messages: list[int] = Field(min_length=1, max_length=200, description="Message ids to move")
+    messages: list[Id] = Field(min_length=1, max_length=200, description="Message ids to move")
     subject: Annotated[str, StringConstraints(strip_whitespace=True, max_length=255)] = ""
 
 

@@ -1,4 +1,5 @@
-"""Attachment rules at the edge: JPG, PNG, PDF only, ≤ 10 MB, judged by content."""
+"""Attachment rules at the edge: JPG, PNG, PDF only, ≤ 10 MB, images ≤ 50 million pixels,
+judged by content."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ def rejection_message(verdict: Verdict, filename: str, size: int) -> str:
             "please send it with its real file type."
         ),
         Problem.CORRUPT: _("“%(name)s” is damaged and cannot be opened."),
+        Problem.TOO_MANY_PIXELS: _(
+            "“%(name)s” is %(width)d×%(height)d pixels; images may have at most "
+            "%(megapixels)d million pixels."
+        ),
     }
     assert verdict.problem is not None
     return str(messages[verdict.problem]) % {
@@ -29,11 +34,16 @@ def rejection_message(verdict: Verdict, filename: str, size: int) -> str:
         "limit": limit_mb,
         "claimed": verdict.claimed,
         "kind": (verdict.kind or "").upper(),
+        "width": verdict.dimensions[0],
+        "height": verdict.dimensions[1],
+        "megapixels": settings.KEFU_IMAGE_MAX_PIXELS // 1_000_000,
     }
 
 
 def validate_attachment(filename: str, data: bytes) -> Verdict:
-    verdict = check_file(filename, data, settings.KEFU_ATTACHMENT_MAX_BYTES)
+    verdict = check_file(
+        filename, data, settings.KEFU_ATTACHMENT_MAX_BYTES, settings.KEFU_IMAGE_MAX_PIXELS
+    )
     if not verdict.ok:
         raise AttachmentRejected(rejection_message(verdict, filename, len(data)), field="file")
     return verdict

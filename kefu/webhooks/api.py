@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from kefu.accounts.access import request_viewer
 from kefu.delivery.models import Delivery
 from kefu.errors import Forbidden
+from kefu.schemas import errors
+from kefu.validation import Id
 from kefu.webhooks import actions
 from kefu.webhooks.models import EVENTS, Subscription
 
@@ -67,7 +69,9 @@ class CallOut(Schema):
     sent_at: datetime | None
 
 
-@router.post("/webhooks", response={201: CreatedOut}, summary="Subscribe a URL to events")
+@router.post(
+    "/webhooks", response={201: CreatedOut, **errors(403)}, summary="Subscribe a URL to events"
+)
 def create(request: HttpRequest, payload: SubscriptionIn) -> Status:
     subscription = actions.subscribe(
         owner=request_viewer(request),
@@ -79,7 +83,11 @@ def create(request: HttpRequest, payload: SubscriptionIn) -> Status:
     return Status(201, CreatedOut(**out, secret=subscription.secret))
 
 
-@router.get("/webhooks", response=list[SubscriptionOut], summary="My webhook subscriptions")
+@router.get(
+    "/webhooks",
+    response={200: list[SubscriptionOut], **errors(403)},
+    summary="My webhook subscriptions",
+)
 def listing(request: HttpRequest) -> list[SubscriptionOut]:
     viewer = request_viewer(request)
     if not actions.may_subscribe(viewer):
@@ -91,9 +99,11 @@ def listing(request: HttpRequest) -> list[SubscriptionOut]:
 
 
 @router.get(
-    "/webhooks/{subscription_id}/calls", response=list[CallOut], summary="Recent calls of one"
+    "/webhooks/{subscription_id}/calls",
+    response={200: list[CallOut], **errors(403)},
+    summary="Recent calls of one",
 )
-def calls(request: HttpRequest, subscription_id: int) -> list[dict[str, Any]]:
+def calls(request: HttpRequest, subscription_id: Path[Id]) -> list[dict[str, Any]]:
     subscription = actions.owned(request_viewer(request), subscription_id)
     found = Delivery.objects.filter(subscription=subscription).order_by("-created_at")
     return [
@@ -104,7 +114,9 @@ def calls(request: HttpRequest, subscription_id: int) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@router.delete("/webhooks/{subscription_id}", response={204: None}, summary="Unsubscribe")
-def delete(request: HttpRequest, subscription_id: int) -> Status:
+@router.delete(
+    "/webhooks/{subscription_id}", response={204: None, **errors(403)}, summary="Unsubscribe"
+)
+def delete(request: HttpRequest, subscription_id: Path[Id]) -> Status:
     actions.unsubscribe(owner=request_viewer(request), subscription_id=subscription_id)
     return Status(204, None)

@@ -13,7 +13,7 @@ import pyotp
 import pytest
 
 from kefu.accounts.tests.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeProvider
-from kefu.testing import PASSWORD, RunningServer, free_port, server_env
+from kefu.testing import PASSWORD, RunningServer, free_port, server_env, watched_context
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -108,7 +108,8 @@ def test_reset_lockout_and_sso_in_chromium(personas, served):
     url = server.url
     with sync_playwright() as playwright:
         browser = _browser(playwright)
-        page = browser.new_page(locale="zh-CN")
+        context, violations = watched_context(browser, origin=url, locale="zh-CN")
+        page = context.new_page()
         shots = Shots(page, url)
         page.goto(f"{url}/login/")
         shots.take("login", "en", "zh-hans")
@@ -172,6 +173,7 @@ def test_reset_lockout_and_sso_in_chromium(personas, served):
             expect(page.locator(".flash")).to_contain_text(text)
             shots.now(f"sso-refused-{code[:2]}")
         browser.close()
+    violations.assert_none()  # the pages ran under their CSP without a violation
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -183,7 +185,8 @@ def test_two_factor_enrol_code_and_recovery_code_in_chromium(personas, served):
     lena = personas.lena
     with sync_playwright() as playwright:
         browser = _browser(playwright)
-        page = browser.new_page(locale="en-US")
+        context, violations = watched_context(browser, origin=url, locale="en-US")
+        page = context.new_page()
         shots = Shots(page, url)
         _sign_in(page, url, lena.email, PASSWORD)
         expect(page).to_have_url(re.compile(r"/desk/$"))
@@ -240,3 +243,4 @@ def test_two_factor_enrol_code_and_recovery_code_in_chromium(personas, served):
         expect(page.locator("ol.codes code")).to_have_count(10)
         shots.now("2fa-codes-zh")
         browser.close()
+    violations.assert_none()  # the pages ran under their CSP without a violation

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kefu.testing import PASSWORD, RunningServer, make_ticket, server_env
+from kefu.testing import (
+    PASSWORD,
+    RunningServer,
+    make_ticket,
+    open_chat_around_the_clock,
+    server_env,
+    watched_context,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -28,8 +35,10 @@ def _browser(playwright):
     )
 
 
-def _signed_in(browser, server, user, locale="en-US"):
-    page = browser.new_context(locale=locale).new_page()
+def _signed_in(browser, server, user, watches, locale="en-US"):
+    context, violations = watched_context(browser, locale=locale)
+    watches.append(violations)  # the CSP watch: the test fails on any violation
+    page = context.new_page()
     page.goto(f"{server.url}/login/")
     page.fill("input[name=username]", user.email)
     page.fill("input[name=password]", PASSWORD)
@@ -47,13 +56,14 @@ def _live(page) -> None:
 def test_a_desk_reply_reaches_the_open_chat_widget(personas, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from kefu.intake.tests.test_chat_browser import _chat_open_around_the_clock
-
     ARTIFACTS.mkdir(exist_ok=True)
-    _chat_open_around_the_clock()
+    open_chat_around_the_clock()
+    watches: list = []
     with RunningServer(server_env(tmp_path)) as server, sync_playwright() as playwright:
         browser = _browser(playwright)
-        visitor = browser.new_context(locale="zh-CN").new_page()
+        visitor_context, visitor_watch = watched_context(browser, locale="zh-CN")
+        watches.append(visitor_watch)
+        visitor = visitor_context.new_page()
         visitor.goto(f"{server.url}/demo/order/PO-3141/")
         visitor.click(".kefu-launcher")
         visitor.fill(".kefu-prechat input[name=name]", "王先生")
@@ -63,7 +73,7 @@ def test_a_desk_reply_reaches_the_open_chat_widget(personas, tmp_path):
         visitor.press(".kefu-compose textarea", "Enter")
         expect(visitor.locator(".kefu-bot").first).to_be_visible(timeout=15000)
 
-        agent = _signed_in(browser, server, personas.ada)
+        agent = _signed_in(browser, server, personas.ada, watches)
         agent.goto(f"{server.url}/desk/?q=PO-3141")
         agent.locator("#queue a[href*='/desk/t/']").first.click()
         agent.fill("textarea[name=body]", "您好，PO-3141 今天下午发货。")
@@ -73,6 +83,8 @@ def test_a_desk_reply_reaches_the_open_chat_widget(personas, tmp_path):
         )
         visitor.screenshot(path=str(ARTIFACTS / "live-chat-desk-reply-zh.png"))
         browser.close()
+    for watch in watches:
+        watch.assert_none()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -82,18 +94,19 @@ def test_a_status_change_reaches_the_portal_and_another_agents_queue(personas, t
     ARTIFACTS.mkdir(exist_ok=True)
     ticket = make_ticket(personas.anna, subject="Invoice for PO-2718 is missing")
     number = ticket.number
+    watches: list = []
     with RunningServer(server_env(tmp_path)) as server, sync_playwright() as playwright:
         browser = _browser(playwright)
-        customer = _signed_in(browser, server, personas.anna)
+        customer = _signed_in(browser, server, personas.anna, watches)
         customer.goto(f"{server.url}/portal/t/{number}/")
-        second_agent = _signed_in(browser, server, personas.lena)
+        second_agent = _signed_in(browser, server, personas.lena, watches)
         second_agent.goto(f"{server.url}/desk/")
         row = second_agent.locator(f"#queue tr:has(a:text('{number}'))")
         expect(row).to_contain_text("New")
         _live(customer)
         _live(second_agent)
 
-        agent = _signed_in(browser, server, personas.alice)
+        agent = _signed_in(browser, server, personas.alice, watches)
         agent.goto(f"{server.url}/desk/t/{number}/")
         agent.select_option("select[name=status]", "pending_customer")
         agent.click("form.stack button.primary")
@@ -104,3 +117,5 @@ def test_a_status_change_reaches_the_portal_and_another_agents_queue(personas, t
         customer.screenshot(path=str(ARTIFACTS / "live-portal-status-en.png"), full_page=True)
         second_agent.screenshot(path=str(ARTIFACTS / "live-desk-queue-en.png"), full_page=True)
         browser.close()
+    for watch in watches:
+        watch.assert_none()

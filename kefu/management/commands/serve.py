@@ -12,9 +12,11 @@ from types import FrameType
 from typing import Any
 
 import uvicorn
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kefu.jobs import worker
+from kefu.security import check_secret_key
 
 
 def _listen(host: str, port: int, shared: bool) -> socket.socket:
@@ -60,6 +62,10 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, host: str, port: int, workers: int, no_worker: bool, **options: Any
     ) -> None:
+        try:
+            check_secret_key()
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(f"Kefu serving on http://{host}:{port}/")
         stop, threads = (threading.Event(), []) if no_worker else worker.start()
         try:

@@ -11,7 +11,15 @@ import pytest
 
 from kefu.delivery.models import Delivery
 from kefu.notifications.models import Preference
-from kefu.testing import PASSWORD, RunningServer, assigned_ticket, free_port, server_env
+from kefu.testing import (
+    PASSWORD,
+    RunningServer,
+    assigned_ticket,
+    free_port,
+    launch_chromium,
+    server_env,
+    watched_context,
+)
 from kefu.tickets import actions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,10 +32,15 @@ pytestmark = [
 ]
 
 
+WATCHES: list = []
+
+
 def _page(browser, locale: str, viewport: dict[str, int] | None = None):
-    return browser.new_context(
-        locale=locale, viewport=viewport or {"width": 1280, "height": 800}
-    ).new_page()
+    """A new context, its CSP violations watched (asserted none at the end)."""
+    size = viewport or {"width": 1280, "height": 800}
+    context, watch = watched_context(browser, locale=locale, viewport=size)
+    WATCHES.append(watch)
+    return context.new_page()
 
 
 def _switch_language(page, language: str) -> None:
@@ -61,10 +74,7 @@ def test_notifications_preferences_and_the_confirm_link_on_a_phone_and_a_desk(pe
     port = free_port()
     env = server_env(tmp_path, KEFU_SITE_URL=f"http://127.0.0.1:{port}")
     with RunningServer(env, port=port) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(playwright)
         phone = _page(browser, "zh-CN", PHONE)
         _sign_in(phone, server.url, personas.anna.email)  # Anna reads Chinese
         for language, shown in (("zh-hans", "客服已回复"), ("en", "Support replied")):
@@ -104,6 +114,8 @@ def test_notifications_preferences_and_the_confirm_link_on_a_phone_and_a_desk(pe
         desk.goto(f"{server.url}/notifications/preferences/")
         desk.screenshot(path=str(ARTIFACTS / "preferences-staff-zh-CN.png"), full_page=True)
         browser.close()
+    for watch in WATCHES:
+        watch.assert_none()
     choice = Preference.objects.get(user=personas.anna, kind="resolved")
     assert (choice.in_app, choice.email) == (True, False)
     ticket.refresh_from_db()
