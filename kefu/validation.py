@@ -111,6 +111,11 @@ def _rule(error: dict[str, Any]) -> str:
     return str(error.get("msg", _("This value is not valid.")))
 
 
+def problem_message(kind: str) -> str:
+    """The rule a refused piece of text broke (``input_guard.Problem.kind``), in words."""
+    return _rule({"type": kind})
+
+
 def _field_path(loc: Iterable[Any]) -> list[str | int]:
     parts = list(loc)
     # ninja: ["body", "payload", "subject"] → ["body", "subject"]

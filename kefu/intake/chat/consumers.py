@@ -28,9 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from kefu import ratelimit
 from kefu.accounts.access import viewer_for
 from kefu.errors import Invalid, KefuError
+from kefu.input_guard import json_problems
 from kefu.intake.chat import service
 from kefu.intake.chat.lines import session_group
 from kefu.intake.models import ChatSession
+from kefu.validation import problem_message
 
 log = logging.getLogger("kefu.chat")
 
@@ -69,6 +71,14 @@ def _session_id(content: dict[str, Any]) -> int:
         raise Invalid(_("Name the chat by its number."), field="session") from None
 
 
+def _refuse_broken_text(content: dict[str, Any]) -> None:
+    """The sockets' share of the input guard: no NUL, no lone surrogate in any string."""
+    problems = json_problems(content)
+    if problems:
+        where = problems[0].loc[1] if len(problems[0].loc) > 1 else "text"
+        raise Invalid(problem_message(problems[0].kind), field=str(where))
+
+
 class ChatBase(AsyncJsonWebsocketConsumer):
     # Errors are read in the socket's language (the widget's ``lang``, the agent's own).
     language = "zh-hans"
@@ -84,6 +94,7 @@ class ChatBase(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "field": "type", "detail": "unknown type"})
             return
         try:
+            _refuse_broken_text(content)
             await handler(content)
         except KefuError as error:
             with translation.override(self.language):
