@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser
 from kefu.accounts.access import Viewer, viewer_for
 from kefu.delivery.live import DESK, ticket_group, user_group
 from kefu.errors import NotFound
+from kefu.input_guard import json_problems
 from kefu.intake.chat.consumers import db
 from kefu.tickets import queries
 
@@ -59,6 +60,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or content.get("type") != "watch":
             await self.send_json({"type": "error", "detail": "unknown type"})
+            return
+        if json_problems(content):  # NUL or a lone surrogate: no such ticket
+            await self.send_json({"type": "error", "detail": "not found"})
             return
         number = str(content.get("ticket", ""))[:24]
         assert self.viewer is not None
