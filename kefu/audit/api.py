@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 from kefu.accounts.access import request_viewer
 from kefu.audit import queries
 from kefu.audit.models import Kind
+from kefu.schemas import errors
 
 router = Router(tags=["audit"])
 
@@ -34,7 +35,9 @@ class AuditFilters(Schema):
     offset: int = 0
 
 
-@router.get("/audit", response=list[AuditOut], summary="The audit log (admins)")
+@router.get(
+    "/audit", response={200: list[AuditOut], **errors(403)}, summary="The audit log (admins)"
+)
 def audit_log(request: HttpRequest, filters: Query[AuditFilters]) -> list[AuditOut]:
     found = queries.entries(
         request_viewer(request),

@@ -13,6 +13,7 @@ from kefu.accounts.access import request_viewer
 from kefu.api import BearerAuth
 from kefu.errors import NotFound
 from kefu.reports import figures, health, params
+from kefu.schemas import errors
 
 router = Router(tags=["reports"])
 
@@ -78,7 +79,7 @@ def _query(query: Schema) -> dict[str, str]:
     return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
 
-@router.get("/summary", response=SummaryOut, by_alias=True,
+@router.get("/summary", response={200: SummaryOut, **errors(403)}, by_alias=True,
             summary="Report figures for a period, with the previous period")  # fmt: skip
 def summary(request: HttpRequest, query: Query[SummaryQuery]) -> dict[str, Any]:
     raw = _query(query)
@@ -95,8 +96,12 @@ class HealthOut(Schema):
     csat_ratings: int
 
 
-@router.get("/service-health", response=HealthOut, auth=[BearerAuth(), health.optional_auth],
-            summary="The month's published service health")  # fmt: skip
+@router.get(
+    "/service-health",
+    response={200: HealthOut, **errors(404)},
+    auth=[BearerAuth(), health.optional_auth],
+    summary="The month's published service health",
+)
 def service_health(request: HttpRequest, month: str) -> dict[str, Any]:
     if not health.may_view(request_viewer(request)):
         raise NotFound()
