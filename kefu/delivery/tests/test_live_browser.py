@@ -48,8 +48,13 @@ def _signed_in(browser, server, user, watches, locale="en-US"):
 
 
 def _live(page) -> None:
-    """Wait until the page's live socket is connected (its first push would otherwise race)."""
-    page.wait_for_function("window.kefuLive && window.kefuLive.ready")
+    """Wait until the page's live socket is connected (its first push would otherwise race).
+
+    Read from an attribute, not with ``wait_for_function``: Playwright evaluates a string
+    predicate with ``eval``, which the pages' CSP refuses."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_have_attribute("data-live-ready", "yes", timeout=15_000)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

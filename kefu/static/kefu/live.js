@@ -8,8 +8,11 @@
   if (!document.body || !document.body.hasAttribute("data-live")) return;
   var retry = 1000;
   var pending = 0;
-  // ready: connected and watching every ticket on the page (tests wait for it).
-  var live = (window.kefuLive = { ready: false });
+  // <body data-live-ready="yes">: connected and watching every ticket on the page (tests wait
+  // for it as an attribute: evaluating script to ask would need eval, which the CSP forbids).
+  function setReady(ready) {
+    document.body.setAttribute("data-live-ready", ready ? "yes" : "no");
+  }
 
   function changed(selector) {
     document.querySelectorAll(selector).forEach(function (node) {
@@ -28,7 +31,7 @@
   function receive(message) {
     if (message.type === "watching" || message.type === "error") {
       pending -= 1;
-      live.ready = pending <= 0;
+      setReady(pending <= 0);
     } else if (message.type === "ticket") {
       changed('[data-live-ticket="' + message.number + '"]');
       changed("[data-live-queue]");
@@ -45,7 +48,7 @@
       retry = 1000;
       var numbers = watched();
       pending = numbers.length;
-      live.ready = pending === 0;
+      setReady(pending === 0);
       numbers.forEach(function (number) {
         socket.send(JSON.stringify({ type: "watch", ticket: number }));
       });
@@ -53,7 +56,7 @@
     };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function () {
-      live.ready = false;
+      setReady(false);
       setTimeout(function () { connect(true); }, retry);
       retry = Math.min(retry * 2, 30000);
     };
