@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import Viewer
@@ -53,16 +54,23 @@ class MacroForm(forms.ModelForm):
         else:
             scopes = [(Scope.PERSONAL, Scope.PERSONAL.label)]
             teams = Team.objects.none()
-        self.fields["scope"].choices = scopes
-        self.fields["scope"].initial = scopes[0][0] if len(scopes) == 1 else Scope.PERSONAL
-        self.fields["team"].queryset = teams
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)
+        scope.choices = scopes
+        scope.initial = scopes[0][0] if len(scopes) == 1 else Scope.PERSONAL
+        self._limit("team", teams)
         self.fields["team"].help_text = _("Only for macros shared with a team.")
-        self.fields["set_category"].queryset = Category.objects.filter(is_active=True)
-        self.fields["set_assignee"].queryset = Agent.objects.exclude(role=Agent.Role.QA)
+        self._limit("set_category", Category.objects.filter(is_active=True))
+        self._limit("set_assignee", Agent.objects.exclude(role=Agent.Role.QA))
         known = ", ".join(f"{{{{{name}}}}}" for name in NAMES)
         self.fields["text_zh"].help_text = _("Placeholders: %(names)s") % {"names": known}
         if self.instance.pk and isinstance(self.instance.add_tags, list):
             self.initial["add_tags"] = ", ".join(self.instance.add_tags)
+
+    def _limit(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
 
     def clean_add_tags(self) -> list[str]:
         raw = self.cleaned_data.get("add_tags") or ""
