@@ -17,6 +17,7 @@ from kefu.macros.placeholders import NAMES
 from kefu.macros.queries import lead_team_ids
 from kefu.tickets.models import Category
 
+LEAVE = _("leave as it is")
 TAG = re.compile(r"^[\w\-.:/]{1,64}$")
 
 
@@ -58,19 +59,28 @@ class MacroForm(forms.ModelForm):
         assert isinstance(scope, forms.ChoiceField)
         scope.choices = scopes
         scope.initial = scopes[0][0] if len(scopes) == 1 else Scope.PERSONAL
-        self._limit("team", teams)
-        self.fields["team"].help_text = _("Only for macros shared with a team.")
+        if teams.exists():
+            self._limit("team", teams, empty=_("— choose a team —"))
+            self.fields["team"].help_text = _("Only for macros shared with a team.")
+        else:  # an agent shares with nobody: no team to choose
+            del self.fields["team"]
         self._limit("set_category", Category.objects.filter(is_active=True))
+        self._limit("set_team", Team.objects.all())
         self._limit("set_assignee", Agent.objects.exclude(role=Agent.Role.QA))
+        for name in ("set_status", "set_priority"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", LEAVE), *[c for c in field.choices if c[0]]]
         known = ", ".join(f"{{{{{name}}}}}" for name in NAMES)
         self.fields["text_zh"].help_text = _("Placeholders: %(names)s") % {"names": known}
-        if self.instance.pk and isinstance(self.instance.add_tags, list):
-            self.initial["add_tags"] = ", ".join(self.instance.add_tags)
+        tags = self.instance.add_tags
+        self.initial["add_tags"] = ", ".join(tags) if isinstance(tags, list) else ""
 
-    def _limit(self, name: str, queryset: QuerySet[Any]) -> None:
+    def _limit(self, name: str, queryset: QuerySet[Any], empty: Any = None) -> None:
         field = self.fields[name]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = queryset
+        field.empty_label = empty or LEAVE
 
     def clean_add_tags(self) -> list[str]:
         raw = self.cleaned_data.get("add_tags") or ""

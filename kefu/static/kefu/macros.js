@@ -82,10 +82,10 @@
       holder.innerHTML = "";
       if (!macro) { holder.hidden = true; return; }
       holder.hidden = false;
-      var text = el("span", "", (STRINGS.applied || "Macro") + ": ");
+      var text = el("span", "macro-applied-text", (STRINGS.applied || "Macro:") + " ");
       text.appendChild(el("strong", "", rendered.title));
+      if (rendered.actions.length) text.appendChild(el("span", "macro-actions", " " + (STRINGS.also || "") + " " + rendered.actions.join(" · ")));
       holder.appendChild(text);
-      if (rendered.actions.length) holder.appendChild(el("span", "macro-actions", " " + (STRINGS.also || "") + " " + rendered.actions.join(" · ")));
       var remove = el("button", "small", "×");
       remove.type = "button";
       remove.setAttribute("aria-label", STRINGS.remove || "Remove");
