@@ -159,6 +159,14 @@ def test_a_macro_by_keyboard_sets_text_status_and_tags_in_one_submit(personas, t
             page.keyboard.press("Control+Alt+KeyS")
         expect(page.locator("#ticket-head .badge.status-resolved")).to_be_visible()
 
+        # In the queue, J/K move the focus between tickets and Enter opens one.
+        page.goto(f"{server.url}/desk/")
+        page.keyboard.press("j")
+        expect(page.locator("#queue tbody a[href*='/desk/t/']").first).to_be_focused()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/desk/t/KF" in page.url
+
         # The macro list and the editor, in English.
         page.goto(f"{server.url}/desk/macros/")
         expect(page.locator("table.macros")).to_contain_text("Ask for evidence")
