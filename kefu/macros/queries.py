@@ -12,6 +12,8 @@ from kefu.macros.models import Macro, Scope
 from kefu.macros.placeholders import fill
 from kefu.tickets.models import Ticket
 
+MAX_ID_DIGITS = 15  # a macro id from a page or a socket: digits, and never beyond a bigint
+
 SLA_PLACEHOLDERS = {
     "sla.first_response_due": "first_response",
     "sla.next_response_due": "next_response",
@@ -39,10 +41,10 @@ def usable_macros(viewer: Viewer) -> QuerySet[Macro]:
 
 
 def usable_macro(viewer: Viewer, macro_id: object) -> Macro:
-    try:
-        pk = int(str(macro_id))
-    except ValueError:
-        raise NotFound() from None
+    text = str(macro_id)
+    if not text.isdigit() or len(text) > MAX_ID_DIGITS:
+        raise NotFound()
+    pk = int(text)
     macro = usable_macros(viewer).filter(pk=pk).first()
     if macro is None:
         raise NotFound()

@@ -89,7 +89,9 @@ class ReplyForm(forms.Form):
     )
     attachments = AttachmentsField(label=_("Attachments"), required=False)
     # The macro chosen in the picker (kefu/static/kefu/macros.js): its changes go with the reply.
-    macro = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    macro = forms.IntegerField(
+        required=False, min_value=1, max_value=2**53, widget=forms.HiddenInput
+    )
     then_status = forms.ChoiceField(
         label=_("and set status"),
         required=False,

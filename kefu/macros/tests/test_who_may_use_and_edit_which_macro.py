@@ -102,3 +102,14 @@ def test_an_unknown_placeholder_is_refused_with_the_known_names(personas):
     assert response.status_code == 200 and "Unknown placeholder" in page
     assert "{{customer.name}}" in page
     assert not Macro.objects.filter(title_en="Refund").exists()
+
+
+@pytest.mark.django_db
+def test_a_malformed_macro_id_is_not_found(personas):
+    from kefu.errors import NotFound
+    from kefu.macros.queries import usable_macro
+
+    alice = personas.viewer(personas.alice)
+    for bad in ("abc", "-1", "1e3", {"id": 1}, "9" * 40, None):
+        with pytest.raises(NotFound):
+            usable_macro(alice, bad)
