@@ -15,7 +15,7 @@ from kefu.accounts.models import Agent, Team
 from kefu.macros.models import MAX_TAGS, Macro, Scope
 from kefu.macros.placeholders import NAMES
 from kefu.macros.queries import lead_team_ids
-from kefu.tickets.models import Category
+from kefu.tickets.models import Category, Priority, Status
 
 LEAVE = _("leave as it is")
 TAG = re.compile(r"^[\w\-.:/]{1,64}$")
@@ -67,10 +67,10 @@ class MacroForm(forms.ModelForm):
         self._limit("set_category", Category.objects.filter(is_active=True))
         self._limit("set_team", Team.objects.all())
         self._limit("set_assignee", Agent.objects.exclude(role=Agent.Role.QA))
-        for name in ("set_status", "set_priority"):
+        for name, values in (("set_status", Status.choices), ("set_priority", Priority.choices)):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.choices = [("", LEAVE), *[c for c in field.choices if c[0]]]
+            field.choices = [("", LEAVE), *values]
         known = ", ".join(f"{{{{{name}}}}}" for name in NAMES)
         self.fields["text_zh"].help_text = _("Placeholders: %(names)s") % {"names": known}
         tags = self.instance.add_tags
