@@ -113,3 +113,14 @@ def test_a_malformed_macro_id_is_not_found(personas):
     for bad in ("abc", "-1", "1e3", {"id": 1}, "9" * 40, None):
         with pytest.raises(NotFound):
             usable_macro(alice, bad)
+
+
+@pytest.mark.django_db
+def test_only_whoever_may_edit_a_macro_deletes_it(personas):
+    mine = _make(Scope.PERSONAL, owner=personas.alice.agent)
+    bob = session_client(personas.bob)
+    assert _post(bob, f"/desk/macros/{mine.pk}/delete/", {}).status_code == 404
+    assert Macro.objects.filter(pk=mine.pk).exists()
+    alice = session_client(personas.alice)
+    assert _post(alice, f"/desk/macros/{mine.pk}/delete/", {}).status_code == 302
+    assert not Macro.objects.filter(pk=mine.pk).exists()
