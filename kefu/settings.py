@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kefu.notifications",
     "kefu.webhooks",
     "kefu.knowledge",
+    "kefu.macros",
     "kefu.reports",
     "kefu.audit",
     "kefu.archive",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("help/", include("kefu.knowledge.urls")),
     path("", include("kefu.tickets.urls")),
+    path("", include("kefu.macros.urls")),
     path("", include("kefu.escalation.urls")),
     path("", include("kefu.intake.chat.urls")),
     path("", include("kefu.notifications.urls")),

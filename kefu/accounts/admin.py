@@ -19,7 +19,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "language"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["name", "phone", "language"]}),
+        (_("Profile"), {"fields": ["name", "phone", "language", "time_zone"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -34,6 +36,16 @@ class BilingualName(models.Model):
     @property
     def label(self) -> str:
         return self.name_zh if (get_language() or "").startswith("zh") else self.name_en
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name this machine knows (``zoneinfo``)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone name (e.g. Asia/Shanghai).") % {"zone": value}
+        ) from None
 
 
 class UserManager(BaseUserManager["User"]):
@@ -69,6 +81,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("An IANA name such as Asia/Shanghai or America/New_York; empty: the site's."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -102,6 +121,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def lang(self) -> str:
         """The short language code used on tickets: ``zh`` or ``en``."""
         return "zh" if self.language.startswith("zh") else "en"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The person's time zone: their own, or the site's when they set none."""
+        try:
+            return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (ZoneInfoNotFoundError, ValueError):
+            return ZoneInfo(settings.TIME_ZONE)
 
 
 class Organization(models.Model):

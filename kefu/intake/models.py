@@ -202,31 +202,3 @@ class ChatSession(models.Model):
         if self.state == self.State.ENDED or self.visitor_sockets <= 0 or not self.visitor_seen_at:
             return False
         return timezone.now() - self.visitor_seen_at < PRESENCE_BELIEVED
-
-
-class CannedReply(models.Model):
-    """A bilingual macro for agents; ``{customer}``, ``{ticket}``, ``{agent}``, ``{order}``
-    are filled in when used."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    title_en = models.CharField(_("title (English)"), max_length=120)
-    title_zh = models.CharField(_("title (Chinese)"), max_length=120)
-    text_en = models.TextField(_("text (English)"))
-    text_zh = models.TextField(_("text (Chinese)"))
-    team = models.ForeignKey(
-        "accounts.Team",
-        verbose_name=_("team"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        help_text=_("Empty: every agent may use it."),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("canned reply")
-        verbose_name_plural = _("canned replies")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.code

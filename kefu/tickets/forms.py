@@ -76,12 +76,34 @@ class PortalTicketForm(forms.Form):
     )
 
 
+# "Submit and set status": where a reply usually leaves the ticket.
+THEN_STATUSES = (Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.RESOLVED)
+
+
 class ReplyForm(forms.Form):
-    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     internal = forms.BooleanField(
         label=_("Internal note (not shown to the customer)"), required=False
     )
     attachments = AttachmentsField(label=_("Attachments"), required=False)
+    # The macro chosen in the picker (kefu/static/kefu/macros.js): its changes go with the reply.
+    macro = forms.IntegerField(
+        required=False, min_value=1, max_value=2**53, widget=forms.HiddenInput
+    )
+    then_status = forms.ChoiceField(
+        label=_("and set status"),
+        required=False,
+        choices=[("", _("keep the status")), *((s.value, s.label) for s in THEN_STATUSES)],
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = data.get("macro") or data.get("then_status")
+        if not (data.get("body") or "").strip() and not chosen:
+            self.add_error("body", _("Write a reply."))
+        return data
 
 
 class TicketUpdateForm(forms.Form):

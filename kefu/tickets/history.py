@@ -96,9 +96,7 @@ SENTENCES: dict[str, Callable[[TicketEvent], str]] = {
     E.NOTE: lambda e: _("added an internal note"),
     E.ATTACHMENT: lambda e: _("attached %(file)s") % {"file": e.new},
     E.REOPENED: lambda e: _("reopened the ticket"),
-    E.SCORE: lambda e: (
-        _("raised the queue score (%(reason)s)") % {"reason": e.data.get("reason", "")}
-    ),
+    E.SCORE: lambda e: _("raised the queue score (%(reason)s)") % {"reason": _score_reason(e)},
     E.RELATED_TO: lambda e: _("linked the ticket to %(number)s") % {"number": e.new},
     E.MERGED_INTO: lambda e: _("merged this ticket into %(number)s") % {"number": e.new},
     E.MERGED: lambda e: _("merged %(number)s into this ticket") % {"number": e.new},
@@ -135,6 +133,18 @@ SENTENCES: dict[str, Callable[[TicketEvent], str]] = {
     E.QA_OVERDUE: lambda e: _("QA review overdue"),
     E.DELIVERY_FAILED: lambda e: _delivery_failed(e),
 }
+
+
+# Why a score was raised, as the callers of ``tickets.actions.raise_score`` name it.
+SCORE_REASONS = {
+    "nudge": gettext_lazy("the customer nudged"),
+    "nudged": gettext_lazy("the customer nudged"),
+}
+
+
+def _score_reason(event: TicketEvent) -> str:
+    reason = str(event.data.get("reason", ""))
+    return str(SCORE_REASONS.get(reason, reason))
 
 
 def _delivery_failed(event: TicketEvent) -> str:

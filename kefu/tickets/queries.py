@@ -14,7 +14,7 @@ from kefu.accounts.access import Viewer, ticket_filter
 from kefu.accounts.models import Agent, Organization, Team, shown_name
 from kefu.errors import NotFound
 from kefu.lib.process_cache import ProcessCache
-from kefu.tickets.models import Attachment, Category, Message, Ticket, TicketEvent
+from kefu.tickets.models import OPEN_STATUSES, Attachment, Category, Message, Ticket, TicketEvent
 from kefu.tickets.models import EventKind as E
 
 # Events a customer may read on their own tickets; the rest is the team's business.
@@ -49,6 +49,30 @@ def get_ticket(viewer: Viewer, number: str) -> Ticket:
     if ticket is None:
         raise NotFound()
     return ticket
+
+
+def queue_neighbours(viewer: Viewer, ticket: Ticket) -> tuple[str | None, str | None]:
+    """The open tickets before and after ``ticket`` in the viewer's queue order (the desk's
+    previous/next ticket keys), as numbers."""
+    queue = visible_tickets(viewer).filter(status__in=OPEN_STATUSES).exclude(pk=ticket.pk)
+    score, created, pk = ticket.score, ticket.created_at, ticket.pk
+    after = (
+        Q(score__lt=score)
+        | Q(score=score, created_at__gt=created)
+        | Q(score=score, created_at=created, id__gt=pk)
+    )
+    before = (
+        Q(score__gt=score)
+        | Q(score=score, created_at__lt=created)
+        | Q(score=score, created_at=created, id__lt=pk)
+    )
+    following = queue.filter(after).order_by(*SCORE_ORDER).values_list("number", flat=True)
+    preceding = (
+        queue.filter(before)
+        .order_by("score", "-created_at", "-id")
+        .values_list("number", flat=True)
+    )
+    return preceding.first(), following.first()
 
 
 def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:

@@ -300,7 +300,8 @@ class AgentConsumer(ChatBase):
         """The line reaches the chat's group after commit, like a reply from the desk or the
         API (``delivery.replies.push_to_chat``); this socket gets the acknowledgement."""
         session_id = _session_id(content)
-        line = await db(service.agent_says, session_id, self.agent, str(content.get("text", "")))
+        text, macro = str(content.get("text", "")), content.get("macro")
+        line = await db(service.agent_says, session_id, self.agent, text, macro)
         await self.send_json({"type": "ack", "id": str(content.get("id", ""))[:64],
                               "seq": line.seq, "session": session_id})  # fmt: skip
 

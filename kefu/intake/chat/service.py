@@ -306,14 +306,25 @@ def owned_by(session_id: int, agent: Agent) -> ChatSession:
     return session
 
 
-def agent_says(session_id: int, agent: Agent, text: str) -> Line:
+def agent_says(session_id: int, agent: Agent, text: str, macro_id: object = None) -> Line:
+    """The agent's line; with a macro, its changes and note go with it in one unit of work."""
     session = writable(session_id, agent)
     if session.state != ChatSession.State.ACTIVE:
         raise Invalid(_("This chat is not active."), field="session")
-    message = actions.add_message(
-        ticket=_ticket_of(session), actor=viewer_for(agent.user), body=text
-    )
-    return Line.of(message)
+    viewer = viewer_for(agent.user)
+    if macro_id in (None, ""):
+        message = actions.add_message(ticket=_ticket_of(session), actor=viewer, body=text)
+        return Line.of(message)
+    from kefu.macros.actions import reply_with_macro
+    from kefu.macros.queries import usable_macro
+
+    if not text.strip():  # a chat line carries the macro's changes; an empty one cannot
+        raise Invalid(_("Write a reply."), field="text")
+    with unit_of_work():
+        macro = usable_macro(viewer, macro_id)
+        sent = reply_with_macro(ticket=_ticket_of(session), actor=viewer, body=text, macro=macro)
+    assert sent is not None
+    return Line.of(sent)
 
 
 def transfer(

@@ -23,9 +23,10 @@ from kefu.accounts.models import Agent, Team
 from kefu.errors import KefuError
 from kefu.intake.chat import service
 from kefu.intake.chat.lines import session_group
-from kefu.intake.models import CannedReply, ChatSession
+from kefu.intake.models import ChatSession
 from kefu.knowledge.bot import reason_label
 from kefu.knowledge.dialogue import HandoffReason
+from kefu.macros.picker import picker_entries
 from kefu.tickets.uploads import read_upload
 from kefu.tickets.views.common import agent_required
 
@@ -152,23 +153,14 @@ def demo_order(request: HttpRequest, order_id: str) -> HttpResponse:
 def console(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     agent = viewer.agent
-    replies = CannedReply.objects.filter(is_active=True).filter(
-        team__isnull=True
-    ) | CannedReply.objects.filter(is_active=True, team__in=agent.teams.all())
+    lang = "zh" if (translation.get_language() or "").startswith("zh") else "en"
     context = {
         "agent": agent,
         "strings": {key: str(text) for key, text in CONSOLE_STRINGS.items()},
         "statuses": Agent.Status.choices,
         "teams": Team.objects.all(),
         "colleagues": Agent.objects.exclude(pk=agent.pk).exclude(role=Agent.Role.QA),
-        "replies": [
-            {
-                "code": r.code,
-                "title": {"zh": r.title_zh, "en": r.title_en},
-                "text": {"zh": r.text_zh, "en": r.text_en},
-            }
-            for r in replies.distinct()
-        ],
+        "macros": picker_entries(viewer, lang),
     }
     return render(request, "chat/console.html", context)
 

@@ -7,12 +7,16 @@ from itertools import chain
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts.access import Viewer
 from kefu.accounts.models import Team
 from kefu.errors import KefuError
+from kefu.macros.actions import reply_with_macro
+from kefu.macros.picker import picker_entries
+from kefu.macros.queries import usable_macro
 from kefu.tickets import actions, queries
 from kefu.tickets.forms import ReplyForm, TicketUpdateForm
 from kefu.tickets.models import (
@@ -72,16 +76,20 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and reply.is_valid():
         data = reply.cleaned_data
         try:
-            with unit_of_work():
-                message = actions.add_message(
-                    ticket=ticket, actor=viewer, body=data["body"], internal=data["internal"]
+            with unit_of_work():  # reply, files, the macro's changes and the status: all or none
+                macro = usable_macro(viewer, data["macro"]) if data["macro"] else None
+                reply_with_macro(
+                    ticket=ticket,
+                    actor=viewer,
+                    body=data["body"],
+                    internal=data["internal"],
+                    macro=macro,
+                    then_status=data["then_status"],
+                    attachments=data["attachments"],
                 )
-                for name, content in data["attachments"]:
-                    actions.attach_file(
-                        ticket=ticket, actor=viewer, filename=name, data=content, message=message
-                    )
         except KefuError as exc:
             flash_error(request, exc)
+            ticket = queries.get_ticket(viewer, number)  # as it is, not as the failed try left it
         else:
             return redirect("desk_ticket", number=number)
     update = TicketUpdateForm(
@@ -101,8 +109,14 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
         "reply": reply,
         "update": update,
         "may_edit": viewer.may_edit_tickets,
+        "macros": picker_entries(viewer, _ui_lang()) if viewer.may_edit_tickets else [],
+        "neighbours": queries.queue_neighbours(viewer, ticket),
     }
     return render(request, "tickets/desk_ticket.html", context)
+
+
+def _ui_lang() -> str:
+    return "zh" if (get_language() or "").startswith("zh") else "en"
 
 
 @require_POST

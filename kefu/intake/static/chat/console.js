@@ -1,10 +1,10 @@
-/* The agents' chat console: queue, several chats at once, canned replies, transfer, end. */
+/* The agents' chat console: queue, several chats at once, macros (type "/", kefu/macros.js),
+   transfer, end. */
 (function () {
   "use strict";
   var root = document.querySelector(".console");
   var lang = (root.dataset.lang || "zh").indexOf("zh") === 0 ? "zh" : "en";
   var T = JSON.parse(document.getElementById("console-strings").textContent || "{}");
-  var replies = JSON.parse(document.getElementById("canned-replies").textContent || "[]");
   var csrf = (document.cookie.match(/csrftoken=([^;]+)/) || [])[1] || "";
   var panes = {}, socket = null, retry = 0;
 
@@ -50,20 +50,22 @@
     holder.appendChild(tpl);
     var pane = { node: tpl, tab: tab, seen: {} };
     panes[id] = pane;
-    var canned = tpl.querySelector(".canned");
-    replies.forEach(function (r, i) { var o = el("option", "", r.title[lang]); o.value = i; canned.appendChild(o); });
-    canned.addEventListener("change", function () {
-      if (canned.value === "") return;
-      var r = replies[+canned.value];
-      tpl.querySelector("textarea").value = r.text[lang].replace("{agent}", root.dataset.agent).replace("{ticket}", pane.ticket || "").replace("{customer}", pane.customer || "").replace("{order}", pane.order || "");
-      canned.value = "";
-    });
+    var box = tpl.querySelector("textarea");
+    // Before the console's own Enter handler: Enter in an open macro list applies the macro.
+    pane.picker = window.KefuMacros ? window.KefuMacros.attach(box, {
+      ticket: function () { return pane.ticket || ""; },
+      renderBase: root.dataset.macroRender,
+      appliedNode: tpl.querySelector(".macro-applied"),
+    }) : null;
     tpl.querySelector("form").addEventListener("submit", function (e) {
       e.preventDefault();
       var box = tpl.querySelector("textarea"), text = box.value.trim();
       if (!text) return;
       box.value = "";
-      send({ type: "message", session: +id, id: uid(), text: text });
+      var payload = { type: "message", session: +id, id: uid(), text: text };
+      var macro = pane.picker && pane.picker.macro();
+      if (macro) { payload.macro = macro.id; pane.picker.clear(); }
+      send(payload);
     });
     tpl.querySelector("textarea").addEventListener("keydown", function (e) {
       if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); tpl.querySelector("form").requestSubmit(); }
