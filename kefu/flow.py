@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from kefu.delivery import live, outbox, replies
 from kefu.escalation import followers as escalation
+from kefu.intake.wechat import followers as wechat
 from kefu.notifications import followers as notifications
 from kefu.reports import rollup as reports
 from kefu.sla import followers as sla
@@ -60,6 +61,7 @@ INSIDE: tuple[Follower, ...] = (
     Follower("queue score", triage.SCORE_EVENTS, triage.rescore),
     # Tell the outside world (outbox rows, delivered after commit).
     Follower("reply through the ticket's channel", frozenset({E.REPLY}), replies.follow),
+    Follower("reply to WeChat followers", frozenset({E.REPLY}), wechat.reply_through_wechat),
     Follower("notify people", notifications.KINDS, notifications.follow),
     Follower("webhooks", webhooks.KINDS, webhooks.follow),
     # Keep the reports current: the worker recomputes the ticket's fact.

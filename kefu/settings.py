@@ -266,6 +266,10 @@ LOGGING = {
 KEFU_DELIVERY_LEASE_SECONDS = int(os.environ.get("KEFU_DELIVERY_LEASE_SECONDS", "300"))
 # Webhooks to private, loopback and reserved addresses (and over http://): for tests and labs.
 KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
+# WeChat's API (access tokens, customer-service messages); a test points it at a fake server.
+KEFU_WECHAT_API_BASE = os.environ.get("KEFU_WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip(
+    "/"
+)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Images are measured before they are decoded (Pillow's own guard is set to the same number).

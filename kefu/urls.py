@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("kefu.macros.urls")),
     path("", include("kefu.escalation.urls")),
     path("", include("kefu.intake.chat.urls")),
+    path("", include("kefu.intake.wechat.urls")),
     path("", include("kefu.notifications.urls")),
     path("", include("kefu.reports.urls")),
     path("", include("kefu.audit.urls")),

@@ -31,6 +31,12 @@ MAILED_CHANNELS = (Channel.EMAIL, Channel.WEB, Channel.API, Channel.PHONE)
 MAX_REFERENCES = 20
 
 
+def mailable(address: str) -> bool:
+    """Whether mail to ``address`` can arrive: ``.invalid`` (RFC 2606) stands for people Kefu
+    knows no address of (WeChat followers, erased people), and is never mailed."""
+    return bool(address) and not address.lower().rstrip(".").endswith(".invalid")
+
+
 def mail_domain() -> str:
     return settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "kefu.local"
 
@@ -109,8 +115,12 @@ def mail_ticket(
     context: dict[str, Any],
     to: Sequence[str] | None = None,
     message: Message | None = None,
-) -> Delivery:
-    """Render ``email/<template>.txt|.html`` in the ticket's language and queue it."""
+) -> Delivery | None:
+    """Render ``email/<template>.txt|.html`` in the ticket's language and queue it; None when no
+    recipient can receive mail (contacts known only by a WeChat OpenID, erased people)."""
+    recipients = [address for address in (to or [ticket.requester.email]) if mailable(address)]
+    if not recipients:
+        return None
     references = thread_ids(ticket)
     with translation.override(django_language(ticket.language)):
         full = {"ticket": ticket, "site_url": settings.SITE_URL, **context}
@@ -118,7 +128,7 @@ def mail_ticket(
         html = render_to_string(f"email/{template}.html", full)
         subject = render_to_string("email/subject.txt", full).strip()
     return queue_email(
-        to=list(to or [ticket.requester.email]),
+        to=recipients,
         subject=subject,
         text=text,
         html=html,

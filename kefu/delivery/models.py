@@ -20,6 +20,7 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         WEBHOOK = "webhook", _("Webhook")
+        WECHAT = "wechat", _("WeChat")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")

@@ -37,6 +37,9 @@ BACKOFF: dict[str, list[timedelta]] = {
     Delivery.Channel.EMAIL: [timedelta(minutes=m) for m in (1, 5, 15, 60, 180, 360, 720)],
     # 8 tries over about a day.
     Delivery.Channel.WEBHOOK: [timedelta(minutes=m) for m in (1, 4, 25, 90, 180, 300, 840)],
+    # 6 tries over about 2 hours: WeChat takes customer-service messages only within 48 hours
+    # of the follower's last message, so a reply is worth little days later.
+    Delivery.Channel.WECHAT: [timedelta(minutes=m) for m in (1, 5, 15, 30, 60)],
 }
 
 
@@ -66,9 +69,14 @@ class Adapter(Protocol):
 
 def _adapters() -> dict[str, Callable[[], Adapter]]:
     from kefu.delivery.email import MailSender
+    from kefu.intake.wechat.sender import WechatSender
     from kefu.webhooks.calls import WebhookSender
 
-    return {Delivery.Channel.EMAIL: MailSender, Delivery.Channel.WEBHOOK: WebhookSender}
+    return {
+        Delivery.Channel.EMAIL: MailSender,
+        Delivery.Channel.WEBHOOK: WebhookSender,
+        Delivery.Channel.WECHAT: WechatSender,
+    }
 
 
 def lease() -> timedelta:

@@ -202,3 +202,11 @@ class ChatSession(models.Model):
         if self.state == self.State.ENDED or self.visitor_sockets <= 0 or not self.visitor_seen_at:
             return False
         return timezone.now() - self.visitor_seen_at < PRESENCE_BELIEVED
+
+
+# WeChat's tables live with their integration (``intake/wechat``) and belong to this app.
+from kefu.intake.wechat.models import (  # noqa: E402, F401
+    WechatAccount,
+    WechatBindingCode,
+    WechatFollower,
+)

@@ -38,6 +38,8 @@ class Push:
     encrypt: str = ""
     # The format it came in, so a passive reply can answer in the same one.
     as_json: bool = False
+    # The push as received (decrypted), kept with the inbound record.
+    raw_text: str = ""
 
     @property
     def dedupe_key(self) -> str:
@@ -97,7 +99,7 @@ def parse_push(raw: bytes) -> Push:
     known = {name: values[tag].strip() for tag, name in FIELDS.items() if tag in values}
     if "content" in known:
         known["content"] = values["Content"]  # the customer's text as written
-    return Push(**known, as_json=as_json)
+    return Push(**known, as_json=as_json, raw_text=stripped.decode("utf-8", "replace"))
 
 
 def text_reply_xml(*, to_user: str, from_user: str, create_time: int, content: str) -> str:

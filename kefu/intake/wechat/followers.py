@@ -1,0 +1,51 @@
+"""An agent's public reply on a WeChat ticket goes back to the follower who wrote it, as a
+customer-service message (listed in ``kefu.flow``; an outbox row, sent by the worker after commit).
+
+The follower is the one whose pushes the ticket received (its inbound records name the account
+and the OpenID); a ticket no WeChat message reached is left to the other channels.
+"""
+
+from __future__ import annotations
+
+from kefu.delivery.models import Delivery
+from kefu.intake.models import InboundRecord
+from kefu.intake.wechat.models import WechatFollower
+from kefu.intake.wechat.sender import queue_text
+from kefu.tickets.models import Channel, Message, Ticket, TicketEvent
+
+Role = Message.AuthorRole
+
+
+def follower_of(ticket: Ticket) -> WechatFollower | None:
+    """The follower who last wrote on ``ticket`` (external ids: ``wechat:<code>:<openid>:…``)."""
+    external_ids = (
+        InboundRecord.objects.filter(channel=Channel.WECHAT, ticket=ticket)
+        .order_by("-received_at", "-pk")
+        .values_list("external_id", flat=True)
+    )
+    for external_id in external_ids[:20]:
+        _, code, openid, *_rest = [*external_id.split(":", 3), "", ""]
+        follower = (
+            WechatFollower.objects.select_related("account")
+            .filter(account__code=code, openid=openid)
+            .first()
+        )
+        if follower is not None:
+            return follower
+    return None
+
+
+def reply_through_wechat(ticket: Ticket, events: list[TicketEvent]) -> None:
+    """Inside the reply's unit of work: one outbox row per public staff reply."""
+    if ticket.channel != Channel.WECHAT:
+        return
+    ids = [e.new for e in events if e.data.get("role") == Role.AGENT and isinstance(e.new, int)]
+    if not ids:
+        return
+    follower = follower_of(ticket)
+    if follower is None:
+        return
+    replies = Message.objects.filter(pk__in=ids, is_internal=False).order_by("pk")
+    for message in replies:
+        queue_text(follower, text=message.body, kind=Delivery.Kind.REPLY, ticket=ticket,
+                   message=message)  # fmt: skip
