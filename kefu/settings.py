@@ -258,7 +258,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KEFU_LOG_LEVEL", "INFO")},
     # axes: failures and lockouts, not every sign-in.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # httpx logs each request's URL: WeChat's carry the AppSecret and access_token.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 # Kefu's own knobs.
