@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from kefu.intake.wechat import views
+from kefu.intake.wechat import portal, views
 
 urlpatterns = [
     path("wechat/<slug:code>/", views.callback, name="wechat-callback"),
+    path("portal/wechat/", portal.wechat_binding, name="wechat_binding"),
+    path("portal/wechat/<int:follower_id>/unbind/", portal.wechat_unbind, name="wechat_unbind"),
 ]
