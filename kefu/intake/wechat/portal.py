@@ -18,7 +18,7 @@ from kefu.tickets.views.common import customer_required
 def _page(request: HttpRequest, code: str = "") -> HttpResponse:
     followers = (
         WechatFollower.objects.select_related("account")
-        .filter(user=request.user, bound_at__isnull=False)
+        .filter(user_id=request.user.pk, bound_at__isnull=False)
         .order_by("-bound_at")
     )
     context = {
@@ -44,7 +44,7 @@ def wechat_binding(request: HttpRequest) -> HttpResponse:
 def wechat_unbind(request: HttpRequest, follower_id: int) -> HttpResponse:
     follower = (
         WechatFollower.objects.select_related("account")
-        .filter(pk=follower_id, user=request.user, bound_at__isnull=False)
+        .filter(pk=follower_id, user_id=request.user.pk, bound_at__isnull=False)
         .first()
     )
     if follower is None:
