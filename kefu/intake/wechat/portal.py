@@ -10,15 +10,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kefu.accounts.models import User
 from kefu.intake.wechat import binding, inbound
 from kefu.intake.wechat.models import WechatAccount, WechatFollower
 from kefu.tickets.views.common import customer_required
 
 
+def _me(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # ``customer_required`` let only customers in
+    return request.user
+
+
 def _page(request: HttpRequest, code: str = "") -> HttpResponse:
     followers = (
         WechatFollower.objects.select_related("account")
-        .filter(user_id=request.user.pk, bound_at__isnull=False)
+        .filter(user=_me(request), bound_at__isnull=False)
         .order_by("-bound_at")
     )
     context = {
@@ -34,7 +40,7 @@ def _page(request: HttpRequest, code: str = "") -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wechat_binding(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        code, _row = binding.issue_code(user=request.user)  # type: ignore[arg-type]
+        code, _row = binding.issue_code(user=_me(request))
         return _page(request, code)  # shown once, never stored
     return _page(request)
 
@@ -44,7 +50,7 @@ def wechat_binding(request: HttpRequest) -> HttpResponse:
 def wechat_unbind(request: HttpRequest, follower_id: int) -> HttpResponse:
     follower = (
         WechatFollower.objects.select_related("account")
-        .filter(pk=follower_id, user_id=request.user.pk, bound_at__isnull=False)
+        .filter(pk=follower_id, user=_me(request), bound_at__isnull=False)
         .first()
     )
     if follower is None:
