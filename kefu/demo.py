@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kefu.accounts.access import SYSTEM, Viewer, viewer_for
 from kefu.accounts.models import Account, Agent, Organization, Team, User
-from kefu.intake.models import Mailbox
+from kefu.intake.models import Mailbox, WechatAccount
 from kefu.tickets import actions
 from kefu.tickets.models import Category, Channel, Status, Ticket
 
@@ -229,7 +229,19 @@ def _create_story(index: int, email: str, scenario: Scenario, category: Category
     _live(ticket, STORIES[index % len(STORIES)], agent, customer, scenario.reply)
 
 
+def seed_wechat() -> None:
+    """The Official Account of the shared vectors' example (Token AAAAA), in compatible mode so
+    that plaintext pushes signed with the Token can be tried with curl (README). No AppSecret:
+    replies go out only once a real account's secret is set."""
+    WechatAccount.objects.update_or_create(
+        code="demo",
+        defaults={"name": "Kefu 客服 (demo)", "app_id": "wxba5fad812f8e6fb9", "token": "AAAAA",
+                  "encoding_aes_key": "A" * 43, "mode": WechatAccount.Mode.COMPATIBLE},
+    )  # fmt: skip
+
+
 @transaction.atomic
 def load_demo() -> int:
     seed_people()
+    seed_wechat()
     return seed_tickets()

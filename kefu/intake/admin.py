@@ -166,3 +166,7 @@ class QuarantineAdmin(admin.ModelAdmin):
             ngettext("%(n)s message discarded.", "%(n)s messages discarded.", len(held))
             % {"n": len(held)},
         )
+
+
+# WeChat's admin lives with its integration.
+from kefu.intake.wechat import admin as wechat_admin  # noqa: E402, F401
