@@ -22,8 +22,10 @@ def _me(request: HttpRequest) -> User:
 
 
 def _page(request: HttpRequest, code: str = "") -> HttpResponse:
+    # Only names: the accounts' secrets are not decrypted to draw this page.
     followers = (
         WechatFollower.objects.select_related("account")
+        .only("openid", "bound_at", "account__name")
         .filter(user=_me(request), bound_at__isnull=False)
         .order_by("-bound_at")
     )
@@ -31,7 +33,7 @@ def _page(request: HttpRequest, code: str = "") -> HttpResponse:
         "code": code,
         "minutes": int(binding.CODE_LIFETIME.total_seconds() // 60),
         "followers": followers,
-        "accounts": WechatAccount.objects.filter(is_active=True).order_by("name"),
+        "accounts": WechatAccount.objects.filter(is_active=True).only("name").order_by("name"),
     }
     return render(request, "wechat/portal_binding.html", context)
 
