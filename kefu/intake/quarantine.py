@@ -9,6 +9,7 @@ from kefu.intake import rawstore
 from kefu.intake.base import from_json
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import Outcome, Quarantine
+from kefu.intake.wechat.inbound import is_unreadable, retry_unreadable
 from kefu.tickets.models import Channel
 
 
@@ -23,6 +24,8 @@ def reprocess(entry: Quarantine) -> IngestResult:
         from kefu.intake.email.inbound import deliver
 
         result = deliver(raw, entry.mailbox or "service", sender=entry.sender)
+    elif entry.channel == Channel.WECHAT and is_unreadable(entry.external_id):
+        result = retry_unreadable(from_json(raw))  # read again, e.g. after a key was fixed
     else:
         result = ingest(from_json(raw))
     if result.outcome != Outcome.QUARANTINED:

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from kefu.accounts.actions import create_contact
 from kefu.accounts.models import User
 from kefu.intake.base import InboundMessage, TicketFields
-from kefu.intake.ingest import ingest, quarantine
+from kefu.intake.ingest import IngestResult, ingest, quarantine
 from kefu.intake.models import Outcome
-from kefu.intake.wechat import binding
+from kefu.intake.wechat import binding, crypto
 from kefu.intake.wechat.models import WechatAccount, WechatFollower
-from kefu.intake.wechat.parse import Push
+from kefu.intake.wechat.parse import Push, PushError, parse_push
 from kefu.tickets.models import Channel
 
 log = logging.getLogger("kefu.intake.wechat")
@@ -164,14 +164,48 @@ def _event(account: WechatAccount, push: Push) -> str:
     return ""  # menu clicks, scans, locations: nothing for support to do
 
 
+UNREADABLE = "unreadable"
+
+
 def keep_unreadable(account: WechatAccount, raw: bytes, reason: str) -> None:
-    """A signed push that could not be read or decrypted: kept in the quarantine, not lost."""
+    """A signed push that could not be read or decrypted: kept in the quarantine, not lost. Its
+    signature was checked on arrival; ``retry_unreadable`` reads it again (after an admin fixed
+    the account's EncodingAESKey or AppID, say)."""
     digest = hashlib.sha256(raw).hexdigest()[:32]
     held = InboundMessage(
         channel=Channel.WECHAT,
-        external_id=f"wechat:{account.code}:unreadable:{digest}",
+        external_id=f"wechat:{account.code}:{UNREADABLE}:{digest}",
         text="",
         full_text=raw.decode("utf-8", "replace"),
-        mailbox="",
     )
     quarantine(held, "parse", reason)
+
+
+def is_unreadable(external_id: str) -> bool:
+    return external_id.startswith("wechat:") and external_id.split(":")[2:3] == [UNREADABLE]
+
+
+def retry_unreadable(held: InboundMessage) -> IngestResult:
+    """Read a quarantined push again with the account as it is now, and act on it."""
+    code = held.external_id.split(":")[1]
+    account = WechatAccount.objects.filter(code=code).first()
+    if account is None:
+        return quarantine(held, "parse", f"the WeChat account {code!r} no longer exists")
+    try:
+        push = parse_push(held.full_text.encode())
+        if push.encrypt:
+            plain = crypto.decrypt(
+                push.encrypt, encoding_aes_key=account.encoding_aes_key, appid=account.app_id
+            )
+            push = parse_push(plain.encode())
+    except (crypto.CryptoError, PushError) as error:
+        return quarantine(held, "parse", f"{type(error).__name__}: {error}")
+    command = push.msg_type == "text" and binding.code_in(push.content)
+    if push.msg_type not in MESSAGE_TYPES or not push.from_user or command:
+        handle(account, push)
+        return IngestResult(Outcome.IGNORED, reason=f"WeChat {push.msg_type or 'push'}")
+    follower = follower_for(account, push.from_user)
+    result = ingest(_inbound(account, follower, push))
+    if result.ticket is not None and result.outcome in (Outcome.TICKET, Outcome.MESSAGE):
+        WechatFollower.objects.filter(pk=follower.pk).update(ticket=result.ticket)
+    return result
