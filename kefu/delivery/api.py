@@ -54,7 +54,7 @@ class DeliveryOut(Schema):
 
 class DeliveryFilters(Schema):
     state: Literal["pending", "sending", "sent", "failed", "dead"] | None = None
-    channel: Literal["email", "webhook"] | None = None
+    channel: Literal["email", "webhook", "wechat"] | None = None
     limit: int = Field(50, ge=1, le=200)
 
 
