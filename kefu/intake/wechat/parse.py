@@ -8,13 +8,18 @@ are kept; anything else is ignored.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-MAX_PUSH_BYTES = 64 * 1024  # WeChat's pushes are a few hundred bytes; a text message ≤ 2048 chars
+MAX_PUSH_BYTES = 64 * 1024
+# OpenIDs (and WeCom user ids) are short and plain; anything else is no sender Kefu can keep.
+SENDER = re.compile(
+    r"[A-Za-z0-9_.@-]{1,64}"
+)  # WeChat's pushes are a few hundred bytes; a text message ≤ 2048 chars
 
 
 class PushError(ValueError):
@@ -99,6 +104,8 @@ def parse_push(raw: bytes) -> Push:
     known = {name: values[tag].strip() for tag, name in FIELDS.items() if tag in values}
     if "content" in known:
         known["content"] = values["Content"]  # the customer's text as written
+    if known.get("from_user") and not SENDER.fullmatch(known["from_user"]):
+        raise PushError("FromUserName is not an OpenID")
     return Push(**known, as_json=as_json, raw_text=stripped.decode("utf-8", "replace"))
 
 

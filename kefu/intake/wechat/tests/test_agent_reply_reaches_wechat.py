@@ -94,6 +94,17 @@ def test_the_access_token_is_cached_and_fetched_again_when_wechat_says_it_expire
 
 
 @pytest.mark.django_db
+def test_a_token_wechat_calls_invalid_is_replaced(personas, fake_wechat):
+    ticket = _ticket()
+    later = timezone.now() + timedelta(hours=1)
+    WechatAccount.objects.update(access_token="REVOKED", access_token_expires_at=later)
+    _reply(personas, ticket, "回复")
+    assert outbox.send_due(timezone.now()) == 1  # 40001, a fresh token, sent
+    assert fake_wechat.used_tokens == ["REVOKED", "TOKEN-1"]
+    assert WechatAccount.objects.get().access_token == "TOKEN-1"
+
+
+@pytest.mark.django_db
 def test_a_token_past_its_expires_in_is_not_used(personas, fake_wechat):
     ticket = _ticket()
     WechatAccount.objects.update(

@@ -100,6 +100,9 @@ def test_plaintext_mode_takes_signed_pushes_and_refuses_unsigned_ones(personas):
     [
         ("<xml><Content>broken", "not well-formed"),
         ('<!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Content>&a;</Content></xml>', "unsafe XML"),
+        (message_xml(openid="o" * 65), "not an OpenID"),
+        ('{"FromUserName": "a b", "MsgType": "text"}', "not an OpenID"),
+        ("[1, 2]", "not well-formed"),
     ],
 )
 def test_a_signed_push_that_cannot_be_read_is_quarantined(personas, body, reason):
