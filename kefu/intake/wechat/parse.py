@@ -41,7 +41,7 @@ class Push:
     event: str = ""
     event_key: str = ""
     encrypt: str = ""
-    # The format it came in, so a passive reply can answer in the same one.
+    # Pushed as JSON (mini-program style): no passive reply then.
     as_json: bool = False
     # The push as received (decrypted), kept with the inbound record.
     raw_text: str = ""

@@ -101,8 +101,9 @@ def _encrypted(
 def _reply(
     account: WechatAccount, push: Push, text: str, sealed_with: tuple[str, str] | None
 ) -> HttpResponse:
-    """The passive reply, in the push's format; ``success`` when there is nothing to say."""
-    if not text:
+    """The passive reply (XML, encrypted like the push); ``success`` when there is nothing to
+    say, or when the push came as JSON (a format passive replies do not take)."""
+    if not text or push.as_json:
         return _plain("success")
     message = text_reply_xml(
         to_user=push.from_user, from_user=push.to_user, create_time=int(time.time()), content=text
