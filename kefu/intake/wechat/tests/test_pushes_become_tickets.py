@@ -125,3 +125,13 @@ def test_url_verification_answers_echostr_only_when_signed(personas):
     bad = client.get("/wechat/demo/?signature=f464b24fc39322e44b38aa78f5edd27bd1441697"
                      "&timestamp=1714036504&nonce=1514711492&echostr=4375120948345356249")  # fmt: skip
     assert bad.status_code == 403 and b"4375120948345356249" not in bad.content
+
+
+@pytest.mark.django_db
+def test_a_json_push_lands_too_and_is_answered_success(personas):
+    make_account(mode=WechatAccount.Mode.PLAIN)
+    body = ('{"ToUserName":"gh_97417a04a28d","FromUserName":"o9AgO5Kd5ggOC-bXrbNODIiE3bGY",'
+            '"CreateTime":1714037059,"MsgType":"text","Content":"发票什么时候开","MsgId":99}')  # fmt: skip
+    sent = post_plain(Client(), body)
+    assert (sent.status, sent.text) == (200, "success")
+    assert Ticket.objects.get().messages.get().body == "发票什么时候开"
