@@ -94,7 +94,7 @@ def _inbound(account: WechatAccount, follower: WechatFollower, push: Push) -> In
         sender_name=follower.user.name,
         sender_proof="wechat:bound" if bound else "wechat:openid",
         own_ticket=ticket.number if ticket is not None else "",
-        fields=TicketFields(language="zh"),
+        fields=TicketFields(),  # the language is detected from the text
         raw=push.raw_text.encode(),
     )
 
