@@ -24,9 +24,10 @@ from kefu.intake.base import InboundMessage, TicketFields
 from kefu.intake.ingest import IngestResult, ingest, quarantine
 from kefu.intake.models import Outcome
 from kefu.intake.wechat import binding, crypto
+from kefu.intake.wechat import bot as wechat_bot
 from kefu.intake.wechat.models import WechatAccount, WechatFollower
-from kefu.intake.wechat.parse import Push, PushError, parse_push
-from kefu.tickets.models import Channel
+from kefu.intake.wechat.parse import Push, PushError, fit_reply, parse_push
+from kefu.tickets.models import Channel, Ticket
 
 log = logging.getLogger("kefu.intake.wechat")
 
@@ -131,12 +132,20 @@ def _bind(follower: WechatFollower, code: str) -> str:
 def _message(account: WechatAccount, follower: WechatFollower, push: Push) -> str:
     result = ingest(_inbound(account, follower, push))
     landed = result.outcome in (Outcome.TICKET, Outcome.MESSAGE)
-    if landed and result.ticket is not None and follower.ticket_id != result.ticket.pk:
+    if not landed or result.ticket is None:
+        return ""  # duplicates (WeChat's retries) are not answered again
+    if follower.ticket_id != result.ticket.pk:
         WechatFollower.objects.filter(pk=follower.pk).update(ticket=result.ticket)
-    if result.outcome != Outcome.TICKET or result.ticket is None:
-        return ""  # a message on an open conversation needs no receipt; duplicates none again
+    said = push.content if push.msg_type == "text" else push.recognition
+    parts = [_receipt(result.ticket, follower)] if result.outcome == Outcome.TICKET else []
+    if said and result.message is not None:
+        parts.append(wechat_bot.answer(result.ticket, result.message, said))
+    return fit_reply("\n\n".join(part for part in parts if part))
+
+
+def _receipt(ticket: Ticket, follower: WechatFollower) -> str:
     reply = _("Received. Your ticket number is %(number)s; support will answer here.") % {
-        "number": result.ticket.number
+        "number": ticket.number
     }
     if not follower.is_bound:
         reply += "\n" + _(

@@ -109,6 +109,18 @@ def parse_push(raw: bytes) -> Push:
     return Push(**known, as_json=as_json, raw_text=stripped.decode("utf-8", "replace"))
 
 
+# WeChat takes at most 2048 bytes of text in a passive reply.
+MAX_REPLY_BYTES = 2000
+
+
+def fit_reply(text: str) -> str:
+    """``text`` cut (on a character boundary) to what a passive reply may carry."""
+    data = text.encode()
+    if len(data) <= MAX_REPLY_BYTES:
+        return text
+    return data[: MAX_REPLY_BYTES - 3].decode("utf-8", "ignore") + "…"
+
+
 def text_reply_xml(*, to_user: str, from_user: str, create_time: int, content: str) -> str:
     """A passive text reply (被动回复) in WeChat's XML; CDATA is split where the text holds
     ``]]>`` so it cannot break out."""
