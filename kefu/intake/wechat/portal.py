@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kefu.accounts.access import may_create_ticket
 from kefu.accounts.models import User
 from kefu.intake.wechat import binding, inbound
 from kefu.intake.wechat.models import WechatAccount, WechatFollower
@@ -34,6 +35,8 @@ def _page(request: HttpRequest, code: str = "") -> HttpResponse:
         "minutes": int(binding.CODE_LIFETIME.total_seconds() // 60),
         "followers": followers,
         "accounts": WechatAccount.objects.filter(is_active=True).only("name").order_by("name"),
+        # A sub-account that may not file tickets would have its WeChat messages refused.
+        "may_bind": may_create_ticket(request.viewer, None),  # type: ignore[attr-defined]
     }
     return render(request, "wechat/portal_binding.html", context)
 
@@ -41,7 +44,7 @@ def _page(request: HttpRequest, code: str = "") -> HttpResponse:
 @customer_required
 @require_http_methods(["GET", "POST"])
 def wechat_binding(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
+    if request.method == "POST" and may_create_ticket(request.viewer, None):  # type: ignore[attr-defined]
         code, _row = binding.issue_code(user=_me(request))
         return _page(request, code)  # shown once, never stored
     return _page(request)

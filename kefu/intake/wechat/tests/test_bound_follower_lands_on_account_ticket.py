@@ -108,3 +108,14 @@ def test_the_portal_lists_and_unlinks_only_the_accounts_own_followers(personas):
     assert not follower.is_bound and follower.user.email.endswith("@wechat.invalid")
     post_encrypted(Client(), message_xml("解绑后的消息", msg_id="7002"))
     assert Ticket.objects.get().organization is None
+
+
+@pytest.mark.django_db
+def test_a_sub_account_that_may_not_file_tickets_gets_no_code(personas):
+    from kefu.accounts.actions import set_account_scopes
+
+    set_account_scopes(account=personas.sam.account, scopes=[])
+    response = _post(personas.sam, "/portal/wechat/")
+    assert response.status_code == 200
+    assert "绑定 " not in response.content.decode()
+    assert not WechatBindingCode.objects.exists()
