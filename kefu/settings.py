@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.audit",
     "kefu.archive",
+    "kefu.contacts",
     "kefu.jobs",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("kefu.reports.urls")),
     path("", include("kefu.audit.urls")),
     path("", include("kefu.archive.urls")),
+    path("", include("kefu.contacts.urls")),
 ]
 
 handler400 = "kefu.error_pages.bad_request"
