@@ -33,6 +33,7 @@ def _save(request: HttpRequest, form: StoreContactForm, contact_id: int | None) 
     """Run the action; a rule it refuses shows on its field. True when saved."""
     viewer = request.viewer  # type: ignore[attr-defined]
     if not form.is_valid():
+        messages.error(request, _("The contact is not saved: correct the fields marked in red."))
         return False
     try:
         if contact_id is None:
@@ -46,6 +47,7 @@ def _save(request: HttpRequest, form: StoreContactForm, contact_id: int | None) 
             )
     except Invalid as error:
         form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        messages.error(request, _("The contact is not saved: correct the fields marked in red."))
         return False
     except KefuError as error:
         flash_error(request, error)
