@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kefu.audit",
     "kefu.archive",
     "kefu.contacts",
+    "kefu.appointments",
     "kefu.jobs",
 ]
 
