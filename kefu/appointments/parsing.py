@@ -17,8 +17,11 @@ from zoneinfo import ZoneInfo
 MARK = "【线下服务预约】"
 
 _LABEL = r"(?:预约时间|预约日期|时间|日期|requested time|time|date|slot)"
-_PLACE = re.compile(r"^\s*(?:地点|地址|场地|place|location|site)\s*[:：]\s*(.+)$", re.I | re.M)
-_TOPIC = re.compile(r"^\s*(?:事项|主题|内容|topic|purpose)\s*[:：]\s*(.+)$", re.I | re.M)
+# A label may come in both languages, "地点 / Place: …", as the portal writes it.
+_PLACE = re.compile(
+    r"^\s*[^\n:：]*?(?:地点|地址|场地|place|location|site)\s*[:：]\s*(.+)$", re.I | re.M
+)
+_TOPIC = re.compile(r"^\s*[^\n:：]*?(?:事项|主题|内容|topic|purpose)\s*[:：]\s*(.+)$", re.I | re.M)
 _LABELLED = re.compile(rf"^\s*[^\n:：]*?{_LABEL}\s*[:：]\s*(.+)$", re.I | re.M)
 _DATE_TIME = re.compile(
     r"(?:(?P<y>\d{4})\s*[-/.年]\s*)?(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?"
