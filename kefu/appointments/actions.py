@@ -208,7 +208,7 @@ def request_visit(
         organization=viewer.account.organization,
         subject=f"{MARK}{topic}"[:200],
         body=booking_text(slot=local, place=place.strip(), topic=topic, details=details.strip()),
-        fields=TicketFields(),
+        fields=TicketFields(category="other"),  # a visit: no order evidence to ask for
     )
     assert result.ticket is not None  # a person waiting gets errors, not a quarantine
     booking = Booking.objects.filter(ticket=result.ticket).order_by("-id").first()

@@ -50,6 +50,7 @@ def test_the_mail_opens_a_booking_due_two_chinese_working_days_later(personas):
     )
     ticket = result.ticket
     assert ticket.channel == Channel.EMAIL and ticket.organization == personas.acme
+    assert ticket.category.code == "other" and ticket.status == "new"  # no evidence asked for
     booking = Booking.objects.get(ticket=ticket)
     assert booking.status == BookingStatus.REQUESTED
     assert booking.slot == datetime(2026, 10, 12, 14, 0, tzinfo=SHANGHAI)

@@ -63,6 +63,7 @@ def test_the_api_books_the_earliest_allowed_day(personas):
     assert answer.json()["ticket"] == booking.ticket.number
     assert booking.status == BookingStatus.REQUESTED and booking.slot == _earliest_at_ten()
     assert booking.ticket.subject == "【线下服务预约】Bulk purchase talks"
+    assert booking.ticket.category.code == "other" and booking.ticket.status == "new"
 
 
 @pytest.mark.django_db

@@ -33,8 +33,8 @@ def _booked(personas) -> Booking:
     )
     ticket_actions.update_ticket(
         ticket=booking.ticket,
-        actor=personas.viewer(personas.lena),
-        changes={"assignee": personas.alice.agent},
+        actor=personas.viewer(personas.ada),
+        changes={"team": personas.orders, "assignee": personas.alice.agent},
     )
     return booking
 
