@@ -34,7 +34,7 @@ class VisitForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     slot = forms.DateTimeField(
-        label=_("Another time agreed with the customer"),
+        label=_("Visit time (change it if you agreed another with the customer)"),
         required=False,
         input_formats=["%Y-%m-%dT%H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
