@@ -18,10 +18,10 @@ KINDS = frozenset({EventKind.CREATED})
 
 
 def booking_from_request(ticket: Ticket, events: list[TicketEvent]) -> None:
-    first = Message.objects.filter(ticket=ticket).order_by("created_at", "id").first()
+    first = Message.objects.filter(ticket=ticket).order_by("created_at", "id").only("body").first()
     body = first.body if first is not None else ""
     if not is_booking(ticket.subject, body) or Booking.objects.filter(ticket=ticket).exists():
-        return
+        return  # most tickets: one indexed read of the first message, nothing written
     zone = rules.zone()
     today = ticket.created_at.astimezone(zone).date()
     actions.open_booking(
