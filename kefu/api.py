@@ -142,6 +142,8 @@ def _mount_routers() -> None:
     api.add_router("/reports", "kefu.reports.api.router")
     api.add_router("", "kefu.audit.api.router")
     api.add_router("", "kefu.archive.api.router")
+    api.add_router("", "kefu.contacts.api.router")
+    api.add_router("", "kefu.appointments.api.router")
 
 
 _mount_routers()

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kefu.appointments import followers as appointments
 from kefu.delivery import live, outbox, replies
 from kefu.escalation import followers as escalation
 from kefu.intake.wechat import followers as wechat
@@ -59,6 +60,8 @@ INSIDE: tuple[Follower, ...] = (
     Follower("escalation", escalation.KINDS, escalation.follow),
     Follower("SLA clocks", sla.CLOCK_EVENTS, sla.rebuild_clocks),
     Follower("queue score", triage.SCORE_EVENTS, triage.rescore),
+    # Offline visits: a 【线下服务预约】 request opens its booking (a refused slot is mailed).
+    Follower("booking from a request", appointments.KINDS, appointments.booking_from_request),
     # Tell the outside world (outbox rows, delivered after commit).
     Follower("reply through the ticket's channel", frozenset({E.REPLY}), replies.follow),
     Follower("reply to WeChat followers", frozenset({E.REPLY}), wechat.reply_through_wechat),

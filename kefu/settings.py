@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "kefu.reports",
     "kefu.audit",
     "kefu.archive",
+    "kefu.contacts",
+    "kefu.appointments",
     "kefu.jobs",
 ]
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("kefu.reports.urls")),
     path("", include("kefu.audit.urls")),
     path("", include("kefu.archive.urls")),
+    path("", include("kefu.contacts.urls")),
+    path("", include("kefu.appointments.urls")),
 ]
 
 handler400 = "kefu.error_pages.bad_request"

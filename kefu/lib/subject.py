@@ -102,6 +102,8 @@ def _split_company(rest: str) -> tuple[str | None, str]:
 
 # Order matters: the first row with a matching keyword wins ("退款" is after-sales, not billing).
 _CATEGORY_KEYWORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    # 【线下服务预约】 books a visit (kefu.appointments), whatever it is about: no evidence to ask.
+    ("other", ("线下服务",), ()),
     (
         "after_sales",
         ("售后", "退货", "退款", "换货", "维权", "纠纷", "争议", "质保", "保修", "赔偿"),

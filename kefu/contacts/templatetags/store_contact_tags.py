@@ -1,0 +1,20 @@
+"""``{% store_contacts ticket %}``: the customer's store directory on the desk's customer panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kefu.accounts.access import viewer_for
+from kefu.contacts import queries
+from kefu.tickets.models import Ticket
+
+register = template.Library()
+
+
+@register.inclusion_tag("contacts/_desk_panel.html", takes_context=True)
+def store_contacts(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+    viewer = viewer_for(context["request"].user)
+    contacts = list(queries.organization_contacts(viewer, ticket.organization_id))
+    return {"contacts": contacts, "ticket": ticket}
