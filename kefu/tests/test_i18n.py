@@ -1,9 +1,11 @@
 """Both catalogues are complete, and the placeholders of every translation match."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import extract_python
 from babel.messages.pofile import read_po
 
 LOCALE = Path(__file__).resolve().parents[1] / "locale"
@@ -47,3 +49,41 @@ def test_pages_switch_language(client):
         in client.get("/login/", headers={"Accept-Language": "zh-CN"}).content.decode()
     )
     assert "Sign in to the support centre" in client.get("/login/").content.decode()
+
+
+GETTEXT_CALLS = [
+    "gettext", "gettext_lazy", "gettext_noop", "_",
+    "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "npgettext", "npgettext_lazy",
+]  # fmt: skip
+
+
+def _source_messages() -> set[tuple[str, str]]:
+    """Every msgid the code and templates ask for, with the file asking (tests and migrations
+    aside): Python read by Babel's extractor, templates first turned into Python by Django's
+    ``templatize``, as ``makemessages`` does."""
+    from django.utils.translation.template import templatize
+
+    found = set()
+    for path in LOCALE.parent.rglob("*"):
+        if {"tests", "migrations"} & set(path.parts):
+            continue
+        if path.suffix == ".py":
+            source = path.read_text()
+        elif path.suffix in (".html", ".txt") and "templates" in path.parts:
+            source = templatize(path.read_text(), origin=str(path))
+        else:
+            continue
+        for _line, call, message, _comments in extract_python(
+            io.BytesIO(source.encode()), GETTEXT_CALLS, [], {}
+        ):
+            if isinstance(message, tuple):  # (singular, plural) or (context, message, …)
+                message = message[1] if call.startswith(("pgettext", "npgettext")) else message[0]
+            if message:
+                found.add((message, str(path.relative_to(LOCALE.parent))))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_every_message_the_code_asks_for_is_in_the_catalogue(lang):
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalogue(lang)}
+    assert sorted((m, f) for m, f in _source_messages() if m not in known) == []
