@@ -240,8 +240,16 @@ def seed_wechat() -> None:
     )  # fmt: skip
 
 
+# The merchant hotline of the README's curl walk-through (issue #15's demo values).
+DEMO_HOTLINE = {"code": "merchant", "kind": "merchant", "name": "商家热线", "number": "+864008001234",
+                "secret": "kefu-demo-voice"}  # fmt: skip
+
+
 @transaction.atomic
 def load_demo() -> int:
+    from kefu.intake.phone.defaults import install_hotline
+
     seed_people()
     seed_wechat()
+    install_hotline(**DEMO_HOTLINE)
     return seed_tickets()

@@ -31,6 +31,9 @@ DEBUG = _env_bool("KEFU_DEBUG", False)
 ALLOWED_HOSTS = os.environ.get("KEFU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("KEFU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = os.environ.get("KEFU_SITE_URL", "http://127.0.0.1:8000")
+# The address telephony platforms call for /voice/…, as they see it (they sign that URL); set it
+# when a reverse proxy or tunnel puts Kefu behind another host name than KEFU_SITE_URL's.
+KEFU_VOICE_PUBLIC_URL = os.environ.get("KEFU_VOICE_PUBLIC_URL", "") or SITE_URL
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "kefu.accounts",
     "kefu.tickets",
     "kefu.intake",
+    "kefu.intake.phone",
     "kefu.triage",
     "kefu.sla",
     "kefu.escalation",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("kefu.escalation.urls")),
     path("", include("kefu.intake.chat.urls")),
     path("", include("kefu.intake.wechat.urls")),
+    path("", include("kefu.intake.phone.urls")),
     path("", include("kefu.notifications.urls")),
     path("", include("kefu.reports.urls")),
     path("", include("kefu.audit.urls")),

@@ -33,7 +33,8 @@ MAX_REFERENCES = 20
 
 def mailable(address: str) -> bool:
     """Whether mail to ``address`` can arrive: ``.invalid`` (RFC 2606) stands for people Kefu
-    knows no address of (WeChat followers, erased people), and is never mailed."""
+    knows no address of (WeChat followers, callers known only by number, erased people), and is
+    never mailed."""
     return bool(address) and not address.lower().rstrip(".").endswith(".invalid")
 
 

@@ -10,7 +10,7 @@ server.
 
 from __future__ import annotations
 
-from kefu.delivery.email import MAILED_CHANNELS, mail_ticket
+from kefu.delivery.email import MAILED_CHANNELS, mail_ticket, mailable
 from kefu.delivery.live import send
 from kefu.delivery.models import Delivery
 from kefu.intake.chat.lines import Line, session_group
@@ -35,7 +35,7 @@ def follow(ticket: Ticket, events: list[TicketEvent]) -> None:
         if session is not None and session.visitor_present:
             return  # pushed to the widget after commit
         to = [session.visitor_email] if session and session.visitor_email else None
-    elif ticket.channel in MAILED_CHANNELS:
+    elif ticket.channel in MAILED_CHANNELS and mailable(ticket.requester.email):
         to = None
     else:
         return

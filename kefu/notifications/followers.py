@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from kefu.accounts.models import Agent, User
-from kefu.delivery.email import mail_ticket
+from kefu.delivery.email import mail_ticket, mailable
 from kefu.delivery.models import Delivery
 from kefu.notifications.actions import notify, wants_email
 from kefu.notifications.models import Kind
@@ -97,7 +97,7 @@ def _notify_customer(
     params = _params(ticket, **{k: v for k, v in context.items() if k == "into"})
     if getattr(customer, "account", None) is not None:
         notify([customer], kind, ticket=ticket, params=params, mail=False)
-    if mail and template and customer.email and wants_email(customer, kind):
+    if mail and template and mailable(customer.email) and wants_email(customer, kind):
         mail_ticket(
             ticket,
             template=template,

@@ -1,0 +1,147 @@
+"""Reads for the voice webhook: lines, callers, agents to ring, a caller's own ticket.
+
+A caller's ticket is read through ``accounts.access.ticket_filter`` as the caller would see it
+in the portal: a number keyed on the phone reveals nothing another account may not read.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import QuerySet
+
+from kefu.accounts.access import ticket_filter, viewer_for
+from kefu.accounts.models import Account, Agent, Organization, User
+from kefu.intake.phone.models import Call, CallbackTask, IvrMenu, IvrOption, PhoneLine
+from kefu.knowledge.models import Article, ArticleStatus
+from kefu.knowledge.text import plain_text
+from kefu.tickets.models import Ticket
+
+KEYPAD = "1234567890*#"
+NOT_DIGITS = re.compile(r"\D+")
+# A help-centre answer read on the phone: its opening, to the end of a sentence.
+SPOKEN_ANSWER_CHARS = 400
+
+
+def active_line(code: str) -> PhoneLine | None:
+    return (
+        PhoneLine.objects.select_related("calendar", "menu")
+        .filter(code=code, is_active=True)
+        .first()
+    )
+
+
+def menu(code: str) -> IvrMenu | None:
+    return IvrMenu.objects.filter(code=code).first()
+
+
+def options(menu: IvrMenu) -> list[IvrOption]:
+    """A menu's options in keypad order: 1 … 9, then 0, * and #."""
+    found = menu.options.select_related("menu", "submenu", "category")
+    return sorted(found, key=lambda option: KEYPAD.index(option.key))
+
+
+def national(number: str) -> str:
+    """A number without its trunk and country prefixes, to compare however it was typed:
+    +86 755 8600 0002, 0755-86000002 and 075586000002 are the same line."""
+    digits = NOT_DIGITS.sub("", number)
+    if digits.startswith("00"):
+        digits = digits[2:]
+    if digits.startswith("86") and len(digits) > 11:
+        digits = digits[2:]
+    return digits.lstrip("0")
+
+
+def _same_number(stored: str, caller: str) -> bool:
+    return bool(caller) and national(stored) == caller
+
+
+def registered_caller(number: str) -> tuple[User, Organization] | None:
+    """The customer account whose registered phone is ``number``: an account's own phone, else
+    the organisation's registered company phone (its main account answers for it)."""
+    caller = national(number)
+    if len(caller) < 5:
+        return None
+    tail = caller[-4:]  # narrows the scan; the comparison itself is on the whole number
+    accounts = (
+        Account.objects.select_related("user", "organization")
+        .filter(user__phone__endswith=tail, user__is_active=True)
+        .order_by("-is_main", "pk")
+    )
+    for account in accounts:
+        if _same_number(account.user.phone, caller):
+            return account.user, account.organization
+    mains = Account.objects.select_related("user", "organization").filter(
+        organization__phone__endswith=tail, is_main=True, user__is_active=True
+    )
+    for main in mains.order_by("pk"):
+        if _same_number(main.organization.phone, caller):
+            return main.user, main.organization
+    return None
+
+
+def agent_for_skill(skill: str) -> Agent | None:
+    """An online agent with ``skill`` (any online agent when the option names none), the one
+    with the fewest calls ringing or answered first."""
+    busy = {Call.State.RINGING, Call.State.ANSWERED}
+    candidates = [
+        agent
+        for agent in Agent.objects.select_related("user").filter(
+            status=Agent.Status.ONLINE,
+            user__is_active=True,
+            role__in=[Agent.Role.AGENT, Agent.Role.LEAD],
+        )
+        if not skill or skill in (agent.skills or [])
+    ]
+    if not candidates:
+        return None
+    load = {
+        agent.pk: Call.objects.filter(agent=agent, state__in=busy).count() for agent in candidates
+    }
+    return min(candidates, key=lambda agent: (load[agent.pk], agent.code))
+
+
+def callers_ticket(call: Call, keyed: str) -> Ticket | None:
+    """The ticket ``KF<keyed>`` if the verified caller's account may see it."""
+    digits = NOT_DIGITS.sub("", keyed)
+    if call.caller is None or not digits:
+        return None
+    viewer = viewer_for(call.caller)
+    return Ticket.objects.filter(ticket_filter(viewer), number=f"KF{digits}").first()
+
+
+def article_answer(slug: str, language: str) -> str:
+    """The opening of a published help-centre article, short enough to be read aloud."""
+    article = (
+        Article.objects.filter(slug=slug, status=ArticleStatus.PUBLISHED, language=language).first()
+        or Article.objects.filter(slug=slug, status=ArticleStatus.PUBLISHED).first()
+    )
+    if article is None:
+        return ""
+    text = " ".join(plain_text(article.body).split())
+    if len(text) <= SPOKEN_ANSWER_CHARS:
+        return text
+    cut = text[:SPOKEN_ANSWER_CHARS]
+    end = max(cut.rfind("。"), cut.rfind(". "), cut.rfind("！"), cut.rfind("？"))
+    return cut[: end + 1] if end > 0 else cut
+
+
+def call_by_sid(line: PhoneLine, call_sid: str) -> Call | None:
+    return (
+        Call.objects.select_related("line", "ticket", "caller", "agent")
+        .filter(line=line, call_sid=call_sid)
+        .first()
+    )
+
+
+def open_callbacks() -> QuerySet[CallbackTask]:
+    """Callback tasks not yet done, the most overdue first (for the desk and the API)."""
+    return (
+        CallbackTask.objects.select_related("line", "ticket", "call")
+        .filter(done_at=None)
+        .order_by("due_at", "pk")
+    )
+
+
+def agent_by_code(code: str) -> Agent | None:
+    return Agent.objects.select_related("user").filter(code=code).first() if code else None
