@@ -63,6 +63,11 @@ class FakeTelephony:
         assert gather is not None, ET.tostring(self.last)
         return self.post(gather.attrib["action"], Digits=digits, CallStatus="in-progress")
 
+    def follow_redirect(self) -> ET.Element:
+        redirect = self.last.find("Redirect")
+        assert redirect is not None and redirect.text, ET.tostring(self.last)
+        return self.post(redirect.text, CallStatus="in-progress")
+
     def dial(self) -> ET.Element:
         assert self.dialled is not None, ET.tostring(self.last)
         return self.dialled
