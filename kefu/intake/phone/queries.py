@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from kefu.accounts.access import ticket_filter, viewer_for
+from kefu.accounts.access import Viewer, ticket_filter, viewer_for
 from kefu.accounts.models import Account, Agent, Organization, User
+from kefu.errors import NotFound
 from kefu.intake.phone.models import Call, CallbackTask, IvrMenu, IvrOption, PhoneLine
 from kefu.knowledge.models import Article, ArticleStatus
 from kefu.knowledge.text import plain_text
@@ -134,13 +135,24 @@ def call_by_sid(line: PhoneLine, call_sid: str) -> Call | None:
     )
 
 
-def open_callbacks() -> QuerySet[CallbackTask]:
-    """Callback tasks not yet done, the most overdue first (for the desk and the API)."""
+def open_callbacks(viewer: Viewer) -> QuerySet[CallbackTask]:
+    """Callback tasks not yet done that this agent may work, the most overdue first: those of
+    tickets they may see, and calls that left no ticket (a caller who hung up in the menu)."""
+    visible = Ticket.objects.filter(ticket_filter(viewer)).values("pk")
     return (
         CallbackTask.objects.select_related("line", "ticket", "call")
+        .defer("line__signing_secret")  # a desk page has no use for the line's secret
         .filter(done_at=None)
+        .filter(Q(ticket__isnull=True) | Q(ticket__in=visible))
         .order_by("due_at", "pk")
     )
+
+
+def callback(viewer: Viewer, task_id: int) -> CallbackTask:
+    found = open_callbacks(viewer).filter(pk=task_id).first()
+    if found is None:
+        raise NotFound()
+    return found
 
 
 def agent_by_code(code: str) -> Agent | None:

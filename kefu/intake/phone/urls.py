@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.intake.phone import views
+from kefu.intake.phone import desk, views
 
 STEPS = ["incoming", "menu", "key", "order", "ticket", "hold", "agent", "dialed", "voicemail",
          "status"]  # fmt: skip
@@ -8,4 +8,9 @@ STEPS = ["incoming", "menu", "key", "order", "ticket", "hold", "agent", "dialed"
 urlpatterns = [
     path(f"voice/<slug:line_code>/{step}", getattr(views, step), name=f"voice_{step}")
     for step in STEPS
+]
+
+urlpatterns += [
+    path("desk/callbacks/", desk.callbacks, name="desk_callbacks"),
+    path("desk/callbacks/<int:task_id>/done/", desk.callback_done, name="desk_callback_done"),
 ]
