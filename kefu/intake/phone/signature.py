@@ -2,8 +2,8 @@
 
 The platform signs each request with the line's secret: HMAC-SHA1 over the full URL it called
 followed by every POST parameter, sorted by name, as name + value with no separators; the
-digest is base64-encoded. Telnyx TeXML and SignalWire sign their TwiML-compatible callbacks the
-same way. Pure, no Django: the view hands in the public URL and the form fields.
+digest is base64-encoded. SignalWire signs its cXML callbacks the same way (with the project's
+signing key). Pure, no Django: the view hands in the public URL and the form fields.
 
 Twilio's own libraries accept the URL with or without the scheme's default port (some proxies
 add ``:443``), so both forms are tried; the comparison is constant-time.
@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 HEADER = "X-Twilio-Signature"
+# SignalWire's cXML callbacks carry the same signature under their own name too.
+HEADERS = (HEADER, "X-SignalWire-Signature")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

@@ -47,7 +47,7 @@ def _params(request: HttpRequest) -> list[tuple[str, str]]:
 
 def _signed(request: HttpRequest, line: PhoneLine) -> bool:
     url = public_url(request.get_full_path())
-    given = request.headers.get(signature.HEADER, "")
+    given = next((request.headers[h] for h in signature.HEADERS if h in request.headers), "")
     return signature.is_valid(line.signing_secret, url, _params(request), given)
 
 
