@@ -156,4 +156,12 @@ def callback(viewer: Viewer, task_id: int) -> CallbackTask:
 
 
 def agent_by_code(code: str) -> Agent | None:
-    return Agent.objects.select_related("user").filter(code=code).first() if code else None
+    """An agent who may take calls (QA reviews tickets, it does not work them)."""
+    if not code:
+        return None
+    return (
+        Agent.objects.select_related("user")
+        .filter(code=code, user__is_active=True)
+        .exclude(role=Agent.Role.QA)
+        .first()
+    )

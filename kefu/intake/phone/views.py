@@ -81,6 +81,8 @@ def voice_step(handler: Handler) -> Callable[[HttpRequest, str], HttpResponse]:
             return _text(422, "CallSid: required, at most 64 characters")
         call = actions.start_call(line=line, call_sid=call_sid, from_number=_field(request, "From"),
                                   to_number=_field(request, "To"))  # fmt: skip
+        if call.line_id != line.pk:
+            return _text(409, "CallSid: this call belongs to another line")
         with prompts.speaking(call.language):
             response = handler(request, line, call)
         return HttpResponse(response.render(), content_type=CONTENT_TYPE)
