@@ -23,7 +23,8 @@ class PhoneLineForm(forms.ModelForm):
     class Meta:
         model = PhoneLine
         fields = ["code", "kind", "name", "number", "language", "calendar", "menu",
-                  "signing_secret", "callback_within", "is_active"]  # fmt: skip
+                  "signing_secret", "telnyx_public_key", "callback_within",
+                  "is_active"]  # fmt: skip
 
     def clean_signing_secret(self) -> str:
         entered = self.cleaned_data["signing_secret"]

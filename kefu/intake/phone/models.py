@@ -27,6 +27,13 @@ E164 = RegexValidator(
 )
 
 
+def validate_ed25519_key(value: str) -> None:
+    from kefu.intake.phone.signature import load_ed25519_key
+
+    if value and load_ed25519_key(value) is None:
+        raise ValidationError(_("Enter the base64 Ed25519 public key shown by Telnyx."))
+
+
 class Language(models.TextChoices):
     ZH = "zh", _("Chinese")
     EN = "en", _("English")
@@ -148,6 +155,14 @@ class PhoneLine(models.Model):
         blank=True,
         help_text=_("The platform's auth token that signs its requests (X-Twilio-Signature)."),
     )
+    telnyx_public_key = models.CharField(
+        _("Telnyx public key"),
+        max_length=64,
+        blank=True,
+        validators=[validate_ed25519_key],
+        help_text=_("For Telnyx TeXML: the account's public key (base64), which checks its "
+                    "Ed25519 signatures. Empty: only X-Twilio-Signature is accepted."),
+    )  # fmt: skip
     callback_within = models.CharField(
         _("call back within"),
         max_length=16,
@@ -183,7 +198,8 @@ class Call(models.Model):
         ENDED = "ended", _("Ended")
 
     line = models.ForeignKey(PhoneLine, on_delete=models.PROTECT, related_name="calls")
-    call_sid = models.CharField(_("call id"), max_length=64, unique=True)
+    # Twilio's ids are 34 characters; Telnyx's call_control_id ("v3:…") is longer.
+    call_sid = models.CharField(_("call id"), max_length=128, unique=True)
     from_number = models.CharField(_("caller"), max_length=32)
     to_number = models.CharField(_("number called"), max_length=32)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)

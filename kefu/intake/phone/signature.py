@@ -5,6 +5,10 @@ followed by every POST parameter, sorted by name, as name + value with no separa
 digest is base64-encoded. SignalWire signs its cXML callbacks the same way (with the project's
 signing key). Pure, no Django: the view hands in the public URL and the form fields.
 
+Telnyx TeXML signs differently: an Ed25519 signature (``telnyx-signature-ed25519``) over
+``<telnyx-timestamp>|<raw body>``, checked with the account's public key; a timestamp more than
+five minutes away is refused, so a captured request cannot be replayed later.
+
 Twilio's own libraries accept the URL with or without the scheme's default port (some proxies
 add ``:443``), so both forms are tried; the comparison is constant-time.
 """
@@ -16,6 +20,9 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 HEADER = "X-Twilio-Signature"
 # SignalWire's cXML callbacks carry the same signature under their own name too.
@@ -56,3 +63,33 @@ def is_valid(secret: str, url: str, params: Iterable[tuple[str, str]], signature
         expected = compute(secret, form, fields).encode("ascii")
         found = hmac.compare_digest(expected, given) or found
     return found
+
+
+TELNYX_SIGNATURE = "telnyx-signature-ed25519"
+TELNYX_TIMESTAMP = "telnyx-timestamp"
+TELNYX_TOLERANCE_SECONDS = 300
+
+
+def load_ed25519_key(text: str) -> Ed25519PublicKey | None:
+    """The public key from its base64 form, or None if it is not one."""
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        return None
+
+
+def is_valid_telnyx(
+    public_key: str, body: bytes, timestamp: str, signature: str, now: float
+) -> bool:
+    """Whether Telnyx signed this body at ``timestamp`` (Unix seconds, within the tolerance)."""
+    key = load_ed25519_key(public_key) if public_key else None
+    if key is None or not timestamp.isdigit() or not signature:
+        return False
+    if abs(now - int(timestamp)) > TELNYX_TOLERANCE_SECONDS:
+        return False
+    try:
+        key.verify(base64.b64decode(signature, validate=True), timestamp.encode() + b"|" + body)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

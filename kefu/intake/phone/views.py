@@ -46,6 +46,15 @@ def _params(request: HttpRequest) -> list[tuple[str, str]]:
 
 
 def _signed(request: HttpRequest, line: PhoneLine) -> bool:
+    """Twilio's (and SignalWire's) HMAC over URL and fields, or Telnyx's Ed25519 over the body."""
+    if line.telnyx_public_key and signature.TELNYX_SIGNATURE in request.headers:
+        return signature.is_valid_telnyx(
+            line.telnyx_public_key,
+            request.body,
+            request.headers.get(signature.TELNYX_TIMESTAMP, ""),
+            request.headers[signature.TELNYX_SIGNATURE],
+            timezone.now().timestamp(),
+        )
     url = public_url(request.get_full_path())
     given = next((request.headers[h] for h in signature.HEADERS if h in request.headers), "")
     return signature.is_valid(line.signing_secret, url, _params(request), given)
@@ -77,8 +86,8 @@ def voice_step(handler: Handler) -> Callable[[HttpRequest, str], HttpResponse]:
         if not _signed(request, line):
             return _text(403, "invalid signature")
         call_sid = _field(request, "ParentCallSid") or _field(request, "CallSid")
-        if not call_sid or len(call_sid) > 64:
-            return _text(422, "CallSid: required, at most 64 characters")
+        if not call_sid or len(call_sid) > 128:
+            return _text(422, "CallSid: required, at most 128 characters")
         call = actions.start_call(line=line, call_sid=call_sid, from_number=_field(request, "From"),
                                   to_number=_field(request, "To"))  # fmt: skip
         if call.line_id != line.pk:
