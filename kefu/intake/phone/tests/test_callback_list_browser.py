@@ -1,6 +1,6 @@
 """The desk's callback list as an agent uses it in Chromium, in Chinese and English: a voicemail
 left outside hours waits there with its ticket, menu choices and recording, until the agent
-marks it called back."""
+marks it called back; the ticket's page shows the call (verification, menu path, voicemail)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ def test_agent_works_the_callback_list_in_both_languages(personas, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     task = _voicemail_left(personas)
     number = task.ticket.number  # type: ignore[union-attr]
+    verified = {"zh-hans": "已验证：注册电话号码", "en": "Verified: registered phone number"}
     port = free_port()
     env = server_env(tmp_path, KEFU_SITE_URL=f"http://127.0.0.1:{port}")
     with RunningServer(env, port=port) as server, sync_playwright() as playwright:
@@ -73,6 +74,15 @@ def test_agent_works_the_callback_list_in_both_languages(personas, tmp_path):
             expect(rows).to_contain_text("+8613800138000")
             expect(rows).to_contain_text("2 订单问题")
             page.screenshot(path=str(ARTIFACTS / f"desk-callbacks-{language}.png"), full_page=True)
+            page.goto(f"{server.url}/desk/t/{number}/")
+            panel = page.locator("section.calls")
+            expect(panel).to_contain_text(verified[language])
+            expect(panel).to_contain_text("2 订单问题")
+            expect(panel.locator(f"a[href='{VOICEMAIL}']")).to_have_count(1)
+            page.screenshot(
+                path=str(ARTIFACTS / f"desk-ticket-call-{language}.png"), full_page=True
+            )
+            page.goto(f"{server.url}/desk/callbacks/")
         page.click("table.callbacks button")
         expect(page.locator("table.callbacks tbody")).to_contain_text("No calls to return")
         page.screenshot(path=str(ARTIFACTS / "desk-callbacks-done-en.png"), full_page=True)
