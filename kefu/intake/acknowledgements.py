@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kefu.delivery.email import mail_ticket
+from kefu.delivery.email import mail_ticket, mailable
 from kefu.delivery.models import Delivery
 from kefu.intake.models import Outcome
 from kefu.tickets.models import Channel
@@ -14,13 +14,22 @@ if TYPE_CHECKING:
     from kefu.intake.ingest import IngestResult
 
 
+def _phone_caller_known(message: InboundMessage) -> bool:
+    """A call's ticket number also goes by mail to a caller verified by a registered number
+    (read out on the call too); a number alone gives no address to write to."""
+    return bool(message.sender_proof) and mailable(message.sender_address)
+
+
 def queue_for(message: InboundMessage, result: IngestResult) -> None:
-    """Email senders get a receipt with their ticket number and the list of refused files.
+    """Email senders and verified callers get a receipt with their ticket number (and, for mail,
+    the list of refused files).
 
     Machine mail, mail relayed by lists and our own mail coming back are never answered.
     """
     ticket = result.ticket
-    if ticket is None or message.channel != Channel.EMAIL:
+    if ticket is None or message.channel not in (Channel.EMAIL, Channel.PHONE):
+        return
+    if message.channel == Channel.PHONE and not _phone_caller_known(message):
         return
     if message.auto_kind or message.suppress_ack or message.from_us:
         return

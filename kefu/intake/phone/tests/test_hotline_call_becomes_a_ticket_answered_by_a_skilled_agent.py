@@ -3,6 +3,7 @@ HTTP callbacks, becomes a phone ticket that an agent with the right skill answer
 
 import pytest
 
+from kefu.delivery.models import Delivery
 from kefu.intake.models import Quarantine
 from kefu.intake.phone.models import Call, Verification
 from kefu.intake.phone.prompts import spoken_number
@@ -67,3 +68,5 @@ def test_order_call_in_hours_is_a_ticket_answered_within_a_minute(call_from, per
     assert ticket.first_response_at == answered  # call start → answer, 45 s of the minute
     assert ticket.created_at == stored.started_at
     assert not Quarantine.objects.exists()
+    receipt = Delivery.objects.get(kind=Delivery.Kind.ACKNOWLEDGEMENT)  # the number, by mail too
+    assert receipt.to == [personas.otto.email] and ticket.number in receipt.text
