@@ -9,3 +9,9 @@ class PhoneConfig(AppConfig):
     label = "phone"
     verbose_name = _("Phone hotlines")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.intake.phone import sweep
+        from kefu.jobs.sweepers import register
+
+        register(sweep.SWEEPER)

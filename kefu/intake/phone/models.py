@@ -260,13 +260,20 @@ class CallbackTask(models.Model):
     done_by = models.ForeignKey(
         Agent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set once, by the sweeper's conditional UPDATE, when the task went past due undone.
+    overdue_at = models.DateTimeField(_("reported overdue"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("callback task")
         verbose_name_plural = _("callback tasks")
         ordering = ["due_at"]
         indexes = [
-            models.Index(fields=["due_at"], name="callback_open_due", condition=Q(done_at=None))
+            # Only tasks that can still go overdue: the sweeper's scan stays tiny.
+            models.Index(
+                fields=["due_at"],
+                name="callback_overdue_due",
+                condition=Q(done_at=None, overdue_at=None),
+            )
         ]
 
     def __str__(self) -> str:
