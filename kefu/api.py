@@ -134,6 +134,7 @@ def _mount_routers() -> None:
     api.add_router("/tickets", tickets_router)
     api.add_router("/tickets", "kefu.sla.api.router")
     api.add_router("", "kefu.escalation.api.router")
+    api.add_router("", "kefu.ratings.api.router")
     api.add_router("/kb", "kefu.knowledge.api.router")
     api.add_router("", intake_router)
     api.add_router("", "kefu.delivery.api.router")

@@ -30,6 +30,7 @@ from kefu.delivery import live, outbox, replies
 from kefu.escalation import followers as escalation
 from kefu.intake.wechat import followers as wechat
 from kefu.notifications import followers as notifications
+from kefu.ratings import followers as ratings
 from kefu.reports import rollup as reports
 from kefu.sla import followers as sla
 from kefu.tickets import queries as tickets
@@ -66,6 +67,7 @@ INSIDE: tuple[Follower, ...] = (
     Follower("reply through the ticket's channel", frozenset({E.REPLY}), replies.follow),
     Follower("reply to WeChat followers", frozenset({E.REPLY}), wechat.reply_through_wechat),
     Follower("notify people", notifications.KINDS, notifications.follow),
+    Follower("resolution window and its mail", ratings.KINDS, ratings.follow),
     Follower("webhooks", webhooks.KINDS, webhooks.follow),
     # Keep the reports current: the worker recomputes the ticket's fact.
     Follower("mark the report fact stale", ALL, reports.mark_dirty),

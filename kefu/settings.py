@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kefu.triage",
     "kefu.sla",
     "kefu.escalation",
+    "kefu.ratings",
     "kefu.delivery",
     "kefu.notifications",
     "kefu.webhooks",
@@ -404,3 +405,9 @@ OIDC_TIMEOUT = 10
 
 # Reports (kefu/reports): the calendar whose open hours business-time figures count.
 KEFU_REPORTS_CALENDAR = os.environ.get("KEFU_REPORTS_CALENDAR", "cn-standard")
+
+# Ratings and auto-close (kefu/ratings): a resolved ticket closes by itself after this many
+# working days without the customer's answer (reminded one working day before), counted on this
+# business calendar.
+KEFU_AUTO_CLOSE_WORKING_DAYS = int(os.environ.get("KEFU_AUTO_CLOSE_WORKING_DAYS", "3"))
+KEFU_AUTO_CLOSE_CALENDAR = os.environ.get("KEFU_AUTO_CLOSE_CALENDAR", "cn-standard")

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kefu.tickets.urls")),
     path("", include("kefu.macros.urls")),
     path("", include("kefu.escalation.urls")),
+    path("", include("kefu.ratings.urls")),
     path("", include("kefu.intake.chat.urls")),
     path("", include("kefu.intake.wechat.urls")),
     path("", include("kefu.intake.phone.urls")),

@@ -1,5 +1,6 @@
 """How escalation follows a ticket's changes (listed in ``kefu.flow``): SLA warnings and breaches,
-urgent and emergency marks climb the category's path; new categorised tickets may be a surge."""
+urgent and emergency marks climb the category's path; new categorised tickets may be a surge; an
+unsatisfied rating opens a QA review and tells the team lead."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from kefu.escalation.models import Trigger
 from kefu.tickets.models import EventKind as E
 from kefu.tickets.models import Priority, Ticket, TicketEvent
 
-KINDS = frozenset({E.CREATED, E.PRIORITY, E.IS_EMERGENCY, E.CATEGORY, E.SLA_WARNING, E.SLA_BREACH})
+KINDS = frozenset(
+    {E.CREATED, E.PRIORITY, E.IS_EMERGENCY, E.CATEGORY, E.SLA_WARNING, E.SLA_BREACH, E.RATED}
+)
 
 
 def follow(ticket: Ticket, events: list[TicketEvent]) -> None:
@@ -35,6 +38,8 @@ def _follow(ticket: Ticket, event: TicketEvent) -> None:
         _on_emergency(ticket)
     elif kind == E.CATEGORY and event.new:
         actions.check_surge(ticket=ticket)
+    elif kind == E.RATED:
+        qa.review_unsatisfied_rating(ticket, event)
 
 
 def _on_created(ticket: Ticket) -> None:

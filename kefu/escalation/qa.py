@@ -21,8 +21,9 @@ from kefu.escalation.actions import open_qa_review, ticket_params
 from kefu.escalation.models import QaCriterion, QaReview, QaRubric, QaSettings
 from kefu.notifications.actions import notify
 from kefu.notifications.models import Kind
+from kefu.ratings.models import Score
 from kefu.tickets import actions as ticket_actions
-from kefu.tickets.models import EventKind, Status, Ticket
+from kefu.tickets.models import EventKind, Status, Ticket, TicketEvent
 from kefu.tickets.work import atomic_unit, created_here
 
 EMAIL_COMPLAINT_WORKING_DAYS = 3
@@ -158,6 +159,30 @@ def review_complaint_mail(ticket: Ticket) -> list[QaReview]:
                        working_days=EMAIL_COMPLAINT_WORKING_DAYS)
         for agent in named_agents(text)
     ]  # fmt: skip
+
+
+def review_unsatisfied_rating(ticket: Ticket, event: TicketEvent) -> QaReview | None:
+    """An unsatisfied rating (of a ticket or a chat, new or changed to it) opens a QA review of
+    the agent who handled it, due in 2 working days, and tells the team's lead (by mail too)."""
+    if event.new != Score.UNSATISFIED or event.old == Score.UNSATISFIED:
+        return None
+    from kefu.escalation.queries import on_duty_lead
+    from kefu.intake.models import ChatSession
+
+    chat_id = event.data.get("chat")
+    chat = (
+        ChatSession.objects.select_related("agent").filter(pk=chat_id).first() if chat_id else None
+    )
+    agent = chat.agent if chat is not None and chat.agent else ticket.assignee
+    comment = str(event.data.get("comment") or "")
+    what = _("unsatisfied chat rating") if chat is not None else _("unsatisfied ticket rating")
+    review = open_qa_review(
+        ticket, comment or str(what), agent=agent, source=QaReview.Source.RATING
+    )
+    lead = ticket.team.lead if ticket.team_id and ticket.team and ticket.team.lead else None
+    notify([lead or on_duty_lead(ticket)], Kind.UNSATISFIED, ticket=ticket,
+           params=ticket_params(ticket, comment=comment[:200] or "—"), email=True)  # fmt: skip
+    return review
 
 
 # --- the weekly random sample -------------------------------------------------------------------

@@ -4,8 +4,8 @@ by mail, in their own language.
 Staff: the agent a ticket is assigned to (by someone else), and the assignee when the customer
 writes. Customers — each step of their ticket: support replied (the reply itself is mailed by
 ``delivery.replies``), support needs their answer, the ticket was resolved (with one-click
-confirm and reopen links), reopened by someone else, merged into another ticket. Nobody hears of
-their own doing; staff who filed a ticket for themselves are not told as customers.
+confirm, reopen and rating links), reopened by someone else, merged into another ticket. Nobody
+hears of their own doing; staff who filed a ticket for themselves are not told as customers.
 """
 
 from __future__ import annotations
@@ -51,25 +51,26 @@ def _tell_customer(ticket: Ticket, customer: User, events: list[TicketEvent]) ->
     theirs = [e for e in events if e.actor_id != customer.pk]
     replied = any(e.kind == E.REPLY and e.data.get("role") == Role.AGENT for e in theirs)
     if replied:
-        _notify_customer(ticket, customer, Kind.AGENT_REPLY, mail=False)  # the reply is mailed
+        notify_customer(ticket, customer, Kind.AGENT_REPLY, mail=False)  # the reply is mailed
     for event in theirs:
         if event.kind == E.STATUS and event.new == Status.PENDING_CUSTOMER and not replied:
-            _notify_customer(
+            notify_customer(
                 ticket, customer, Kind.PENDING, template="pending", needed=_asked(ticket)
             )
         elif event.kind == E.STATUS and event.new == Status.RESOLVED:
-            _notify_customer(
+            notify_customer(
                 ticket,
                 customer,
                 Kind.RESOLVED,
                 template="resolved",
                 confirm_url=make_url(ticket, Action.CONFIRM),
                 reopen_url=make_url(ticket, Action.REOPEN),
+                rate_url=make_url(ticket, Action.RATE),
             )
         elif event.kind == E.REOPENED:
-            _notify_customer(ticket, customer, Kind.REOPENED, template="reopened")
+            notify_customer(ticket, customer, Kind.REOPENED, template="reopened")
         elif event.kind == E.MERGED_INTO:
-            _notify_customer(ticket, customer, Kind.MERGED, template="merged", into=str(event.new))
+            notify_customer(ticket, customer, Kind.MERGED, template="merged", into=str(event.new))
 
 
 def _asked(ticket: Ticket) -> str:
@@ -84,7 +85,7 @@ def _asked(ticket: Ticket) -> str:
     return last or ""
 
 
-def _notify_customer(
+def notify_customer(
     ticket: Ticket,
     customer: User,
     kind: Kind,
@@ -94,7 +95,7 @@ def _notify_customer(
     **context: str,
 ) -> None:
     """The portal's notification (for those who can sign in), and the step's own mail."""
-    params = _params(ticket, **{k: v for k, v in context.items() if k == "into"})
+    params = _params(ticket, **{k: v for k, v in context.items() if k in ("into", "when")})
     if getattr(customer, "account", None) is not None:
         notify([customer], kind, ticket=ticket, params=params, mail=False)
     if mail and template and mailable(customer.email) and wants_email(customer, kind):

@@ -33,12 +33,16 @@ class Kind(models.TextChoices):
     QA_APPEAL = "qa_appeal", _("QA review appealed")
     ASSIGNED = "assigned", _("Assigned to you")
     CUSTOMER_REPLY = "customer_reply", _("The customer wrote")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied rating")
     # For customers.
     AGENT_REPLY = "agent_reply", _("Support replied")
     PENDING = "pending", _("Support needs your answer")
     RESOLVED = "resolved", _("Ticket resolved")
     REOPENED = "reopened", _("Ticket reopened")
     MERGED = "merged", _("Ticket merged")
+    CLOSE_SOON = "close_soon", _("Ticket closes soon")
+    AUTO_CLOSED = "auto_closed", _("Ticket closed without an answer")
+    CLOSED = "closed", _("Ticket closed")
     # For whoever owns a webhook.
     WEBHOOK_DISABLED = "webhook_off", _("Webhook disabled")
 

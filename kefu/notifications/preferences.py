@@ -17,14 +17,24 @@ STAFF_KINDS = (
     Kind.ASSIGNED, Kind.CUSTOMER_REPLY, Kind.SLA_WARNING, Kind.SLA_BREACH, Kind.URGENT,
     Kind.EMERGENCY, Kind.PAGE, Kind.ESCALATED, Kind.SURGE, Kind.NUDGE, Kind.COMPLAINT,
     Kind.QA_REVIEW, Kind.QA_OVERDUE, Kind.QA_RESULT, Kind.QA_APPEAL, Kind.WEBHOOK_DISABLED,
+    Kind.UNSATISFIED,
 )  # fmt: skip
 CUSTOMER_KINDS = (
     Kind.AGENT_REPLY, Kind.PENDING, Kind.RESOLVED, Kind.REOPENED, Kind.MERGED,
-    Kind.WEBHOOK_DISABLED,
+    Kind.CLOSE_SOON, Kind.AUTO_CLOSED, Kind.CLOSED, Kind.WEBHOOK_DISABLED,
 )  # fmt: skip
 # Mailed unless the person says otherwise (the rest only when asked: an escalation level).
 EMAIL_BY_DEFAULT = frozenset(
-    {Kind.PENDING, Kind.RESOLVED, Kind.REOPENED, Kind.MERGED, Kind.WEBHOOK_DISABLED}
+    {
+        Kind.PENDING,
+        Kind.RESOLVED,
+        Kind.REOPENED,
+        Kind.MERGED,
+        Kind.CLOSE_SOON,
+        Kind.AUTO_CLOSED,
+        Kind.CLOSED,
+        Kind.WEBHOOK_DISABLED,
+    }
 )
 ALWAYS_EMAIL = frozenset({Kind.PAGE})
 

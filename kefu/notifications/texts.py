@@ -37,6 +37,9 @@ TEXTS: dict[str, Any] = {
     Kind.QA_APPEAL: gettext_lazy("%(agent)s appealed the QA review of %(number)s."),
     Kind.ASSIGNED: gettext_lazy("%(number)s was assigned to you: %(subject)s"),
     Kind.CUSTOMER_REPLY: gettext_lazy("The customer wrote on %(number)s: %(subject)s"),
+    Kind.UNSATISFIED: gettext_lazy(
+        "%(number)s was rated unsatisfied; a QA review is open: %(comment)s"
+    ),
     Kind.AGENT_REPLY: gettext_lazy("Support replied on %(number)s: %(subject)s"),
     Kind.PENDING: gettext_lazy("Support needs your answer on %(number)s: %(subject)s"),
     Kind.RESOLVED: gettext_lazy(
@@ -46,6 +49,13 @@ TEXTS: dict[str, Any] = {
     Kind.MERGED: gettext_lazy(
         "%(number)s was merged into %(into)s; the conversation goes on there."
     ),
+    Kind.CLOSE_SOON: gettext_lazy(
+        "%(number)s closes by itself at %(when)s unless you reopen it: %(subject)s"
+    ),
+    Kind.AUTO_CLOSED: gettext_lazy(
+        "%(number)s was closed: you did not answer after it was resolved. %(subject)s"
+    ),
+    Kind.CLOSED: gettext_lazy("%(number)s was closed at your confirmation: %(subject)s"),
     Kind.WEBHOOK_DISABLED: gettext_lazy(
         "Your webhook to %(url)s failed for a day and was disabled: %(error)s"
     ),

@@ -4,8 +4,10 @@ signing in.
 A link carries the ticket, the action and the recipient, signed with the site's secret and
 expiring (``LINK_DAYS``). It is good for its moment only: a resolution link names the instant the
 ticket was resolved, so once the ticket is confirmed, reopened or resolved again, the old link no
-longer acts. Opening a link shows what it will do; the action happens on the button (a POST), so
-mail scanners that fetch every link act on nothing.
+longer acts. A rating link still works after the ticket closed (the customer may confirm first
+and rate afterwards), for that same resolution; it is spent once a rating is given
+(``kefu.ratings``). Opening a link shows what it will do; the action happens on the button (a
+POST), so mail scanners that fetch every link act on nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ LINK_DAYS = 14
 class Action(StrEnum):
     CONFIRM = "confirm"  # the resolution solved it: close
     REOPEN = "reopen"  # it did not: reopen
+    RATE = "rate"  # how did it go: 满意 / 一般 / 不满意
 
 
 class LinkInvalid(KefuError):
@@ -68,6 +71,8 @@ def open_link(token: str) -> Link:
         raise LinkInvalid(_("This link is not valid or has expired.")) from None
     if ticket.requester_id != data.get("u") or _moment(ticket) != data.get("m"):
         raise LinkInvalid(_("This link was for an earlier state of the ticket."))
+    if action == Action.RATE and ticket.status in (Status.RESOLVED, Status.CLOSED):
+        return Link(ticket=ticket, action=action, viewer=viewer_for(ticket.requester))
     if ticket.status != Status.RESOLVED:
         raise InvalidTransition(
             _("Ticket %(number)s is no longer waiting for your confirmation.")

@@ -12,6 +12,8 @@ from pydantic import BaseModel, StringConstraints, field_validator
 
 from kefu.accounts.access import request_viewer
 from kefu.accounts.models import User, shown_name
+from kefu.ratings.queries import ratings_of
+from kefu.ratings.schemas import RatingOut
 from kefu.tickets import queries
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 from kefu.validation import Id, not_nullable, refuse_null
@@ -220,6 +222,9 @@ class TicketDetailOut(TicketOut):
 
     messages: list[MessageOut]
     attachments: list[AttachmentOut]
+    ratings: list[RatingOut] = Field(
+        default_factory=list, description="Ratings of its resolutions and chats, newest first"
+    )
 
     @staticmethod
     def resolve_messages(obj: Ticket, context: dict[str, Any]) -> list[Message]:
@@ -228,6 +233,10 @@ class TicketDetailOut(TicketOut):
     @staticmethod
     def resolve_attachments(obj: Ticket, context: dict[str, Any]) -> list[Attachment]:
         return list(queries.ticket_attachments(request_viewer(context["request"]), obj))
+
+    @staticmethod
+    def resolve_ratings(obj: Ticket) -> list[Any]:
+        return ratings_of(obj)
 
 
 class TicketPage(Schema):

@@ -10,7 +10,7 @@ import pytest
 from kefu.accounts.actions import create_agent
 from kefu.escalation import qa
 from kefu.escalation.models import QaReview
-from kefu.intake.chat import bot_bridge
+from kefu.intake.chat import service
 from kefu.intake.email.inbound import deliver
 from kefu.intake.models import ChatSession
 from kefu.testing import PASSWORD, authenticated, make_ticket, session_client
@@ -45,9 +45,8 @@ def test_qa_reviews_from_rating_and_complaint_mail_to_the_agents_answer(personas
     # Friday 16:00: the weekend does not count.
     frozen.set(datetime(2026, 11, 27, 16, tzinfo=SHANGHAI))
     chat_ticket = make_ticket(personas.anna, channel="chat")
-    session = ChatSession.objects.create(token="t1", ticket=chat_ticket, agent=zhang,
-                                         rating="unsatisfied", rating_comment="rude")  # fmt: skip
-    bot_bridge.after_rating(session)
+    session = ChatSession.objects.create(token="t1", ticket=chat_ticket, agent=zhang)
+    service.rate(session, "unsatisfied", "rude")
     rated = QaReview.objects.get(source="rating")
     assert rated.due_at == datetime(2026, 12, 1, 16, tzinfo=SHANGHAI)
 

@@ -1,5 +1,5 @@
 """The chat's link to the knowledge-base bot (``kefu.knowledge.bot`` decides what to say and
-when a person takes over) and to QA (an unsatisfied rating opens a review)."""
+when a person takes over). Ratings at the end of a chat are kept by ``kefu.ratings``."""
 
 from __future__ import annotations
 
@@ -64,19 +64,4 @@ def answer(session: ChatSession, text: str) -> Answer:
         handoff=str(reply.handoff.reason),
         handoff_details=details,
         articles=links,
-    )
-
-
-def after_rating(session: ChatSession) -> None:
-    """An unsatisfied rating opens a QA review of the chat (due in 2 working days)."""
-    if session.rating != ChatSession.Rating.UNSATISFIED or session.ticket is None:
-        return
-    from kefu.escalation.actions import open_qa_review
-    from kefu.escalation.models import QaReview
-
-    open_qa_review(
-        session.ticket,
-        session.rating_comment or "unsatisfied chat rating",
-        agent=session.agent,
-        source=QaReview.Source.RATING,
     )

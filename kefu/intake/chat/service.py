@@ -28,6 +28,7 @@ from kefu.intake.chat import bot_bridge
 from kefu.intake.chat.lines import Line
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import ChatSession, Outcome
+from kefu.ratings.actions import rate_chat
 from kefu.sla.clock import is_open
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions
@@ -366,17 +367,17 @@ def end(session: ChatSession, by: Viewer) -> ChatSession:
 def rate(session: ChatSession, rating: str, comment: str = "") -> ChatSession:
     if rating not in ChatSession.Rating.values:
         raise Invalid(_("Choose satisfied, neutral or unsatisfied."), field="rating")
-    session.rating, session.rating_comment = rating, comment.strip()[:2000]
-    session.save(update_fields=["rating", "rating_comment"])
-    if session.ticket is not None:
-        actions.record_event(
-            session.ticket,
-            viewer_for(session.visitor) if session.visitor else BOT,
-            EventKind.RATED,
-            new=rating,
-            data={"comment": session.rating_comment, "chat": session.pk},
+    with unit_of_work():
+        session.rating, session.rating_comment = rating, comment.strip()[:2000]
+        session.save(update_fields=["rating", "rating_comment"])
+        # Kept like a ticket's rating (shown alike, changeable for 7 days); an unsatisfied one
+        # opens a QA review and tells the lead (``escalation.followers``).
+        rate_chat(
+            session=session,
+            actor=viewer_for(session.visitor) if session.visitor else BOT,
+            score=rating,
+            comment=session.rating_comment,
         )
-        bot_bridge.after_rating(session)
     return session
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from kefu.errors import KefuError
 from kefu.tickets import actions
-from kefu.tickets.links import Action, Link, open_link
+from kefu.tickets.links import Action, Link, make_url, open_link
 from kefu.tickets.models import Status
 from kefu.tickets.work import unit_of_work
 
@@ -22,13 +22,19 @@ def ticket_link(request: HttpRequest, token: str) -> HttpResponse:
         link = open_link(token)
     except KefuError as error:
         return render(request, "tickets/link.html", {"error": error.message}, status=error.status)
+    if link.action == Action.RATE:
+        from kefu.ratings.views import rate_by_link
+
+        return rate_by_link(request, link)
     if request.method == "POST":
         try:
             done = _act(link, request.POST.get("comment", "").strip()[:MAX_COMMENT])
         except KefuError as error:
             return render(request, "tickets/link.html", {"link": link, "error": error.message},
                           status=error.status)  # fmt: skip
-        return render(request, "tickets/link.html", {"link": link, "done": done})
+        rate_url = make_url(link.ticket, Action.RATE) if link.action == Action.CONFIRM else ""
+        return render(request, "tickets/link.html", {"link": link, "done": done,
+                                                     "rate_url": rate_url})  # fmt: skip
     return render(request, "tickets/link.html", {"link": link})
 
 

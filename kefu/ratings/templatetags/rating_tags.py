@@ -1,0 +1,36 @@
+"""``{% load rating_tags %}``: ratings on the portal's ticket page and in the workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kefu.accounts.access import viewer_for
+from kefu.accounts.models import User
+from kefu.ratings import queries
+from kefu.ratings.models import Score
+from kefu.tickets.models import Ticket
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def rating_state(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+    """The customer's rating of the present resolution, and whether they may give or change it."""
+    state = queries.rating_state(viewer_for(context["request"].user), ticket)
+    return {
+        "rating": state.rating,
+        "may_rate": state.may_rate,
+        "changeable_until": state.changeable_until,
+        "scores": Score.choices,
+    }
+
+
+@register.simple_tag
+def desk_ratings(ticket: Ticket, user: User) -> dict[str, Any]:
+    """The ticket's ratings (resolutions and chats alike) and the customer's other tickets."""
+    return {
+        "ratings": queries.ratings_of(ticket),
+        "history": list(queries.customer_history(viewer_for(user), ticket)),
+    }
