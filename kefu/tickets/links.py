@@ -13,7 +13,7 @@ POST), so mail scanners that fetch every link act on nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 from enum import StrEnum
 
 from django.conf import settings
@@ -48,7 +48,8 @@ class Link:
 
 
 def _moment(ticket: Ticket) -> str:
-    return ticket.resolved_at.isoformat() if ticket.resolved_at else ""
+    """The resolution instant, in UTC: the same string whether read back or just written."""
+    return ticket.resolved_at.astimezone(UTC).isoformat() if ticket.resolved_at else ""
 
 
 def make_url(ticket: Ticket, action: Action) -> str:

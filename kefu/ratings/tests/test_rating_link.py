@@ -78,3 +78,17 @@ def test_a_missing_choice_is_asked_for_again(personas):
     status, page = press(rating_link(ticket), comment="no score")
     assert status == 422 and "Choose satisfied, neutral or unsatisfied." in page
     assert "no score</textarea>" in page and not Rating.objects.exists()
+
+
+@pytest.mark.django_db
+def test_links_of_the_resolution_mail_and_of_the_reminder_both_work(personas, frozen):
+    from kefu.ratings import sweep
+    from kefu.ratings.models import Resolution
+
+    ticket = resolve(personas)  # resolved at a Shanghai-zoned instant, read back in UTC
+    first = rating_link(ticket)
+    frozen.set(Resolution.objects.get().remind_at)
+    sweep.sweep(frozen.now)
+    reminder = rating_link(ticket)
+    assert Delivery.objects.filter(ticket=ticket, text__contains="score=unsatisfied").count() == 2
+    assert Client().get(first).status_code == 200 and Client().get(reminder).status_code == 200
