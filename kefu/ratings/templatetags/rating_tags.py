@@ -24,6 +24,7 @@ def rating_state(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
         "may_rate": state.may_rate,
         "changeable_until": state.changeable_until,
         "scores": Score.choices,
+        "window": queries.window_of(ticket),
     }
 
 
@@ -33,4 +34,5 @@ def desk_ratings(ticket: Ticket, user: User) -> dict[str, Any]:
     return {
         "ratings": queries.ratings_of(ticket),
         "history": list(queries.customer_history(viewer_for(user), ticket)),
+        "window": queries.window_of(ticket),
     }

@@ -143,6 +143,7 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         portal.goto(f"{server.url}/portal/t/{in_portal.number}/")
         rating = portal.locator("#rating")
         expect(rating).to_contain_text("How did we do?")
+        expect(portal.locator(".window")).to_contain_text("closes by itself at")
         rating.locator("label.score-unsatisfied").click()
         rating.locator("textarea[name=comment]").fill("The refund is still not here.")
         _shot(portal, "portal-en-390")
@@ -156,6 +157,15 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         assert Notification.objects.filter(ticket=in_portal, kind="unsatisfied",
                                            recipient=personas.lena).exists()  # fmt: skip
 
+        # Anna sees the rating she gave through the link on her ticket, in Chinese, on a phone.
+        own = _page(browser, "zh-CN", PHONE)
+        _sign_in(own, server.url, personas.anna.email)
+        own.goto(f"{server.url}/portal/t/{by_mail.number}/")
+        expect(own.locator("#rating")).to_contain_text("不满意")
+        expect(own.locator("#rating")).to_contain_text("修改评价")
+        expect(own.locator(".window")).to_contain_text("自动关闭")
+        _shot(own, "portal-zh-390")
+
         # The team lead sees the ratings on the ticket, in English and in Chinese.
         lead = _page(browser, "en-US", DESK)
         _sign_in(lead, server.url, personas.lena.email)
@@ -163,6 +173,7 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         expect(lead.locator(".desk-ratings")).to_contain_text("Unsatisfied")
         expect(lead.locator(".desk-ratings")).to_contain_text("等了一周才回复")
         expect(lead.locator(".desk-ratings")).to_contain_text(still_open.number)  # her history
+        expect(lead.locator(".desk-ratings")).to_contain_text("closes by itself at")
         _shot(lead, "desk-en")
         with lead.expect_navigation():  # the top bar's language menu
             lead.locator("form.lang").evaluate(
