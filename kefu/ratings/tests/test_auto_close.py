@@ -3,16 +3,18 @@ for the customer; a reminder goes one working day before; then it closes by itse
 closes it at once, a reply in the window reopens it; each step is mailed to the customer in
 their language, and each timer fires once however many workers sweep."""
 
+import threading
 from datetime import datetime
 
 import pytest
+from django.db import connection
 
 from kefu.delivery.models import Delivery
 from kefu.intake import interactive
 from kefu.ratings import sweep
 from kefu.ratings.models import Resolution
 from kefu.tickets import actions
-from kefu.tickets.models import Channel, Ticket
+from kefu.tickets.models import Channel, EventKind, Ticket, TicketEvent
 
 from .conftest import SHANGHAI, resolve
 
@@ -91,3 +93,32 @@ def test_chinese_customers_get_the_steps_in_chinese_and_the_window_is_configurab
     assert sweep.sweep(frozen.now) == 1
     [closed] = mails(ticket, "已关闭")
     assert "此后几天内我们未收到您的答复" in closed.text and "不满意" in closed.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_close_each_due_ticket_once(personas, frozen):
+    """Both sweep at once, as ``kefu worker`` processes would: each ticket is reminded once,
+    closed once and mailed once."""
+    from kefu.jobs.worker import run_once
+
+    tickets = [resolve(personas) for _ in range(8)]
+    frozen.set(Resolution.objects.order_by("-close_at").first().close_at)
+    counts: list[dict[str, int]] = []
+
+    def work() -> None:
+        try:
+            counts.append(run_once(["resolution-window"]))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sum(c["resolution-window"] for c in counts) == 16  # 8 reminders and 8 closes
+    for ticket in tickets:
+        closes = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS, new="closed")
+        assert closes.count() == 1
+        assert len(mails(ticket, "we heard nothing from you")) == 1
+        assert len(mails(ticket, "closes by itself at")) == 0  # due together: no stale reminder
