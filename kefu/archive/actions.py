@@ -77,6 +77,9 @@ def snapshot(ticket: Ticket) -> dict[str, Any]:
         "qa_reviews": [_values(r, ["source", "reason", "state", "agent_id", "score", "outcome",
                                    "feedback", "created_at", "completed_at"])
                        for r in ticket.qa_reviews.all()],
+        "ratings": [_values(r, ["score", "comment", "via", "resolution_id", "chat_id",
+                                "rated_by_id", "created_at", "changed_at"])
+                    for r in ticket.ratings.all()],
     }  # fmt: skip
 
 
@@ -109,7 +112,7 @@ def run_archiving(*, dry_run: bool, actor: Any = None, now: datetime | None = No
         moved = due.count()
     else:
         while batch := list(due.prefetch_related("messages", "events", "attachments",
-                                                 "qa_reviews")[:BATCH]):  # fmt: skip
+                                                 "qa_reviews", "ratings")[:BATCH]):  # fmt: skip
             with transaction.atomic():
                 for ticket in batch:
                     _archive_one(ticket, now)

@@ -30,6 +30,7 @@ from kefu.delivery.models import Delivery
 from kefu.intake import rawstore
 from kefu.intake.models import ChatSession, InboundRecord, Quarantine
 from kefu.notifications.models import Notification
+from kefu.ratings.models import Rating
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 from kefu.triage.models import Recategorisation
 
@@ -118,6 +119,7 @@ def erase_person(*, user: User, actor: Any = None) -> Erasure:
         "chats": _scrub_rows(
             ChatSession, chats, ["visitor_name", "visitor_email", "rating_comment"], found
         ),
+        "ratings": _scrub_rows(Rating, ticket_ids | Q(rated_by=user), ["comment"], found),
         "outbox": _scrub_rows(
             Delivery,
             ticket_ids | Q(to__icontains=user.email),
@@ -175,7 +177,7 @@ def export_person(*, user: User, actor: Any = None) -> bytes:
     """A zip: ``person.json`` (the person, tickets with conversation and events, chats,
     notifications, archived tickets) and ``files/`` (files they uploaded)."""
     tickets = Ticket.objects.filter(their_tickets(user)).prefetch_related(
-        "messages", "events", "attachments", "qa_reviews")  # fmt: skip
+        "messages", "events", "attachments", "qa_reviews", "ratings")  # fmt: skip
     data = {
         "person": _person(user),
         "tickets": [snapshot(t) for t in tickets],
