@@ -54,20 +54,21 @@ def rated_by_link(ticket: Ticket) -> Rating | None:
     ).first()
 
 
-def customer_history(viewer: Viewer, ticket: Ticket) -> QuerySet[Ticket]:
-    """The requester's other tickets the viewer may see, newest first, each with its latest
-    rating (``last_rating``, ``last_rating_comment``)."""
+def with_last_rating(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Each ticket with its latest rating, of a resolution or a chat (``last_rating``,
+    ``last_rating_comment``; None when not rated)."""
     latest = Rating.objects.filter(ticket=OuterRef("pk")).order_by("-created_at", "-pk")
-    return (
-        visible_tickets(viewer)
-        .filter(requester_id=ticket.requester_id)
-        .exclude(pk=ticket.pk)
-        .annotate(
-            last_rating=Subquery(latest.values("score")[:1]),
-            last_rating_comment=Subquery(latest.values("comment")[:1]),
-        )
-        .order_by("-created_at")[:HISTORY]
+    return tickets.annotate(
+        last_rating=Subquery(latest.values("score")[:1]),
+        last_rating_comment=Subquery(latest.values("comment")[:1]),
     )
+
+
+def customer_history(viewer: Viewer, ticket: Ticket) -> QuerySet[Ticket]:
+    """The requester's other tickets the viewer may see, newest first, with their latest
+    rating."""
+    others = visible_tickets(viewer).filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+    return with_last_rating(others).order_by("-created_at")[:HISTORY]
 
 
 def window_of(ticket: Ticket) -> Resolution | None:

@@ -28,6 +28,12 @@ def rating_state(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
     }
 
 
+@register.filter
+def score_label(score: str | None) -> str:
+    """满意 / 一般 / 不满意 in the reader's language."""
+    return str(Score(score).label) if score in Score.values else ""
+
+
 @register.simple_tag
 def desk_ratings(ticket: Ticket, user: User) -> dict[str, Any]:
     """The ticket's ratings (resolutions and chats alike) and the customer's other tickets."""

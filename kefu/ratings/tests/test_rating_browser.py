@@ -165,6 +165,10 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         expect(own.locator("#rating")).to_contain_text("修改评价")
         expect(own.locator(".window")).to_contain_text("自动关闭")
         _shot(own, "portal-zh-390")
+        own.goto(f"{server.url}/portal/?show=done")  # her history, rated tickets marked
+        row = own.locator("tr", has_text=by_mail.number)
+        expect(row.locator(".badge.score-unsatisfied")).to_have_text("不满意")
+        _shot(own, "portal-list-zh-390")
 
         # The team lead sees the ratings on the ticket, in English and in Chinese.
         lead = _page(browser, "en-US", DESK)

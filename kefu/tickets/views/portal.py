@@ -12,6 +12,7 @@ from kefu.accounts.access import may_create_ticket
 from kefu.errors import KefuError
 from kefu.intake import interactive
 from kefu.intake.base import TicketFields
+from kefu.ratings.queries import with_last_rating
 from kefu.tickets import actions, queries
 from kefu.tickets.forms import PortalTicketForm, ReplyForm
 from kefu.tickets.models import OPEN_STATUSES, Channel, Status
@@ -28,7 +29,7 @@ def portal_list(request: HttpRequest) -> HttpResponse:
     elif show == "done":
         tickets = tickets.exclude(status__in=OPEN_STATUSES)
     context = {
-        "page": paginate(request, tickets),
+        "page": paginate(request, with_last_rating(tickets)),
         "show": show,
         "may_create": may_create_ticket(viewer, None),
     }
