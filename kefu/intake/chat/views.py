@@ -221,6 +221,7 @@ def console_panel(request: HttpRequest, session_id: int) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     session = service.session_for_agent(session_id, viewer.agent)
     requester = session.ticket.requester if session.ticket else session.visitor
+    from kefu.ratings.queries import with_last_rating
     from kefu.tickets.queries import visible_tickets
 
     others = (
@@ -235,7 +236,7 @@ def console_panel(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "reason": reason_label(HandoffReason(reason)) if reason in HANDOFF_REASONS else reason,
         "queue": session.state == ChatSession.State.QUEUED,
-        "tickets": others.order_by("-created_at")[:10],
+        "tickets": with_last_rating(others).order_by("-created_at")[:10],
     }
     return render(request, "chat/_panel.html", context)
 
