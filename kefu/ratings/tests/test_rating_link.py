@@ -92,3 +92,16 @@ def test_links_of_the_resolution_mail_and_of_the_reminder_both_work(personas, fr
     reminder = rating_link(ticket)
     assert Delivery.objects.filter(ticket=ticket, text__contains="score=unsatisfied").count() == 2
     assert Client().get(first).status_code == 200 and Client().get(reminder).status_code == 200
+
+
+@pytest.mark.django_db
+def test_confirming_by_link_offers_the_rating_next(personas):
+    ticket = resolve(personas)
+    mail = Delivery.objects.filter(ticket=ticket, text__contains="score=unsatisfied").latest("pk")
+    confirm = re.search(r"https?://[^\s/]+(/t/[^/\s]+/)", mail.text).group(1)
+    status, done = press(confirm)
+    assert status == 200 and "is closed" in done
+    offered = re.search(r'href="https?://[^/"]+(/t/[^/"]+/)"', done).group(1)
+    status, rated = press(offered, score="satisfied", comment="Thanks")
+    assert status == 200 and "Thank you for your rating." in rated
+    assert Rating.objects.get().score == "satisfied"
