@@ -78,8 +78,13 @@ def test_workers_share_the_port_evenly_and_stop_with_the_server(tmp_path):
         workers = _workers(server.pid)
         assert len(workers) == 2
         clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(32)]
-        time.sleep(0.5)  # accepted by the workers' event loops
-        held = [_established(worker, port) for worker in workers]
+        # Wait until the workers' event loops have accepted them all (slower on a busy machine).
+        deadline = time.monotonic() + 20
+        while True:
+            held = [_established(worker, port) for worker in workers]
+            if sum(held) == 32 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert sum(held) == 32
         # One shared socket let one worker take every connection; each now holds some.
         assert min(held) > 0, held
