@@ -9,6 +9,10 @@ client, as an admin) are timed over the last 28 days.
 
     .venv/bin/python bench/reports.py --tickets 1000000      # the issue's size
     .venv/bin/python bench/reports.py --tickets 50000        # a quick run
+
+``--keep`` leaves the database ``kefu_bench_reports`` in place afterwards, for EXPLAIN ANALYZE
+and profiling; ``--reuse`` measures again on a kept database (migrating it first and
+refreshing every fact with the current rollup code) instead of generating a new one.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from bench.common import percentile, scratch_postgres
 PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_MS = 300.0
 CHUNK = 5000
+DB_NAME = "kefu_bench_reports"
 
 
 def setup(url: str) -> None:
@@ -122,14 +127,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--tickets", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="measure on a kept database")
     args = parser.parse_args()
-    with scratch_postgres(PG_URL, "kefu_bench_reports") as url:
+    if args.reuse:
+        setup(f"{PG_URL.rsplit('/', 1)[0]}/{DB_NAME}")
+        ids = list(_ticket_ids())
+        args.tickets = len(ids)
+        measure(args, build_facts(ids), 0.0)
+        return
+    with scratch_postgres(PG_URL, DB_NAME, keep=args.keep) as url:
         setup(url)
         began = time.perf_counter()
         ids = generate(args.tickets)
         generated = time.perf_counter() - began
         refresh = build_facts(ids)
         measure(args, refresh, generated)
+
+
+def _ticket_ids() -> list[int]:
+    from kefu.tickets.models import Ticket
+
+    return list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def measure(args: argparse.Namespace, refresh: list[float], generated: float) -> None:
