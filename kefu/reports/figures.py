@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.accounts.access import Viewer
 from kefu.accounts.models import Agent
 from kefu.errors import Forbidden, Invalid
+from kefu.reports.deflection import deflection
 from kefu.reports.facts import METRIC_BITS, SHANGHAI, report_calendar_code
 from kefu.reports.models import TicketFact
 from kefu.reports.stats import percentile, percentiles
@@ -138,7 +139,8 @@ def cohort_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
     fr_b = percentiles(rows, "first_response_business", (0.5, 0.9))
     fr_w = percentiles(rows, "first_response_wall", (0.5, 0.9))
     res_b = percentiles(rows, "resolution_business", (0.5, 0.9))
-    res_w = percentiles(rows, "resolution_wall", (0.5,))
+    res_w = percentiles(rows, "resolution_wall", (0.5, 0.9))
+    next_b = next_response_percentiles(rows)
     rated = sum(counts[r] for r in SATISFACTION)
     return {
         "tickets_created": created,
@@ -146,10 +148,12 @@ def cohort_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
         "first_response_p90_seconds": _r(fr_b[1]),
         "first_response_wall_median_seconds": _r(fr_w[0]),
         "first_response_wall_p90_seconds": _r(fr_w[1]),
-        "next_response_median_seconds": _r(next_response_median(rows)),
+        "next_response_median_seconds": _r(next_b[0]),
+        "next_response_p90_seconds": _r(next_b[1]),
         "resolution_median_seconds": _r(res_b[0]),
         "resolution_p90_seconds": _r(res_b[1]),
         "resolution_wall_median_seconds": _r(res_w[0]),
+        "resolution_wall_p90_seconds": _r(res_w[1]),
         "tickets_resolved": counts["resolved"],
         "solved_within_24h_rate": _rate(counts["within_24h"], created),
         "reopen_rate": _rate(counts["reopened"], counts["resolved"]),
@@ -165,9 +169,9 @@ def cohort_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
     }
 
 
-def next_response_median(rows: QuerySet[TicketFact]) -> float | None:
+def next_response_percentiles(rows: QuerySet[TicketFact]) -> tuple[float | None, float | None]:
     waits = [w for waits in rows.values_list("next_responses", flat=True) for w in waits or ()]
-    return percentile(waits, 0.5)
+    return percentile(waits, 0.5), percentile(waits, 0.9)
 
 
 def sla_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
@@ -210,15 +214,17 @@ def summary(viewer: Viewer, period: Period, filters: Filters) -> dict[str, Any]:
         "from": period.first,
         "to": period.last,
         "calendar": report_calendar_code(),
-        **figures_for(rows, period),
+        **figures_for(rows, period, filters),
         "previous": {"from": period.previous().first, "to": period.previous().last,
-                     **figures_for(rows, period.previous())},
+                     **figures_for(rows, period.previous(), filters)},
     }  # fmt: skip
 
 
-def figures_for(rows: QuerySet[TicketFact], period: Period) -> dict[str, Any]:
+def figures_for(rows: QuerySet[TicketFact], period: Period, filters: Filters) -> dict[str, Any]:
     cohort = rows.filter(created_at__gte=period.start, created_at__lt=period.end)
-    return {**cohort_figures(cohort), **backlog(rows, min(period.end, timezone.now()))}
+    now = timezone.now()
+    return {**cohort_figures(cohort), **backlog(rows, min(period.end, now)),
+            **deflection(period, filters, now)}  # fmt: skip
 
 
 def shifted(filters: Filters, **changes: Any) -> Filters:
