@@ -172,7 +172,9 @@ def recompute_times(start: datetime, end: datetime) -> dict:  # type: ignore[typ
     ages = {"0-1d": 0, "1-3d": 0, "3-7d": 0, "7d+": 0}
     for ticket in Ticket.objects.filter(created_at__lt=end):
         done_at = (
-            TicketEvent.objects.filter(ticket=ticket, field="status", new__in=["resolved", "closed"])
+            TicketEvent.objects.filter(
+                ticket=ticket, field="status", new__in=["resolved", "closed"]
+            )
             .order_by("created_at")
             .values_list("created_at", flat=True)
             .first()
