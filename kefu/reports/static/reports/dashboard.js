@@ -36,7 +36,10 @@
   });
   chart("channels", {
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["40%", "70%"],
+    legend: { bottom: 0, type: "scroll" },
+    // Counts inside the ring and names in the legend: outside labels were cut at the card edge.
+    series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
+      label: { position: "inside", formatter: "{c}" },
       data: data.channels.map(function (c) { return { name: c.label, value: c.tickets }; }) }]
   });
   var categories = data.categories.slice().reverse();
