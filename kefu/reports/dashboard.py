@@ -56,14 +56,15 @@ def viewer_zone(name: str) -> str:
 def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[str, Any]:
     summary = figures.summary(viewer, period, filters)
     rows = figures.facts(viewer, filters)
+    counts = breakdowns.grouped_counts(rows, period)
     return {
         "summary": summary,
-        "daily": breakdowns.daily(rows, period),
-        "channels": breakdowns.volume(rows, period, "channel"),
-        "categories": breakdowns.volume(rows, period, "category_id"),
-        "teams": breakdowns.volume(rows, period, "team_id"),
-        "heatmap": breakdowns.heatmap(rows, period, SHANGHAI),
-        "heatmap_local": breakdowns.heatmap(rows, period, zone),
+        "daily": breakdowns.daily(counts, period),
+        "channels": breakdowns.volume(counts, "channel"),
+        "categories": breakdowns.volume(counts, "category_id"),
+        "teams": breakdowns.volume(counts, "team_id"),
+        "heatmap": breakdowns.heatmap(counts, period, SHANGHAI),
+        "heatmap_local": breakdowns.heatmap(counts, period, zone),
         "zone": zone,
         "agents": breakdowns.agents(rows, period),
         "qa": breakdowns.qa_by_team(period, figures.team_scope(viewer)),
