@@ -16,7 +16,7 @@ from kefu.escalation.models import QaReview
 from kefu.reports.facts import SHANGHAI
 from kefu.reports.figures import DAY, Period
 from kefu.reports.models import TicketFact
-from kefu.reports.stats import grouped_medians
+from kefu.reports.stats import PercentileCont, grouped_medians
 from kefu.tickets.models import Category, Channel
 
 
@@ -106,16 +106,23 @@ def _offset_hours(zone: str, at: datetime) -> int:
 
 def agents(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
     cohort = in_period(rows, period).filter(agent_id__isnull=False)
-    counted = (
+    in_sql = connection.vendor == "postgresql"
+    median = {"median": PercentileCont("first_response_business", share=0.5)} if in_sql else {}
+    counted = list(
         cohort.values("agent_id")
         .annotate(
             handled=Count("pk"),
             rated=Count("pk", filter=~Q(rating="")),
             satisfied=Count("pk", filter=Q(rating="satisfied")),
+            **median,
         )
         .order_by()
     )
-    medians = grouped_medians(cohort, "agent_id", "first_response_business")
+    medians: dict[Any, Any] = (
+        {row["agent_id"]: dict(row).get("median") for row in counted}
+        if in_sql  # in the same pass; SQLite computes them apart
+        else grouped_medians(cohort, "agent_id", "first_response_business")
+    )
     ids = [int(row["agent_id"] or 0) for row in counted]
     codes = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "code"))
     qa = qa_scores(ids, period)

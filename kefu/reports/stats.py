@@ -17,6 +17,19 @@ class PercentileCont(Aggregate):
     output_field = FloatField()
 
 
+class PercentilesCont(Aggregate):
+    """Several percentiles of one column from a single sort (PostgreSQL's array form)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(ARRAY[%(shares)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: str, shares: Sequence[float], **extra: Any) -> None:
+        from django.contrib.postgres.fields import ArrayField
+
+        listed = ", ".join(str(float(s)) for s in shares)
+        super().__init__(expression, shares=listed, output_field=ArrayField(FloatField()), **extra)
+
+
 def percentile(values: Sequence[float], share: float) -> float | None:
     """``percentile_cont``: the value at rank ``share * (n - 1)``, interpolated."""
     if not values:
@@ -56,8 +69,8 @@ def in_sql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _alias(field: str, share: float) -> str:
-    return f"p{round(share * 100)}_{field}"
+def _alias(field: str) -> str:
+    return f"percentiles_{field}"
 
 
 def percentile_aggregates(wanted: Mapping[str, Sequence[float]]) -> dict[str, Aggregate]:
@@ -65,8 +78,7 @@ def percentile_aggregates(wanted: Mapping[str, Sequence[float]]) -> dict[str, Ag
     the counts (one pass over the rows; ``percentile_cont`` leaves NULLs out); else none."""
     if not in_sql():
         return {}
-    return {_alias(field, share): PercentileCont(field, share=float(share))
-            for field, shares in wanted.items() for share in shares}  # fmt: skip
+    return {_alias(field): PercentilesCont(field, shares) for field, shares in wanted.items()}
 
 
 def percentiles_of(
@@ -75,7 +87,7 @@ def percentiles_of(
     """Each field's percentiles: from ``found`` (an ``aggregate()`` result that included
     ``percentile_aggregates(wanted)``) on PostgreSQL, computed here on SQLite."""
     if in_sql():
-        return {field: [found[_alias(field, share)] for share in shares]
+        return {field: list(found[_alias(field)] or [None] * len(shares))
                 for field, shares in wanted.items()}  # fmt: skip
     return {field: percentiles(rows, field, shares) for field, shares in wanted.items()}
 
