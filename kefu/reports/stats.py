@@ -98,7 +98,9 @@ def list_percentiles(
     """Percentiles over every number in the JSON lists in ``field`` of ``rows``: unnested in SQL
     on PostgreSQL (no list crosses the wire), in Python on SQLite."""
     if in_sql():
-        sql, params = rows.values(field).query.sql_with_params()
+        # Rows with an empty list add nothing: leaving them out lets PostgreSQL read only the
+        # partial index of facts that have some (``fact_next_responses``).
+        sql, params = rows.exclude(**{field: []}).values(field).query.sql_with_params()
         columns = ", ".join(
             f"PERCENTILE_CONT({float(s)}) WITHIN GROUP (ORDER BY item::bigint)" for s in shares
         )
