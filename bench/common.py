@@ -19,9 +19,9 @@ def percentile(samples: Sequence[float], share: float) -> float:
 
 
 @contextmanager
-def scratch_postgres(pg_url: str, name: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database ``name`` on ``pg_url``'s server, dropped afterwards;
-    yields its URL."""
+def scratch_postgres(pg_url: str, name: str, keep: bool = False) -> Iterator[str]:
+    """A new, empty PostgreSQL database ``name`` on ``pg_url``'s server, dropped afterwards
+    (unless ``keep``); yields its URL."""
     import psycopg
 
     with psycopg.connect(pg_url, autocommit=True) as admin:
@@ -30,8 +30,9 @@ def scratch_postgres(pg_url: str, name: str) -> Iterator[str]:
     try:
         yield f"{pg_url.rsplit('/', 1)[0]}/{name}"
     finally:
-        with psycopg.connect(pg_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if not keep:
+            with psycopg.connect(pg_url, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @contextmanager

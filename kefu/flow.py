@@ -29,6 +29,7 @@ from kefu.appointments import followers as appointments
 from kefu.delivery import live, outbox, replies
 from kefu.escalation import followers as escalation
 from kefu.intake.wechat import followers as wechat
+from kefu.knowledge import followers as knowledge
 from kefu.notifications import followers as notifications
 from kefu.ratings import followers as ratings
 from kefu.reports import rollup as reports
@@ -69,7 +70,11 @@ INSIDE: tuple[Follower, ...] = (
     Follower("notify people", notifications.KINDS, notifications.follow),
     Follower("resolution window and its mail", ratings.KINDS, ratings.follow),
     Follower("webhooks", webhooks.KINDS, webhooks.follow),
-    # Keep the reports current: the worker recomputes the ticket's fact.
+    # Keep the reports current: the worker recomputes the ticket's fact; reading followed by a
+    # ticket or a handoff was not deflected.
+    Follower(
+        "self-service followed by a contact", knowledge.CONTACT_EVENTS, knowledge.record_contact
+    ),
     Follower("mark the report fact stale", ALL, reports.mark_dirty),
 )
 

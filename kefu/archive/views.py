@@ -3,6 +3,9 @@ admin's data-subject tools (export, erase)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts.models import User
 from kefu.archive import queries, subjects
+from kefu.tickets.models import Message
 from kefu.tickets.views.common import agent_required, paginate
 
 
@@ -30,11 +34,24 @@ def archived_ticket(request: HttpRequest, number: str) -> HttpResponse:
     if found is None:
         raise Http404
     staff = request_viewer(request).is_agent
-    messages_ = [m for m in found.snapshot.get("messages", []) if staff or not m.get("is_internal")]
+    messages_ = [_readable(m) for m in found.snapshot.get("messages", [])
+                 if staff or not m.get("is_internal")]  # fmt: skip
     return render(request, "archive/ticket.html", {
         "ticket": found, "messages_": messages_, "staff": staff,
         "attachments": found.snapshot.get("attachments", []),
     })  # fmt: skip
+
+
+def _readable(message: dict[str, Any]) -> dict[str, Any]:
+    """A kept message as the page shows it: its time a datetime (shown in the reader's zone),
+    its author's role in the reader's language."""
+    roles = dict(Message.AuthorRole.choices)
+    try:
+        at: Any = datetime.fromisoformat(str(message.get("created_at", "")))
+    except ValueError:
+        at = None
+    role = str(message.get("author_role", ""))
+    return {**message, "created_at": at, "author_role": roles.get(role, role)}
 
 
 def _person(request: HttpRequest) -> User:

@@ -1,16 +1,20 @@
-"""The only code that writes knowledge-base articles: loading the shipped set, and votes."""
+"""The only code that writes knowledge-base articles (loading the shipped set, votes) and the
+record of people helping themselves with them (self-service visits, for deflection)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 
 from kefu.knowledge import frontmatter
-from kefu.knowledge.models import Article, ArticleStatus, content_hash
+from kefu.knowledge.models import Article, ArticleStatus, SelfServiceVisit, content_hash
 
 SHIPPED_ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 
@@ -112,3 +116,53 @@ def record_vote(*, article: Article, helpful: bool) -> None:
     """Count one helpful / not-helpful vote (callers enforce one vote per visitor)."""
     counter = "helpful_count" if helpful else "not_helpful_count"
     Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# A ticket or a handoff this long after the last article read counts as the reading's failure.
+CONTACT_WINDOW = timedelta(hours=24)
+
+
+def record_reading(
+    *, visitor: str, user_id: int | None, source: str, language: str, at: datetime
+) -> None:
+    """One article read in the help centre, or one bot answer from an article, by ``visitor``:
+    the day's visit starts or grows."""
+    day = at.astimezone(SHANGHAI).date()
+    grown = SelfServiceVisit.objects.filter(visitor=visitor, day=day).update(
+        last_at=at, articles=F("articles") + 1
+    )
+    if grown:
+        if user_id is not None:
+            SelfServiceVisit.objects.filter(visitor=visitor, day=day, user__isnull=True).update(
+                user_id=user_id
+            )
+        return
+    try:
+        with transaction.atomic():
+            SelfServiceVisit.objects.create(
+                visitor=visitor, user_id=user_id, source=source, language=language[:2],
+                day=day, first_at=at, last_at=at,
+            )  # fmt: skip
+    except IntegrityError:  # the same visitor's other tab got there first
+        SelfServiceVisit.objects.filter(visitor=visitor, day=day).update(
+            last_at=at, articles=F("articles") + 1
+        )
+
+
+def claim_visits(*, visitor: str, user_id: int) -> int:
+    """The visitor signed in: their earlier reading is theirs (a ticket they open counts)."""
+    return SelfServiceVisit.objects.filter(visitor=visitor, user__isnull=True).update(
+        user_id=user_id
+    )
+
+
+def record_contact(*, user_id: int | None, visitors: Iterable[str], at: datetime) -> int:
+    """The person opened a ticket or was handed to an agent at ``at``: their visits whose last
+    article was read within ``CONTACT_WINDOW`` before were not deflected."""
+    who = Q(visitor__in=list(visitors))
+    if user_id is not None:
+        who |= Q(user_id=user_id)
+    return SelfServiceVisit.objects.filter(
+        who, contacted_at__isnull=True, last_at__lte=at, last_at__gte=at - CONTACT_WINDOW
+    ).update(contacted_at=at)

@@ -7,3 +7,8 @@ class KnowledgeConfig(AppConfig):
     name = "kefu.knowledge"
     label = "knowledge"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.knowledge import receivers
+
+        receivers.connect()

@@ -95,3 +95,44 @@ class Article(models.Model):
         return content_hash(
             title=self.title, body=self.body, category=self.category_id, keywords=self.keywords
         )
+
+
+class SelfServiceVisit(models.Model):
+    """A person helping themselves: one visitor's help-centre reading on one day (Asia/Shanghai),
+    or one chat in which the bot answered from an article. ``contacted_at`` is set when the same
+    person then opened a ticket or was handed to an agent within ``CONTACT_WINDOW`` of the last
+    article; a visit never followed by a contact was deflected (``kefu.reports.deflection``).
+
+    The visitor is a random id kept in the browser's session (``help:…``), or the chat
+    (``chat:<id>``); ``user`` is the signed-in person, set at sign-in for earlier reading too, so
+    a ticket opened after signing in counts as a contact. Mail and chats from visitors who never
+    sign in cannot be tied to their reading: those visits count as deflected.
+    """
+
+    class Source(models.TextChoices):
+        HELP_CENTRE = "help", _("Help centre")
+        BOT = "bot", _("Chat bot")
+
+    visitor = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=4, choices=Source.choices)
+    language = models.CharField(max_length=2)
+    day = models.DateField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    articles = models.PositiveIntegerField(default=1)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visitor", "day"], name="self_service_visitor_day")
+        ]
+        indexes = [
+            models.Index(fields=["day"], name="self_service_day"),
+            models.Index(fields=["user", "last_at"], name="self_service_user_last"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visitor} {self.day}"

@@ -26,6 +26,13 @@ class Csat(Schema):
     response_rate: float | None
 
 
+class Deflection(Schema):
+    visits: int = Field(description="Self-service visits whose 24-h window has closed")
+    deflected: int = Field(description="Visits not followed by a ticket or a handoff in 24 h")
+    help_rate: float | None = Field(description="Deflection of help-centre reading")
+    bot_rate: float | None = Field(description="Deflection of chats the bot answered")
+
+
 class Figures(Schema):
     tickets_created: int
     first_response_median_seconds: float | None = Field(
@@ -35,9 +42,11 @@ class Figures(Schema):
     first_response_wall_median_seconds: float | None
     first_response_wall_p90_seconds: float | None
     next_response_median_seconds: float | None
+    next_response_p90_seconds: float | None
     resolution_median_seconds: float | None
     resolution_p90_seconds: float | None
     resolution_wall_median_seconds: float | None
+    resolution_wall_p90_seconds: float | None
     tickets_resolved: int
     solved_within_24h_rate: float | None
     reopen_rate: float | None
@@ -47,6 +56,11 @@ class Figures(Schema):
     complaints_per_100: float | None
     nudges_per_100: float | None
     bot_containment_rate: float | None
+    kb_deflection_rate: float | None = Field(
+        description="Share of help-centre and bot self-service visits not followed by a ticket "
+        "or a handoff within 24 h; null under a team, agent, channel, category or tier filter"
+    )
+    kb_deflection: Deflection | None
     backlog: int
     backlog_by_age: dict[str, int]
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 
 from kefu.accounts.models import Agent, Team
@@ -15,7 +16,7 @@ from kefu.escalation.models import QaReview
 from kefu.reports.facts import SHANGHAI
 from kefu.reports.figures import DAY, Period
 from kefu.reports.models import TicketFact
-from kefu.reports.stats import grouped_medians
+from kefu.reports.stats import PercentileCont, grouped_medians
 from kefu.tickets.models import Category, Channel
 
 
@@ -23,18 +24,46 @@ def in_period(rows: QuerySet[TicketFact], period: Period) -> QuerySet[TicketFact
     return rows.filter(created_at__gte=period.start, created_at__lt=period.end)
 
 
-def daily(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
-    found: dict[Any, dict[str, Any]] = {
-        row["day"]: dict(row)
-        for row in in_period(rows, period)
-        .values("day")
-        .annotate(created=Count("pk"), within_24h=Count("pk", filter=Q(resolution_wall__lte=DAY)))
-        .order_by()
-    }
+GROUPS = ("day", "channel", "category_id", "team_id", "utc_hour_of_week")
+# Per breakdown (a field of GROUPS): its value → (tickets created, of them solved within 24 h).
+Counts = dict[str, dict[Any, tuple[int, int]]]
+
+
+def grouped_counts(rows: QuerySet[TicketFact], period: Period) -> Counts:
+    """The period's tickets counted by day, channel, category, team and hour of the week: one
+    pass over the cohort on PostgreSQL (GROUPING SETS), one query per breakdown on SQLite."""
+    cohort = in_period(rows, period)
+    found: Counts = {field: {} for field in GROUPS}
+    if connection.vendor != "postgresql":
+        for field in GROUPS:
+            counted = cohort.values(field).annotate(
+                n=Count("pk"), within=Count("pk", filter=Q(resolution_wall__lte=DAY))
+            )
+            found[field] = {row[field]: (row["n"], row["within"]) for row in counted.order_by()}
+        return found
+    sql, params = cohort.values(*GROUPS, "resolution_wall").query.sql_with_params()
+    grouping = ", ".join(f"GROUPING({field})" for field in GROUPS)
+    sets = ", ".join(f"({field})" for field in GROUPS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {grouping}, {', '.join(GROUPS)}, COUNT(*), "  # the query Django compiled
+            f"COUNT(*) FILTER (WHERE resolution_wall <= {DAY}) FROM ({sql}) AS cohort "
+            f"GROUP BY GROUPING SETS ({sets})",
+            params,
+        )
+        width = len(GROUPS)
+        for row in cursor.fetchall():
+            index = list(row[:width]).index(0)  # GROUPING() is 0 for the column grouped by
+            found[GROUPS[index]][row[width + index]] = (row[-2], row[-1])
+    return found
+
+
+def daily(counts: Counts, period: Period) -> list[dict[str, Any]]:
+    by_day = counts["day"]
     days = [period.first + timedelta(days=n) for n in range(period.days)]
     return [
-        {"day": day, "created": found.get(day, {}).get("created", 0),
-         "solved_within_24h": found.get(day, {}).get("within_24h", 0)}
+        {"day": day, "created": by_day.get(day, (0, 0))[0],
+         "solved_within_24h": by_day.get(day, (0, 0))[1]}
         for day in days
     ]  # fmt: skip
 
@@ -43,30 +72,27 @@ def _labels(model: Any, ids: Iterable[Any]) -> dict[Any, str]:
     return {obj.pk: obj.label for obj in model.objects.filter(pk__in=[i for i in ids if i])}
 
 
-def volume(rows: QuerySet[TicketFact], period: Period, field: str) -> list[dict[str, Any]]:
-    counted = list(
-        in_period(rows, period).values(field).annotate(n=Count("pk")).order_by("-n", field)
-    )
-    keys = [row[field] for row in counted]
+def volume(counts: Counts, field: str) -> list[dict[str, Any]]:
+    counted = sorted(((key, n) for key, (n, _) in counts[field].items()),
+                     key=lambda item: (-item[1], str(item[0])))  # fmt: skip
+    keys = [key for key, _ in counted]
     if field == "channel":
         names = {c.value: str(c.label) for c in Channel}
     elif field == "category_id":
         names = _labels(Category, keys)
     else:
         names = _labels(Team, keys)
-    return [{"key": row[field], "label": names.get(row[field], "—"), "tickets": row["n"]}
-            for row in counted]  # fmt: skip
+    return [{"key": key, "label": names.get(key, "—"), "tickets": n} for key, n in counted]
 
 
-def heatmap(rows: QuerySet[TicketFact], period: Period, zone: str) -> list[list[int]]:
+def heatmap(counts: Counts, period: Period, zone: str) -> list[list[int]]:
     """7 × 24 counts (Monday first) in ``zone``, shifted from UTC by the zone's offset at the
     period's end (exact for zones without daylight saving, such as Asia/Shanghai)."""
     grid = [[0] * 24 for _ in range(7)]
     offset = _offset_hours(zone, period.end)
-    counts = in_period(rows, period).values("utc_hour_of_week").annotate(n=Count("pk")).order_by()
-    for row in counts:
-        local = (row["utc_hour_of_week"] + offset) % 168
-        grid[local // 24][local % 24] += row["n"]
+    for hour, (n, _) in counts["utc_hour_of_week"].items():
+        local = (hour + offset) % 168
+        grid[local // 24][local % 24] += n
     return grid
 
 
@@ -80,16 +106,23 @@ def _offset_hours(zone: str, at: datetime) -> int:
 
 def agents(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
     cohort = in_period(rows, period).filter(agent_id__isnull=False)
-    counted = (
+    in_sql = connection.vendor == "postgresql"
+    median = {"median": PercentileCont("first_response_business", share=0.5)} if in_sql else {}
+    counted = list(
         cohort.values("agent_id")
         .annotate(
             handled=Count("pk"),
             rated=Count("pk", filter=~Q(rating="")),
             satisfied=Count("pk", filter=Q(rating="satisfied")),
+            **median,
         )
         .order_by()
     )
-    medians = grouped_medians(cohort, "agent_id", "first_response_business")
+    medians: dict[Any, Any] = (
+        {row["agent_id"]: dict(row).get("median") for row in counted}
+        if in_sql  # in the same pass; SQLite computes them apart
+        else grouped_medians(cohort, "agent_id", "first_response_business")
+    )
     ids = [int(row["agent_id"] or 0) for row in counted]
     codes = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "code"))
     qa = qa_scores(ids, period)

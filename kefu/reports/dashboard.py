@@ -24,8 +24,11 @@ ROWS = (
     ("first_response_wall_median_seconds", gettext_lazy("First response, median (wall s)")),
     ("first_response_wall_p90_seconds", gettext_lazy("First response, p90 (wall s)")),
     ("next_response_median_seconds", gettext_lazy("Next response, median (business s)")),
+    ("next_response_p90_seconds", gettext_lazy("Next response, p90 (business s)")),
     ("resolution_median_seconds", gettext_lazy("Resolution, median (business s)")),
+    ("resolution_p90_seconds", gettext_lazy("Resolution, p90 (business s)")),
     ("resolution_wall_median_seconds", gettext_lazy("Resolution, median (wall s)")),
+    ("resolution_wall_p90_seconds", gettext_lazy("Resolution, p90 (wall s)")),
     ("solved_within_24h_rate", gettext_lazy("Solved within 24 h")),
     ("sla_attainment_rate", gettext_lazy("SLA attainment")),
     ("reopen_rate", gettext_lazy("Reopen rate")),
@@ -33,6 +36,10 @@ ROWS = (
     ("complaints_per_100", gettext_lazy("Complaints per 100 tickets")),
     ("nudges_per_100", gettext_lazy("Nudges per 100 tickets")),
     ("bot_containment_rate", gettext_lazy("Chats resolved without handoff")),
+    (
+        "kb_deflection_rate",
+        gettext_lazy("Knowledge-base deflection (self-service without a ticket in 24 h)"),
+    ),
 )
 CSAT_ROWS = (
     ("satisfied", gettext_lazy("Satisfied")),
@@ -49,14 +56,15 @@ def viewer_zone(name: str) -> str:
 def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[str, Any]:
     summary = figures.summary(viewer, period, filters)
     rows = figures.facts(viewer, filters)
+    counts = breakdowns.grouped_counts(rows, period)
     return {
         "summary": summary,
-        "daily": breakdowns.daily(rows, period),
-        "channels": breakdowns.volume(rows, period, "channel"),
-        "categories": breakdowns.volume(rows, period, "category_id"),
-        "teams": breakdowns.volume(rows, period, "team_id"),
-        "heatmap": breakdowns.heatmap(rows, period, SHANGHAI),
-        "heatmap_local": breakdowns.heatmap(rows, period, zone),
+        "daily": breakdowns.daily(counts, period),
+        "channels": breakdowns.volume(counts, "channel"),
+        "categories": breakdowns.volume(counts, "category_id"),
+        "teams": breakdowns.volume(counts, "team_id"),
+        "heatmap": breakdowns.heatmap(counts, period, SHANGHAI),
+        "heatmap_local": breakdowns.heatmap(counts, period, zone),
         "zone": zone,
         "agents": breakdowns.agents(rows, period),
         "qa": breakdowns.qa_by_team(period, figures.team_scope(viewer)),
@@ -75,6 +83,9 @@ def summary_rows(data: dict[str, Any]) -> list[tuple[str, Any, Any, str]]:
               "rate") for key, label in CSAT_ROWS]  # fmt: skip
     rows += [(_("SLA attainment: %(metric)s") % {"metric": Metric(metric).label},
               value["attainment_rate"], before["sla"][metric]["attainment_rate"], "rate")
+             for metric, value in now["sla"].items()]  # fmt: skip
+    rows += [(_("SLA breaches: %(metric)s") % {"metric": Metric(metric).label},
+              value["breached"], before["sla"][metric]["breached"], "")
              for metric, value in now["sla"].items()]  # fmt: skip
     return rows
 
@@ -100,4 +111,6 @@ def sheets(data: dict[str, Any]) -> list[Sheet]:
                 a["csat_satisfied_rate"], a["qa_score"]] for a in data["agents"]]),
         Sheet(_("Heatmap (Asia/Shanghai)"), ["", *[f"{h:02d}" for h in range(24)]],
               [[days[i], *row] for i, row in enumerate(data["heatmap"])]),
+        Sheet(_("Heatmap (your zone)"), [data["zone"], *[f"{h:02d}" for h in range(24)]],
+              [[days[i], *row] for i, row in enumerate(data["heatmap_local"])]),
     ]  # fmt: skip

@@ -4,7 +4,7 @@ databases give the same numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -15,6 +15,19 @@ class PercentileCont(Aggregate):
     function = "PERCENTILE_CONT"
     template = "%(function)s(%(share)s) WITHIN GROUP (ORDER BY %(expressions)s)"
     output_field = FloatField()
+
+
+class PercentilesCont(Aggregate):
+    """Several percentiles of one column from a single sort (PostgreSQL's array form)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(ARRAY[%(shares)s]::float8[]) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression: str, shares: Sequence[float], **extra: Any) -> None:
+        from django.contrib.postgres.fields import ArrayField
+
+        listed = ", ".join(str(float(s)) for s in shares)
+        super().__init__(expression, shares=listed, output_field=ArrayField(FloatField()), **extra)
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:
@@ -50,3 +63,53 @@ def grouped_medians(rows: QuerySet[Any], group: str, field: str) -> dict[Any, fl
     for key, value in rows.values_list(group, field):
         groups.setdefault(key, []).append(value)
     return {key: percentile(values, 0.5) for key, values in groups.items()}
+
+
+def in_sql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _alias(field: str) -> str:
+    return f"percentiles_{field}"
+
+
+def percentile_aggregates(wanted: Mapping[str, Sequence[float]]) -> dict[str, Aggregate]:
+    """On PostgreSQL, the percentiles as aggregates to fold into one ``aggregate()`` call with
+    the counts (one pass over the rows; ``percentile_cont`` leaves NULLs out); else none."""
+    if not in_sql():
+        return {}
+    return {_alias(field): PercentilesCont(field, shares) for field, shares in wanted.items()}
+
+
+def percentiles_of(
+    rows: QuerySet[Any], wanted: Mapping[str, Sequence[float]], found: dict[str, Any]
+) -> dict[str, list[float | None]]:
+    """Each field's percentiles: from ``found`` (an ``aggregate()`` result that included
+    ``percentile_aggregates(wanted)``) on PostgreSQL, computed here on SQLite."""
+    if in_sql():
+        return {field: list(found[_alias(field)] or [None] * len(shares))
+                for field, shares in wanted.items()}  # fmt: skip
+    return {field: percentiles(rows, field, shares) for field, shares in wanted.items()}
+
+
+def list_percentiles(
+    rows: QuerySet[Any], field: str, shares: Sequence[float]
+) -> list[float | None]:
+    """Percentiles over every number in the JSON lists in ``field`` of ``rows``: unnested in SQL
+    on PostgreSQL (no list crosses the wire), in Python on SQLite."""
+    if in_sql():
+        # Rows with an empty list add nothing: leaving them out lets PostgreSQL read only the
+        # partial index of facts that have some (``fact_next_responses``).
+        sql, params = rows.exclude(**{field: []}).values(field).query.sql_with_params()
+        columns = ", ".join(
+            f"PERCENTILE_CONT({float(s)}) WITHIN GROUP (ORDER BY item::bigint)" for s in shares
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM ({sql}) AS picked(items), "  # the query Django compiled
+                "jsonb_array_elements_text(picked.items) AS item",
+                params,
+            )
+            return list(cursor.fetchone())
+    values = [v for items in rows.values_list(field, flat=True) for v in items or ()]
+    return [percentile(values, s) for s in shares]

@@ -19,6 +19,7 @@ from kefu.reports import dashboard, figures
 from kefu.reports.facts import SHANGHAI
 from kefu.reports.figures import Filters, Period
 from kefu.reports.models import ReportSettings
+from kefu.reports.templatetags.report_tags import figure
 
 SEND_AT = time(9)
 
@@ -39,19 +40,16 @@ def _text(lead: Agent, period: Period) -> tuple[str, str]:
     viewer = viewer_for(lead.user)
     data = {"summary": figures.summary(viewer, period, Filters())}
     previous = _("previous period")
-    lines = [f"{label}: {_show(now)} ({previous}: {_show(before)})"
-             for label, now, before, _kind in dashboard.summary_rows(data)]  # fmt: skip
+    lines = [f"{label}: {_show(now, kind)} ({previous}: {_show(before, kind)})"
+             for label, now, before, kind in dashboard.summary_rows(data)]  # fmt: skip
     subject = _("Kefu weekly summary %(first)s – %(last)s") % {
         "first": period.first, "last": period.last}  # fmt: skip
     return subject, "\n".join([subject, "", *lines])
 
 
-def _show(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value <= 1:
-        return f"{value:.1%}"
-    return str(value)
+def _show(value: object, kind: str) -> str:
+    """A figure as the dashboard shows it: rates as percentages, seconds as durations."""
+    return figure(value, kind)
 
 
 def send_summaries(*, now: datetime) -> list[Delivery]:

@@ -28,6 +28,7 @@ from kefu.intake.chat import bot_bridge
 from kefu.intake.chat.lines import Line
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import ChatSession, Outcome
+from kefu.knowledge import actions as knowledge
 from kefu.ratings.actions import rate_chat
 from kefu.sla.clock import is_open
 from kefu.sla.specs import calendar_for
@@ -190,6 +191,10 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
         message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=answer.text)
         if answer.resolved:
             session.unresolved_turns = 0
+            knowledge.record_reading(
+                visitor=f"chat:{session.pk}", user_id=session.visitor_id, source="bot",
+                language=session.language, at=message.created_at,
+            )  # fmt: skip
         else:
             session.unresolved_turns += 1
         session.save(update_fields=["unresolved_turns"])

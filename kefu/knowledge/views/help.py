@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +19,15 @@ from kefu.knowledge.search import Hit, search_articles
 SEARCH_RESULTS = 20
 RELATED_ARTICLES = 3
 SESSION_VOTES = "kb_votes"  # ids of the articles this session has voted on
+SESSION_VISITOR = "kb_visitor"  # a random id for this browser's reading (deflection)
+
+
+def visitor_of(request: HttpRequest) -> str:
+    """This browser's reader id, made on its first article (kept across sign-in)."""
+    visitor = request.session.get(SESSION_VISITOR)
+    if not visitor:
+        visitor = request.session[SESSION_VISITOR] = f"help:{secrets.token_urlsafe(16)}"
+    return str(visitor)
 
 
 def help_index(request: HttpRequest) -> HttpResponse:
@@ -46,6 +58,11 @@ def help_article(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404
     article = found.article
+    user = request.user
+    actions.record_reading(
+        visitor=visitor_of(request), user_id=user.pk if user.is_authenticated else None,
+        source="help", language=article.language, at=timezone.now(),
+    )  # fmt: skip
     context = {
         "article": article,
         "body_html": render_markdown(article.body),

@@ -5,67 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DirtyTicket',
+            name="DirtyTicket",
             fields=[
-                ('ticket_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('marked_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("ticket_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                (
+                    "marked_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReportSettings',
+            name="ReportSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('service_health_public', models.BooleanField(default=False, help_text='Anyone may open /service-health and its API without signing in.', verbose_name='service-health page is public')),
-                ('weekly_summary', models.BooleanField(default=True, verbose_name='mail weekly summaries to leads')),
-                ('next_weekly_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "service_health_public",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Anyone may open /service-health and its API without signing in.",
+                        verbose_name="service-health page is public",
+                    ),
+                ),
+                (
+                    "weekly_summary",
+                    models.BooleanField(
+                        default=True, verbose_name="mail weekly summaries to leads"
+                    ),
+                ),
+                ("next_weekly_at", models.DateTimeField(blank=True, editable=False, null=True)),
             ],
             options={
-                'verbose_name': 'report settings',
-                'verbose_name_plural': 'report settings',
+                "verbose_name": "report settings",
+                "verbose_name_plural": "report settings",
             },
         ),
         migrations.CreateModel(
-            name='TicketFact',
+            name="TicketFact",
             fields=[
-                ('ticket_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('number', models.CharField(max_length=24)),
-                ('created_at', models.DateTimeField()),
-                ('day', models.DateField()),
-                ('utc_hour_of_week', models.PositiveSmallIntegerField()),
-                ('channel', models.CharField(max_length=8)),
-                ('category_id', models.BigIntegerField(null=True)),
-                ('team_id', models.BigIntegerField(null=True)),
-                ('agent_id', models.BigIntegerField(null=True)),
-                ('organization_id', models.BigIntegerField(null=True)),
-                ('tier', models.CharField(max_length=12)),
-                ('language', models.CharField(max_length=8)),
-                ('is_complaint', models.BooleanField(default=False)),
-                ('first_response_at', models.DateTimeField(null=True)),
-                ('first_response_wall', models.BigIntegerField(null=True)),
-                ('first_response_business', models.BigIntegerField(null=True)),
-                ('next_responses', models.JSONField(default=list)),
-                ('resolved_at', models.DateTimeField(null=True)),
-                ('resolution_wall', models.BigIntegerField(null=True)),
-                ('resolution_business', models.BigIntegerField(null=True)),
-                ('reopened', models.BooleanField(default=False)),
-                ('open_now', models.BooleanField(default=True)),
-                ('sla_targets', models.PositiveSmallIntegerField(default=0)),
-                ('sla_breached', models.PositiveSmallIntegerField(default=0)),
-                ('rating', models.CharField(blank=True, max_length=12)),
-                ('nudges', models.PositiveIntegerField(default=0)),
-                ('handed_off', models.BooleanField(default=False)),
-                ('refreshed_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("ticket_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("number", models.CharField(max_length=24)),
+                ("created_at", models.DateTimeField()),
+                ("day", models.DateField()),
+                ("utc_hour_of_week", models.PositiveSmallIntegerField()),
+                ("channel", models.CharField(max_length=8)),
+                ("category_id", models.BigIntegerField(null=True)),
+                ("team_id", models.BigIntegerField(null=True)),
+                ("agent_id", models.BigIntegerField(null=True)),
+                ("organization_id", models.BigIntegerField(null=True)),
+                ("tier", models.CharField(max_length=12)),
+                ("language", models.CharField(max_length=8)),
+                ("is_complaint", models.BooleanField(default=False)),
+                ("first_response_at", models.DateTimeField(null=True)),
+                ("first_response_wall", models.BigIntegerField(null=True)),
+                ("first_response_business", models.BigIntegerField(null=True)),
+                ("next_responses", models.JSONField(default=list)),
+                ("resolved_at", models.DateTimeField(null=True)),
+                ("resolution_wall", models.BigIntegerField(null=True)),
+                ("resolution_business", models.BigIntegerField(null=True)),
+                ("reopened", models.BooleanField(default=False)),
+                ("open_now", models.BooleanField(default=True)),
+                ("sla_targets", models.PositiveSmallIntegerField(default=0)),
+                ("sla_breached", models.PositiveSmallIntegerField(default=0)),
+                ("rating", models.CharField(blank=True, max_length=12)),
+                ("nudges", models.PositiveIntegerField(default=0)),
+                ("handed_off", models.BooleanField(default=False)),
+                ("refreshed_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'indexes': [models.Index(fields=['created_at'], name='fact_created'), models.Index(fields=['team_id', 'created_at'], name='fact_team_created'), models.Index(fields=['open_now', 'created_at'], name='fact_open')],
+                "indexes": [
+                    models.Index(fields=["created_at"], name="fact_created"),
+                    models.Index(fields=["team_id", "created_at"], name="fact_team_created"),
+                    models.Index(fields=["open_now", "created_at"], name="fact_open"),
+                ],
             },
         ),
     ]

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from kefu.escalation.actions import open_qa_review
+from kefu.escalation.models import QaReview
 from kefu.reports import rollup
 from kefu.testing import PASSWORD, RunningServer, make_ticket, server_env
 from kefu.tickets import actions
@@ -25,12 +27,16 @@ pytestmark = [
 
 
 def _history(personas) -> None:  # type: ignore[no-untyped-def]
-    alice = personas.viewer(personas.alice)
+    alice, lena = personas.viewer(personas.alice), personas.viewer(personas.lena)
     for number, channel in enumerate(["web", "web", "email", "chat"]):
         ticket = make_ticket(personas.anna, channel=channel, subject=f"Order {number}")
+        changes = {"assignee": personas.alice.agent}
+        actions.update_ticket(ticket=ticket, actor=lena, changes=changes)
         actions.add_message(ticket=ticket, actor=alice, body="On its way.")
         if number % 2:
             actions.change_status(ticket=ticket, actor=alice, status="resolved")
+    open_qa_review(ticket, "unsatisfied rating", agent=personas.alice.agent,
+                   source=QaReview.Source.RATING)  # fmt: skip
     while rollup.sweep(timezone.now()):
         pass
 

@@ -140,3 +140,76 @@ def test_every_summary_figure_equals_a_recomputation_from_events(personas, froze
     unresolved = sum(1 for t in Ticket.objects.all() if t.resolved_at is None)
     assert got["backlog"] == unresolved == 3
     assert got["previous"]["tickets_created"] == 0
+
+
+def recompute_times(start: datetime, end: datetime) -> dict:  # type: ignore[type-arg]
+    """Next responses, resolutions, SLA per target and the backlog's ages, from raw events."""
+    calendar = calendar_for(["cn-standard"], around=start)
+    waits, res_b, res_w = [], [], []
+    targets: dict[str, int] = {}
+    breaches: dict[str, int] = {}
+    for ticket in Ticket.objects.filter(created_at__gte=start, created_at__lt=end):
+        events = list(TicketEvent.objects.filter(ticket=ticket).order_by("created_at", "id"))
+        replies = [(e.created_at, e.data["role"]) for e in events if e.kind == "reply"]
+        agent_at = [i for i, (_, role) in enumerate(replies) if role == "agent"]
+        waiting = None
+        for when, role in replies[agent_at[0] + 1 :] if agent_at else []:
+            if role == "customer" and waiting is None:
+                waiting = when
+            elif role == "agent" and waiting is not None:
+                waits.append(open_seconds(calendar, waiting, when))
+                waiting = None
+        done = [
+            e.created_at for e in events if e.field == "status" and e.new in ("resolved", "closed")
+        ]
+        if done:
+            res_b.append(open_seconds(calendar, ticket.created_at, done[0]))
+            res_w.append((done[0] - ticket.created_at).total_seconds())
+        for metric in set(ticket.sla_clocks.values_list("metric", flat=True)):
+            targets[metric] = targets.get(metric, 0) + 1
+        for metric in {e.data["metric"] for e in events if e.kind == "sla_breach"}:
+            breaches[metric] = breaches.get(metric, 0) + 1
+    ages = {"0-1d": 0, "1-3d": 0, "3-7d": 0, "7d+": 0}
+    for ticket in Ticket.objects.filter(created_at__lt=end):
+        done_at = (
+            TicketEvent.objects.filter(
+                ticket=ticket, field="status", new__in=["resolved", "closed"]
+            )
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if done_at is None or done_at >= end:
+            days = (end - ticket.created_at) / timedelta(days=1)
+            band = "0-1d" if days < 1 else "1-3d" if days < 3 else "3-7d" if days < 7 else "7d+"
+            ages[band] += 1
+    return {"waits": waits, "res_b": res_b, "res_w": res_w, "targets": targets,
+            "breaches": breaches, "ages": ages}  # fmt: skip
+
+
+def _p(values: list, share: float) -> float | None:  # type: ignore[type-arg]
+    found = percentile(values, share)
+    return None if found is None else round(found, 1)
+
+
+@pytest.mark.django_db
+def test_response_resolution_sla_and_backlog_figures_equal_a_recomputation(personas, frozen):
+    build_history(personas, frozen)
+    got = api_client(personas.ada).get(f"/api/v1/reports/summary?from={FROM}&to={TO}").json()
+    want = recompute_times(at(9, 30, 0), at(10, 11, 0))
+    assert want["waits"], "the reopened ticket had a next response"
+    assert got["next_response_median_seconds"] == _p(want["waits"], 0.5)
+    assert got["next_response_p90_seconds"] == _p(want["waits"], 0.9)
+    assert got["resolution_median_seconds"] == _p(want["res_b"], 0.5)
+    assert got["resolution_p90_seconds"] == _p(want["res_b"], 0.9)
+    assert got["resolution_wall_median_seconds"] == _p(want["res_w"], 0.5)
+    assert got["resolution_wall_p90_seconds"] == _p(want["res_w"], 0.9)
+    assert want["breaches"], "the history has a breach"
+    for metric, figures in got["sla"].items():
+        tickets, breached = want["targets"].get(metric, 0), want["breaches"].get(metric, 0)
+        assert (figures["tickets"], figures["breached"]) == (tickets, breached)
+        assert figures["attainment_rate"] == (
+            round((tickets - breached) / tickets, 4) if tickets else None
+        )
+    assert got["backlog_by_age"] == want["ages"]
+    assert sum(want["ages"].values()) == got["backlog"]

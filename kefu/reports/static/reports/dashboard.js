@@ -36,8 +36,19 @@
   });
   chart("channels", {
     tooltip: { trigger: "item" },
-    series: [{ type: "pie", radius: ["40%", "70%"],
+    legend: { bottom: 0, type: "scroll" },
+    // Counts inside the ring and names in the legend: outside labels were cut at the card edge.
+    series: [{ type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
+      label: { position: "inside", formatter: "{c}" },
       data: data.channels.map(function (c) { return { name: c.label, value: c.tickets }; }) }]
+  });
+  var categories = data.categories.slice().reverse();
+  chart("categories", {
+    tooltip: { trigger: "axis" },
+    grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: categories.map(function (c) { return c.label; }) },
+    series: [{ type: "bar", data: categories.map(function (c) { return c.tickets; }) }]
   });
   var heatNode = document.querySelector('[data-chart="heatmap"]');
   var days = heatNode ? JSON.parse(heatNode.getAttribute("data-days")) : [];
