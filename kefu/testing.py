@@ -324,6 +324,14 @@ def sign_in(page: Any, base_url: str, user: User) -> None:
     page.wait_for_load_state()
 
 
+def switch_language(page: Any, language: str) -> None:
+    """What the top bar's language menu does (``language``: ``en`` or ``zh-hans``)."""
+    with page.expect_navigation():
+        page.locator("form.lang").evaluate(
+            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
+        )
+
+
 def open_chat_around_the_clock() -> None:
     """Chat tests must not depend on the hour they run at: the chat calendar opens 24×7."""
     from kefu.sla.models import BusinessCalendar

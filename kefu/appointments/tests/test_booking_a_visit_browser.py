@@ -20,6 +20,7 @@ from kefu.testing import (
     launch_chromium,
     server_env,
     sign_in,
+    switch_language,
     watched_context,
 )
 
@@ -32,13 +33,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _switch_language(page, language: str) -> None:
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -58,7 +52,7 @@ def test_a_customer_books_a_visit_and_the_agent_confirms_it(personas, tmp_path):
         watches.append(watch)
         phone = context.new_page()
         sign_in(phone, server.url, personas.anna)
-        _switch_language(phone, "zh-hans")
+        switch_language(phone, "zh-hans")
         phone.goto(f"{server.url}/portal/appointments/")
         expect(phone.locator("h1")).to_have_text("线下预约")
         phone.fill("[name=slot]", too_soon.strftime("%Y-%m-%dT%H:%M"))
@@ -75,7 +69,7 @@ def test_a_customer_books_a_visit_and_the_agent_confirms_it(personas, tmp_path):
         expect(phone.locator(".flash")).to_contain_text("2 个工作日内确认")
         expect(phone.locator("#bookings")).to_contain_text("待确认")
         phone.screenshot(path=str(ARTIFACTS / "appointments-portal-zh-390.png"), full_page=True)
-        _switch_language(phone, "en")
+        switch_language(phone, "en")
         phone.goto(f"{server.url}/portal/appointments/")
         expect(phone.locator("#bookings")).to_contain_text("Requested")
         number = phone.locator("#bookings .number").first.inner_text()
@@ -86,7 +80,7 @@ def test_a_customer_books_a_visit_and_the_agent_confirms_it(personas, tmp_path):
             watches.append(watch)
             page = context.new_page()
             sign_in(page, server.url, personas.anna)
-            _switch_language(page, language)
+            switch_language(page, language)
             page.goto(f"{server.url}/portal/appointments/")
             page.screenshot(
                 path=str(ARTIFACTS / f"appointments-portal-{language}.png"), full_page=True
@@ -97,7 +91,7 @@ def test_a_customer_books_a_visit_and_the_agent_confirms_it(personas, tmp_path):
         desk = context.new_page()
         sign_in(desk, server.url, personas.ada)  # an admin sees every ticket
         for language in ("zh-hans", "en"):
-            _switch_language(desk, language)
+            switch_language(desk, language)
             desk.goto(f"{server.url}/desk/t/{number}/")
             expect(desk.locator("#bookings")).to_contain_text("批量采购洽谈")
             desk.screenshot(

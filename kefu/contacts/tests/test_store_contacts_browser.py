@@ -17,6 +17,7 @@ from kefu.testing import (
     launch_chromium,
     server_env,
     sign_in,
+    switch_language,
     watched_context,
 )
 
@@ -28,14 +29,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _switch_language(page, language: str) -> None:
-    """What the top bar's language menu does."""
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 def _fill(page, **values: str) -> None:
@@ -62,7 +55,7 @@ def test_a_main_account_edits_store_contacts_and_the_agent_sees_them(personas, t
         watches.append(watch)
         phone = context.new_page()
         sign_in(phone, server.url, personas.anna)
-        _switch_language(phone, "zh-hans")
+        switch_language(phone, "zh-hans")
         phone.goto(f"{server.url}/portal/stores/")
         expect(phone.locator("h1")).to_have_text("店铺负责人")
         # A mistake first: the phone is refused on its field, in Chinese, and nothing is lost.
@@ -109,7 +102,7 @@ def test_a_main_account_edits_store_contacts_and_the_agent_sees_them(personas, t
         phone.click("form.grid button.primary")
         expect(phone.locator(".contact", has_text="Li Na")).to_contain_text("运营")
         phone.screenshot(path=str(ARTIFACTS / "store-contacts-portal-zh-390.png"), full_page=True)
-        _switch_language(phone, "en")
+        switch_language(phone, "en")
         phone.goto(f"{server.url}/portal/stores/")
         expect(phone.locator("h1")).to_have_text("Store contacts")
         expect(phone.locator(".contact", has_text="王磊")).to_contain_text("Logistics")
@@ -121,7 +114,7 @@ def test_a_main_account_edits_store_contacts_and_the_agent_sees_them(personas, t
             watches.append(watch)
             page = context.new_page()
             sign_in(page, server.url, personas.anna)
-            _switch_language(page, language)
+            switch_language(page, language)
             page.goto(f"{server.url}/portal/stores/")
             page.screenshot(
                 path=str(ARTIFACTS / f"store-contacts-portal-{language}.png"), full_page=True
@@ -132,7 +125,7 @@ def test_a_main_account_edits_store_contacts_and_the_agent_sees_them(personas, t
             watches.append(watch)
             desk = context.new_page()
             sign_in(desk, server.url, personas.alice)
-            _switch_language(desk, language)
+            switch_language(desk, language)
             desk.goto(f"{server.url}/desk/t/{ticket.number}/")
             panel = desk.locator("#store-contacts")
             expect(panel).to_contain_text("Acme 天猫旗舰店")

@@ -21,6 +21,7 @@ from kefu.testing import (
     open_chat_around_the_clock,
     server_env,
     sign_in,
+    switch_language,
     watched_context,
 )
 from kefu.tickets.models import Status, Ticket
@@ -39,13 +40,6 @@ ENGLISH = re.compile(
     r"Urgent|High|Normal|changed|status|priority|tags|assignee|created the ticket|replied|"
     r"added an internal note)\b"
 )
-
-
-def _switch_language(page, language: str) -> None:
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 def _evidence_macro() -> Macro:
@@ -80,7 +74,7 @@ def test_a_macro_by_keyboard_sets_text_status_and_tags_in_one_submit(personas, t
         context, csp = watched_context(browser, locale="en-US", viewport=DESK)
         page = context.new_page()
         sign_in(page, server.url, personas.alice)
-        _switch_language(page, "en")
+        switch_language(page, "en")
         page.goto(f"{server.url}/desk/t/{first.number}/")
 
         # "?" shows every shortcut; Esc closes the list.
@@ -175,7 +169,7 @@ def test_a_macro_by_keyboard_sets_text_status_and_tags_in_one_submit(personas, t
         page.screenshot(path=str(ARTIFACTS / "macro-editor-en.png"), full_page=True)
 
         # In Chinese: Otto's ticket, the macro's Chinese text, and no English labels.
-        _switch_language(page, "zh-hans")
+        switch_language(page, "zh-hans")
         page.goto(f"{server.url}/desk/t/{second.number}/")
         page.keyboard.press("?")
         expect(page.locator("dialog#shortcuts")).to_contain_text("使用快捷回复")
@@ -240,7 +234,7 @@ def test_a_macro_in_the_chat_console_works_the_same(personas, tmp_path):
         agent_context, agent_csp = watched_context(browser, locale="zh-CN", viewport=DESK)
         agent = agent_context.new_page()
         sign_in(agent, server.url, personas.lena)
-        _switch_language(agent, "zh-hans")
+        switch_language(agent, "zh-hans")
         agent.goto(f"{server.url}/desk/chat/")
         agent.locator("#queue button.primary").first.click(timeout=15000)
         pane = agent.locator(".pane:not([hidden])")

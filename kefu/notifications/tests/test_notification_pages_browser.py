@@ -18,6 +18,7 @@ from kefu.testing import (
     free_port,
     launch_chromium,
     server_env,
+    switch_language,
     watched_context,
 )
 from kefu.tickets import actions
@@ -41,14 +42,6 @@ def _page(browser, locale: str, viewport: dict[str, int] | None = None):
     context, watch = watched_context(browser, locale=locale, viewport=size)
     WATCHES.append(watch)
     return context.new_page()
-
-
-def _switch_language(page, language: str) -> None:
-    """What the top bar's language menu does."""
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 def _sign_in(page, url: str, email: str) -> None:
@@ -78,7 +71,7 @@ def test_notifications_preferences_and_the_confirm_link_on_a_phone_and_a_desk(pe
         phone = _page(browser, "zh-CN", PHONE)
         _sign_in(phone, server.url, personas.anna.email)  # Anna reads Chinese
         for language, shown in (("zh-hans", "客服已回复"), ("en", "Support replied")):
-            _switch_language(phone, language)
+            switch_language(phone, language)
             phone.goto(f"{server.url}/notifications/")
             expect(phone.locator("#notification-list")).to_contain_text(ticket.number)
             expect(phone.locator("#notification-list")).to_contain_text(shown)
@@ -104,7 +97,7 @@ def test_notifications_preferences_and_the_confirm_link_on_a_phone_and_a_desk(pe
 
         desk = _page(browser, "zh-CN")
         _sign_in(desk, server.url, personas.alice.email)
-        _switch_language(desk, "zh-hans")
+        switch_language(desk, "zh-hans")
         desk.goto(f"{server.url}/desk/t/{ticket.number}/")
         history = desk.locator("#timeline")
         expect(history).to_contain_text("创建了工单")

@@ -13,7 +13,14 @@ from kefu.crypto import _configured_keys
 from kefu.intake.wechat.inbound import contact_for
 from kefu.intake.wechat.models import WechatFollower
 from kefu.intake.wechat.tests.fakes import make_account
-from kefu.testing import PASSWORD, RunningServer, launch_chromium, server_env, watched_context
+from kefu.testing import (
+    PASSWORD,
+    RunningServer,
+    launch_chromium,
+    server_env,
+    switch_language,
+    watched_context,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
@@ -36,13 +43,6 @@ def _signed_in(browser, url: str, email: str, locale: str, viewport: dict[str, i
     return page, watch
 
 
-def _switch_language(page, language: str) -> None:
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_customer_gets_a_code_and_unlinks_a_wechat_user_on_a_phone_and_a_desk(personas, tmp_path):
     from playwright.sync_api import expect, sync_playwright
@@ -61,7 +61,7 @@ def test_a_customer_gets_a_code_and_unlinks_a_wechat_user_on_a_phone_and_a_desk(
             watches.append(watch)
             for language, button, linked in (("zh-hans", "获取绑定码", "已关联的微信用户"),
                                              ("en", "Get a binding code", "Linked WeChat users")):  # fmt: skip
-                _switch_language(page, language)
+                switch_language(page, language)
                 page.goto(f"{server.url}/portal/wechat/")
                 expect(page.locator("main")).to_contain_text(linked)
                 expect(page.locator("main")).to_contain_text("…abc123")
