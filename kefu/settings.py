@@ -282,6 +282,10 @@ KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
 KEFU_WECHAT_API_BASE = os.environ.get("KEFU_WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip(
     "/"
 )
+# WeCom's API (customer service: gettoken, kf/sync_msg, kf/send_msg); tests use a fake server.
+KEFU_WECOM_API_BASE = os.environ.get("KEFU_WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip(
+    "/"
+)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Images are measured before they are decoded (Pillow's own guard is set to the same number).

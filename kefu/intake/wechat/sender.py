@@ -1,4 +1,6 @@
-"""The outbox adapter for WeChat (``delivery.outbox``): one customer-service message per row.
+"""The outbox adapter for WeChat (``delivery.outbox``): one customer-service message per row
+(an Official Account's ``message/custom/send``, or WeCom customer service's ``kf/send_msg`` when
+the payload names a ``wecom`` account).
 
 The row is written in the reply's unit of work (``followers.py``) with the account's code and the
 follower's OpenID in its payload; the worker sends it after commit and retries it with backoff
@@ -15,7 +17,8 @@ from django.utils import timezone
 from kefu.delivery.models import Delivery
 from kefu.delivery.outbox import DeliveryFailed
 from kefu.intake.wechat.client import WechatApiError, WechatClient
-from kefu.intake.wechat.models import WechatAccount, WechatFollower
+from kefu.intake.wechat.models import WechatAccount, WechatFollower, WecomKfAccount
+from kefu.intake.wechat.wecom import WecomClient
 from kefu.tickets.models import Message, Ticket
 
 
@@ -40,14 +43,27 @@ def queue_text(
 class WechatSender:
     def __init__(self) -> None:
         self.client = WechatClient()
+        self.wecom = WecomClient()
 
     def send(self, delivery: Delivery) -> None:
         payload = delivery.payload or {}
+        if payload.get("wecom"):
+            return self._send_wecom(delivery, payload)
         account = WechatAccount.objects.filter(code=payload.get("account", "")).first()
         if account is None or not account.is_active:
             raise DeliveryFailed("the WeChat account was deleted or disabled")
         try:
             self.client.send_text(account, str(payload.get("openid", "")), delivery.text)
+        except WechatApiError as error:
+            raise DeliveryFailed(str(error)) from error
+
+    def _send_wecom(self, delivery: Delivery, payload: dict[str, object]) -> None:
+        kf = WecomKfAccount.objects.filter(code=str(payload.get("wecom", ""))).first()
+        if kf is None or not kf.is_active:
+            raise DeliveryFailed("the WeCom customer-service account was deleted or disabled")
+        try:
+            to = str(payload.get("external_userid", ""))
+            self.wecom.send_text(kf, str(payload.get("open_kfid", "")), to, delivery.text)
         except WechatApiError as error:
             raise DeliveryFailed(str(error)) from error
 
@@ -59,3 +75,4 @@ class WechatSender:
 
     def close(self) -> None:
         self.client.close()
+        self.wecom.close()
