@@ -21,7 +21,9 @@ Role = Message.AuthorRole
 def follower_of(ticket: Ticket) -> WechatFollower | WecomCustomer | None:
     """Who last wrote on ``ticket``: an Official Account's follower (external ids
     ``wechat:<code>:<openid>:…``) or a WeCom customer-service customer
-    (``wecom:<code>:<external_userid>:…``)."""
+    (``wecom:<code>:<external_userid>:…``) — and only while it still speaks as one of the ticket's
+    writers: a follower unlinked from the account (or linked to another) gets no more replies on
+    the account's tickets."""
     external_ids = (
         InboundRecord.objects.filter(channel=Channel.WECHAT, ticket=ticket)
         .order_by("-received_at", "-pk")
@@ -31,7 +33,7 @@ def follower_of(ticket: Ticket) -> WechatFollower | WecomCustomer | None:
         prefix, code, openid, *_rest = [*external_id.split(":", 3), "", ""]
         if prefix == wecom.PREFIX:
             customer = wecom.customer_of(code, openid)
-            if customer is not None:
+            if customer is not None and _wrote_on(ticket, customer.user_id):
                 return customer
             continue
         follower = (
@@ -39,9 +41,13 @@ def follower_of(ticket: Ticket) -> WechatFollower | WecomCustomer | None:
             .filter(account__code=code, openid=openid)
             .first()
         )
-        if follower is not None:
+        if follower is not None and _wrote_on(ticket, follower.user_id):
             return follower
     return None
+
+
+def _wrote_on(ticket: Ticket, user_id: int) -> bool:
+    return Message.objects.filter(ticket=ticket, author_id=user_id).exists()
 
 
 def reply_through_wechat(ticket: Ticket, events: list[TicketEvent]) -> None:
