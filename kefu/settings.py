@@ -282,6 +282,16 @@ KEFU_WEBHOOKS_ALLOW_PRIVATE = _env_bool("KEFU_WEBHOOKS_ALLOW_PRIVATE", False)
 KEFU_WECHAT_API_BASE = os.environ.get("KEFU_WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip(
     "/"
 )
+# WeChat drops a passive reply that comes later than 5 s after its push. The bot starts only while
+# less than KEFU_WECHAT_BOT_START_SECONDS have passed since the push arrived, and its answer goes
+# in the passive reply only when it is ready within KEFU_WECHAT_PASSIVE_SECONDS; otherwise the
+# follower is told "正在处理" and the answer follows as a customer-service message.
+KEFU_WECHAT_BOT_START_SECONDS = float(os.environ.get("KEFU_WECHAT_BOT_START_SECONDS", "2.0"))
+KEFU_WECHAT_PASSIVE_SECONDS = float(os.environ.get("KEFU_WECHAT_PASSIVE_SECONDS", "4.0"))
+# WeCom's API (customer service: gettoken, kf/sync_msg, kf/send_msg); tests use a fake server.
+KEFU_WECOM_API_BASE = os.environ.get("KEFU_WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip(
+    "/"
+)
 KEFU_TICKET_TZ = "Asia/Shanghai"  # ticket numbers use the date in this zone
 KEFU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Images are measured before they are decoded (Pillow's own guard is set to the same number).

@@ -12,6 +12,8 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from kefu.intake.email import imap
+        from kefu.intake.wechat import wecom
         from kefu.jobs.sweepers import register
 
         register(imap.SWEEPER)
+        register(wecom.SWEEPER)

@@ -209,4 +209,6 @@ from kefu.intake.wechat.models import (  # noqa: E402, F401
     WechatAccount,
     WechatBindingCode,
     WechatFollower,
+    WecomCustomer,
+    WecomKfAccount,
 )

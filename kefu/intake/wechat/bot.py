@@ -2,7 +2,9 @@
 
 While no agent has answered a WeChat ticket, each thing the follower writes (or says, when WeChat
 recognised it) is put to the bot (``kefu.knowledge.bot``, the chat's bot); a confident answer is
-recorded on the ticket as the bot's message and sent back as the passive reply. Anything else
+recorded on the ticket as the bot's message and sent back as the passive reply (or, when WeChat's
+window is too short for it, worked out or sent later by the delivery worker: ``inbound.py``,
+``sender.py``). Anything else
 waits for an agent, whose reply goes out as a customer-service message (``followers.py``). The
 bot failing costs only its answer: the message has already landed.
 """
@@ -20,6 +22,11 @@ from kefu.tickets.models import Message, Ticket
 from kefu.tickets.work import unit_of_work
 
 log = logging.getLogger("kefu.intake.wechat")
+
+
+def in_charge(ticket: Ticket) -> bool:
+    """Whether the bot still answers on ``ticket``: no agent has answered publicly yet."""
+    return not _agent_answered(ticket)
 
 
 def _agent_answered(ticket: Ticket) -> bool:

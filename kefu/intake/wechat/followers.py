@@ -1,5 +1,6 @@
 """An agent's public reply on a WeChat ticket goes back to the follower who wrote it, as a
-customer-service message (listed in ``kefu.flow``; an outbox row, sent by the worker after commit).
+customer-service message, or, on WeCom customer service, through ``kf/send_msg`` (listed in
+``kefu.flow``; an outbox row, sent by the worker after commit).
 
 The follower is the one whose pushes the ticket received (its inbound records name the account
 and the OpenID); a ticket no WeChat message reached is left to the other channels.
@@ -9,30 +10,44 @@ from __future__ import annotations
 
 from kefu.delivery.models import Delivery
 from kefu.intake.models import InboundRecord
-from kefu.intake.wechat.models import WechatFollower
+from kefu.intake.wechat import wecom
+from kefu.intake.wechat.models import WechatFollower, WecomCustomer
 from kefu.intake.wechat.sender import queue_text
 from kefu.tickets.models import Channel, Message, Ticket, TicketEvent
 
 Role = Message.AuthorRole
 
 
-def follower_of(ticket: Ticket) -> WechatFollower | None:
-    """The follower who last wrote on ``ticket`` (external ids: ``wechat:<code>:<openid>:…``)."""
+def follower_of(ticket: Ticket) -> WechatFollower | WecomCustomer | None:
+    """Who last wrote on ``ticket``: an Official Account's follower (external ids
+    ``wechat:<code>:<openid>:…``) or a WeCom customer-service customer
+    (``wecom:<code>:<external_userid>:…``) — and only while it still speaks as one of the ticket's
+    writers: a follower unlinked from the account (or linked to another) gets no more replies on
+    the account's tickets."""
     external_ids = (
         InboundRecord.objects.filter(channel=Channel.WECHAT, ticket=ticket)
         .order_by("-received_at", "-pk")
         .values_list("external_id", flat=True)
     )
     for external_id in external_ids[:20]:
-        _, code, openid, *_rest = [*external_id.split(":", 3), "", ""]
+        prefix, code, openid, *_rest = [*external_id.split(":", 3), "", ""]
+        if prefix == wecom.PREFIX:
+            customer = wecom.customer_of(code, openid)
+            if customer is not None and _wrote_on(ticket, customer.user_id):
+                return customer
+            continue
         follower = (
             WechatFollower.objects.select_related("account")
             .filter(account__code=code, openid=openid)
             .first()
         )
-        if follower is not None:
+        if follower is not None and _wrote_on(ticket, follower.user_id):
             return follower
     return None
+
+
+def _wrote_on(ticket: Ticket, user_id: int) -> bool:
+    return Message.objects.filter(ticket=ticket, author_id=user_id).exists()
 
 
 def reply_through_wechat(ticket: Ticket, events: list[TicketEvent]) -> None:
@@ -47,5 +62,9 @@ def reply_through_wechat(ticket: Ticket, events: list[TicketEvent]) -> None:
         return
     replies = Message.objects.filter(pk__in=ids, is_internal=False).order_by("pk")
     for message in replies:
+        if isinstance(follower, WecomCustomer):
+            wecom.queue_text(follower, text=message.body, kind=Delivery.Kind.REPLY, ticket=ticket,
+                             message=message)  # fmt: skip
+            continue
         queue_text(follower, text=message.body, kind=Delivery.Kind.REPLY, ticket=ticket,
                    message=message)  # fmt: skip

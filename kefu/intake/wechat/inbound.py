@@ -13,21 +13,24 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kefu.accounts.actions import create_contact
 from kefu.accounts.models import User
+from kefu.delivery.models import Delivery
 from kefu.intake.base import InboundMessage, TicketFields
 from kefu.intake.ingest import IngestResult, ingest, quarantine
 from kefu.intake.models import Outcome
-from kefu.intake.wechat import binding, crypto
+from kefu.intake.wechat import binding, crypto, sender
 from kefu.intake.wechat import bot as wechat_bot
 from kefu.intake.wechat.models import WechatAccount, WechatFollower
 from kefu.intake.wechat.parse import Push, PushError, fit_reply, parse_push
-from kefu.tickets.models import Channel, Ticket
+from kefu.tickets.models import Channel, Message, Ticket
 
 log = logging.getLogger("kefu.intake.wechat")
 
@@ -100,8 +103,10 @@ def _inbound(account: WechatAccount, follower: WechatFollower, push: Push) -> In
     )
 
 
-def handle(account: WechatAccount, push: Push) -> str:
-    """Act on one verified push; the passive reply's text, in Chinese (WeChat's users)."""
+def handle(account: WechatAccount, push: Push, *, started: float | None = None) -> str:
+    """Act on one verified push; the passive reply's text, in Chinese (WeChat's users).
+    ``started``: when the push arrived (``time.monotonic()``), for WeChat's 5-second window."""
+    started = time.monotonic() if started is None else started
     with translation.override("zh-hans"):
         if not push.from_user:
             return ""
@@ -116,7 +121,7 @@ def handle(account: WechatAccount, push: Push) -> str:
         code = binding.code_in(push.content) if push.msg_type == "text" else ""
         if code:
             return _bind(follower, code)
-        return _message(account, follower, push)
+        return _message(account, follower, push, started)
 
 
 def _bind(follower: WechatFollower, code: str) -> str:
@@ -129,7 +134,7 @@ def _bind(follower: WechatFollower, code: str) -> str:
     }
 
 
-def _message(account: WechatAccount, follower: WechatFollower, push: Push) -> str:
+def _message(account: WechatAccount, follower: WechatFollower, push: Push, started: float) -> str:
     result = ingest(_inbound(account, follower, push))
     landed = result.outcome in (Outcome.TICKET, Outcome.MESSAGE)
     if not landed or result.ticket is None:
@@ -139,8 +144,31 @@ def _message(account: WechatAccount, follower: WechatFollower, push: Push) -> st
     said = push.content if push.msg_type == "text" else push.recognition
     parts = [_receipt(result.ticket, follower)] if result.outcome == Outcome.TICKET else []
     if said and result.message is not None:
-        parts.append(wechat_bot.answer(result.ticket, result.message, said))
+        parts.append(_bot_part(follower, result.ticket, result.message, said, started))
     return fit_reply("\n\n".join(part for part in parts if part))
+
+
+def _on_it() -> str:
+    return _("We're on it, please wait a moment: the answer follows here.")
+
+
+def _bot_part(
+    follower: WechatFollower, ticket: Ticket, message: Message, said: str, started: float
+) -> str:
+    """The bot's part of the passive reply. With too little of WeChat's 5 seconds left to start
+    the bot, or when its answer came too late for the passive reply (WeChat would drop it and its
+    retry is a duplicate), the follower is told it is being handled (正在处理) and the answer goes
+    out later as a customer-service message: worked out by the delivery worker, or sent by it."""
+    if not wechat_bot.in_charge(ticket):
+        return ""
+    if time.monotonic() - started > settings.KEFU_WECHAT_BOT_START_SECONDS:
+        sender.queue_bot_answer(follower, ticket=ticket, question=message, said=said)
+        return _on_it()
+    answer = wechat_bot.answer(ticket, message, said)
+    if answer and time.monotonic() - started > settings.KEFU_WECHAT_PASSIVE_SECONDS:
+        sender.queue_text(follower, text=answer, kind=Delivery.Kind.REPLY, ticket=ticket)
+        return _on_it()
+    return answer
 
 
 def _receipt(ticket: Ticket, follower: WechatFollower) -> str:

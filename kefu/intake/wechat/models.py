@@ -110,3 +110,73 @@ class WechatBindingCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class WecomKfAccount(models.Model):
+    """A WeCom customer-service account (企业微信 · 微信客服) whose callbacks come to
+    ``/wecom/<code>/``. Its Secret, Token and EncodingAESKey are secrets, stored encrypted, as is
+    the cached access_token. ``cursor`` is where ``sync_msg`` stopped; ``sync_due_at`` is set by a
+    callback and cleared by the sweeper that pulls (``wecom.py``)."""
+
+    code = models.SlugField(
+        _("code"), max_length=32, unique=True, help_text=_("Its callback URL is /wecom/<code>/.")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    corp_id = models.CharField(_("CorpID"), max_length=64)
+    secret = EncryptedTextField(_("Secret"))
+    token = EncryptedTextField(_("Token"))
+    encoding_aes_key = EncryptedTextField(_("EncodingAESKey"))
+    open_kfid = models.CharField(
+        _("OpenKfId"),
+        max_length=64,
+        blank=True,
+        help_text=_("The customer-service account to pull; empty: every account of the corp."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    cursor = models.CharField(max_length=255, blank=True, default="")
+    sync_token = models.CharField(max_length=255, blank=True, default="")
+    sync_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sync_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="")
+    access_token = EncryptedTextField(blank=True)
+    access_token_expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WeCom customer-service account")
+        verbose_name_plural = _("WeCom customer-service accounts")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class WecomCustomer(models.Model):
+    """One WeChat user (external_userid) writing to a WeCom customer-service account: a contact
+    made for it, like an unbound Official Account follower; ``ticket`` is its conversation."""
+
+    account = models.ForeignKey(
+        WecomKfAccount, verbose_name=_("account"), on_delete=models.CASCADE,
+        related_name="customers",
+    )  # fmt: skip
+    external_userid = models.CharField(_("external_userid"), max_length=64)
+    open_kfid = models.CharField(_("OpenKfId"), max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+        related_name="wecom_customers",
+    )  # fmt: skip
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("WeCom customer")
+        verbose_name_plural = _("WeCom customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "external_userid"], name="wecom_customer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account.code}:{self.external_userid}"

@@ -41,6 +41,9 @@ class Push:
     event: str = ""
     event_key: str = ""
     encrypt: str = ""
+    # WeCom customer service's kf_msg_or_event: the sync_msg token and the account it is for.
+    sync_token: str = ""
+    open_kfid: str = ""
     # Pushed as JSON (mini-program style): no passive reply then.
     as_json: bool = False
     # The push as received (decrypted), kept with the inbound record.
@@ -69,6 +72,8 @@ FIELDS = {
     "Event": "event",
     "EventKey": "event_key",
     "Encrypt": "encrypt",
+    "Token": "sync_token",
+    "OpenKfId": "open_kfid",
 }
 
 

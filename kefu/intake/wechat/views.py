@@ -51,6 +51,7 @@ def _refused(reason: str) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def callback(request: HttpRequest, code: str) -> HttpResponse:
+    started = time.monotonic()  # WeChat's 5-second window runs from here
     account = _account(code)
     q = request.GET
     timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
@@ -62,7 +63,7 @@ def callback(request: HttpRequest, code: str) -> HttpResponse:
     if len(body) > MAX_PUSH_BYTES:
         return _plain("too large", 413)
     if q.get("encrypt_type", "").lower() == "aes":
-        return _encrypted(request, account, body, timestamp, nonce)
+        return _encrypted(request, account, body, (timestamp, nonce), started)
     if account.mode == WechatAccount.Mode.SAFE:
         return _refused("safe mode takes encrypted pushes only")
     if not crypto.url_signature_ok(account.token, timestamp, nonce, q.get("signature", "")):
@@ -72,12 +73,17 @@ def callback(request: HttpRequest, code: str) -> HttpResponse:
     except PushError as error:
         inbound.keep_unreadable(account, body, str(error))
         return _plain("success")
-    return _reply(account, push, inbound.handle(account, push), None)
+    return _reply(account, push, inbound.handle(account, push, started=started), None)
 
 
 def _encrypted(
-    request: HttpRequest, account: WechatAccount, body: bytes, timestamp: str, nonce: str
+    request: HttpRequest,
+    account: WechatAccount,
+    body: bytes,
+    signed_with: tuple[str, str],
+    started: float,
 ) -> HttpResponse:
+    timestamp, nonce = signed_with
     try:
         outer = parse_push(body)
     except PushError as error:
@@ -95,7 +101,8 @@ def _encrypted(
     except (crypto.CryptoError, PushError) as error:
         inbound.keep_unreadable(account, body, f"{type(error).__name__}: {error}")
         return _plain("success")
-    return _reply(account, push, inbound.handle(account, push), (timestamp, nonce))
+    reply = inbound.handle(account, push, started=started)
+    return _reply(account, push, reply, (timestamp, nonce))
 
 
 def _reply(
