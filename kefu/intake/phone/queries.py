@@ -16,7 +16,7 @@ from kefu.errors import NotFound
 from kefu.intake.phone.models import Call, CallbackTask, IvrMenu, IvrOption, PhoneLine
 from kefu.knowledge.models import Article, ArticleStatus
 from kefu.knowledge.text import plain_text
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Status, Ticket
 
 KEYPAD = "1234567890*#"
 NOT_DIGITS = re.compile(r"\D+")
@@ -109,6 +109,16 @@ def callers_ticket(call: Call, keyed: str) -> Ticket | None:
         return None
     viewer = viewer_for(call.caller)
     return Ticket.objects.filter(ticket_filter(viewer), number=f"KF{digits}").first()
+
+
+def is_open(ticket: Ticket) -> bool:
+    return ticket.status not in (Status.RESOLVED, Status.CLOSED) and not ticket.merged_into_id
+
+
+def callers_open_ticket(call: Call, number: str) -> Ticket | None:
+    """The caller's own ticket ``number`` if it is still open (a call may join it)."""
+    found = callers_ticket(call, number.upper().removeprefix("KF"))
+    return found if found is not None and is_open(found) else None
 
 
 def article_answer(slug: str, language: str) -> str:

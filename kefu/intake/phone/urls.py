@@ -2,8 +2,8 @@ from django.urls import path
 
 from kefu.intake.phone import desk, views
 
-STEPS = ["incoming", "menu", "key", "order", "ticket", "hold", "agent", "dialed", "voicemail",
-         "status"]  # fmt: skip
+STEPS = ["incoming", "menu", "key", "order", "ticket", "account", "pin", "join", "hold", "agent",
+         "dialed", "voicemail", "status"]  # fmt: skip
 
 urlpatterns = [
     path(f"voice/<slug:line_code>/{step}", getattr(views, step), name=f"voice_{step}")
