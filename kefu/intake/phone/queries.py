@@ -175,3 +175,54 @@ def agent_by_code(code: str) -> Agent | None:
         .exclude(role=Agent.Role.QA)
         .first()
     )
+
+
+def desk_call(viewer: Viewer, call_id: int) -> Call:
+    """A call the agent may work: its ticket is one they may see, or it left no ticket."""
+    visible = Ticket.objects.filter(ticket_filter(viewer)).values("pk")
+    found = (
+        Call.objects.select_related("line", "ticket", "organization", "agent")
+        .defer("line__signing_secret")
+        .filter(Q(ticket__isnull=True) | Q(ticket__in=visible), pk=call_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def ringing_call(viewer: Viewer) -> Call | None:
+    """The call ringing at (or just taken by) this agent and not yet over: the screen pop."""
+    if viewer.agent is None:
+        return None
+    return (
+        Call.objects.select_related("line", "ticket", "organization", "caller", "verified_by")
+        .defer("line__signing_secret")
+        .filter(
+            agent=viewer.agent, ended_at=None, state__in=[Call.State.RINGING, Call.State.ANSWERED]
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def open_tickets_of_caller(viewer: Viewer, call: Call, limit: int = 10) -> list[Ticket]:
+    """The caller's organisation's open tickets (their own, when they have none), as this agent
+    may see them, newest first."""
+    if call.organization_id is not None:
+        mine = Q(organization_id=call.organization_id)
+    elif call.caller_id is not None:
+        mine = Q(requester_id=call.caller_id)
+    else:
+        return []
+    return list(
+        Ticket.objects.filter(ticket_filter(viewer))
+        .filter(mine, merged_into=None)
+        .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
+        .order_by("-created_at")[:limit]
+    )
+
+
+def organizations_to_confirm(limit: int = 500) -> list[Organization]:
+    """The accounts an agent chooses from when confirming a caller (company name, account id)."""
+    return list(Organization.objects.order_by("name", "code")[:limit])
