@@ -362,6 +362,8 @@ def call_ended(*, call: Call, status: str, duration: int | None, recording_url: 
                              "state"])  # fmt: skip
     if was in (Call.State.QUEUED, Call.State.RINGING) and call.answered_at is None:
         ask_callback(call=call, reason=CallbackTask.Reason.ABANDONED)
+    if call.agent is not None:
+        push_call(call.agent)  # the agent's screen pop closes
     if call.ticket is None:
         return
     with unit_of_work():
