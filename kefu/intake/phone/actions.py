@@ -10,14 +10,18 @@ so the SLA clocks, escalation and reports follow as for any ticket change.
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.accounts.access import SYSTEM, viewer_for
-from kefu.accounts.models import Agent
+from kefu.accounts.models import Account, Agent, Organization, User
+from kefu.delivery import live
+from kefu.errors import Invalid
 from kefu.intake.base import InboundMessage, TicketFields
 from kefu.intake.ingest import ingest
 from kefu.intake.phone import prompts, queries
@@ -27,6 +31,7 @@ from kefu.intake.phone.models import (
     IvrMenu,
     IvrOption,
     PhoneLine,
+    PhonePin,
     Verification,
 )
 from kefu.sla.clock import due_at
@@ -37,6 +42,12 @@ from kefu.tickets.work import unit_of_work
 
 # The proof an ``InboundMessage`` carries when the calling number is a registered phone.
 PROOF = "phone:registered-number"
+PIN_PROOF = "phone:account-pin"
+# Wrong account id + PIN attempts before the IVR stops offering it for the call.
+PIN_TRIES = 3
+PIN_RULE = re.compile(r"\d{4,8}")
+# A hash that never matches: an unknown account id costs the same time as a wrong PIN.
+_NO_PIN = make_password(None)
 NOT_DIGITS = re.compile(r"\D+")
 CALLER_DOMAIN = "phone.invalid"
 TRIAGE_KEY = "phone"
@@ -111,6 +122,8 @@ def phone_details(call: Call) -> dict[str, object]:
         "call": call.call_sid,
         "ivr_path": call.path,
         "verification": call.verification,
+        "verified_by": call.verified_by.code if call.verified_by else "",
+        "organization": call.organization.code if call.organization else "",
         "skill": call.skill,
         "started_at": call.started_at.isoformat(),
         "answered_at": call.answered_at.isoformat() if call.answered_at else None,
@@ -134,7 +147,10 @@ def open_ticket_for_call(*, call: Call, emergency: bool = False) -> Ticket | Non
         subject=subject,
         sender_address=caller.email if caller else _caller_address(call),
         sender_name="" if caller else call.from_number,
-        sender_proof=PROOF if caller else "",
+        sender_proof=(PIN_PROOF if call.verification == Verification.PIN else PROOF)
+        if caller
+        else "",
+        ticket_number=call.join_number,
         received_at=call.started_at,  # the first-response clock runs from the first ring
         fields=TicketFields(category=call.category, order_id=call.order_id, language=call.language),
     )
@@ -150,6 +166,85 @@ def open_ticket_for_call(*, call: Call, emergency: bool = False) -> Ticket | Non
     return ticket
 
 
+def set_pin(*, user: User, pin: str) -> PhonePin:
+    """A customer sets (or changes) their phone PIN: 4 to 8 digits, stored only as a hash. The
+    account's phone account id is made once, eight digits, for the keypad."""
+    if not PIN_RULE.fullmatch(pin or ""):
+        raise Invalid(_("The phone PIN must be 4 to 8 digits."), field="pin")
+    found = PhonePin.objects.filter(user=user).first()
+    if found is not None:
+        found.pin_hash, found.set_at = make_password(pin), timezone.now()
+        found.save(update_fields=["pin_hash", "set_at"])
+        return found
+    while True:
+        number = str(10_000_000 + secrets.randbelow(90_000_000))
+        try:
+            with transaction.atomic():
+                return PhonePin.objects.create(user=user, account_number=number,
+                                               pin_hash=make_password(pin))  # fmt: skip
+        except IntegrityError:
+            if PhonePin.objects.filter(user=user).exists():
+                raise
+            continue  # the random id was taken: draw another
+
+
+def verify_by_pin(*, call: Call, account_number: str, pin: str) -> bool:
+    """The caller keyed a phone account id and PIN. Right: the call is theirs, verified by PIN.
+    Wrong: one try fewer (``PIN_TRIES`` per call), whichever half was wrong."""
+    if call.pin_tries >= PIN_TRIES:
+        return False
+    found = (
+        PhonePin.objects.select_related("user__account__organization")
+        .filter(account_number=NOT_DIGITS.sub("", account_number) or "-", user__is_active=True)
+        .first()
+    )
+    right = check_password(pin, found.pin_hash if found else _NO_PIN) and found is not None
+    account = getattr(found.user, "account", None) if right and found else None
+    if found is None or not right or account is None:
+        Call.objects.filter(pk=call.pk).update(pin_tries=models.F("pin_tries") + 1)
+        call.refresh_from_db(fields=["pin_tries"])
+        return False
+    call.caller, call.organization = found.user, account.organization
+    call.verification, call.verified_at = Verification.PIN, timezone.now()
+    call.save(update_fields=["caller", "organization", "verification", "verified_at"])
+    _save_details(call)
+    return True
+
+
+def may_try_pin(call: Call) -> bool:
+    return call.caller is None and call.pin_tries < PIN_TRIES
+
+
+def agent_verifies(*, call: Call, agent: Agent, organization: Organization) -> Call:
+    """An agent confirmed the caller's company name and account id: the call is verified, by
+    whom and how, for the chosen organisation (its main account answers for it)."""
+    main = Account.objects.select_related("user").filter(organization=organization, is_main=True)
+    account = main.first() or Account.objects.select_related("user").filter(
+        organization=organization).order_by("pk").first()  # fmt: skip
+    call.organization = organization
+    call.caller = call.caller or (account.user if account else None)
+    call.verification, call.verified_by, call.verified_at = (
+        Verification.AGENT, agent, timezone.now())  # fmt: skip
+    call.save(update_fields=["organization", "caller", "verification", "verified_by",
+                             "verified_at"])  # fmt: skip
+    if call.ticket is not None:
+        with unit_of_work():
+            with prompts.speaking(call.ticket.language):
+                note = _(
+                    "Caller verified by %(agent)s: company name and account id %(org)s "
+                    "confirmed on the phone."
+                ) % {"agent": agent.code, "org": organization.code}
+            tickets.add_message(ticket=call.ticket, actor=SYSTEM, body=note, internal=True)
+            _save_details(call)
+    return call
+
+
+def join_ticket(*, call: Call, number: str) -> None:
+    """The verified caller chose their own open ticket: the call's message joins it."""
+    call.join_number = number
+    call.save(update_fields=["join_number"])
+
+
 def paged_lead(ticket: Ticket) -> Agent | None:
     """The on-duty lead the escalation follower paged for this emergency ticket."""
     event = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.PAGED).order_by("-pk").first()
@@ -159,8 +254,16 @@ def paged_lead(ticket: Ticket) -> Agent | None:
 
 
 def ring(*, call: Call, agent: Agent) -> None:
+    """The call rings at ``agent``: their open desk pages pop it up (the screen pop)."""
     call.agent, call.state = agent, Call.State.RINGING
     call.save(update_fields=["agent", "state"])
+    push_call(agent)
+
+
+def push_call(agent: Agent) -> None:
+    """After commit: the agent's pages re-read their ringing call (the push carries nothing)."""
+    user_id = agent.user_id
+    transaction.on_commit(lambda: live.send([live.user_group(user_id)], {"type": "call"}))
 
 
 def enqueue(*, call: Call) -> None:
@@ -181,6 +284,7 @@ def agent_answered(*, call: Call, agent: Agent) -> None:
     now = timezone.now()
     call.agent, call.state, call.answered_at = agent, Call.State.ANSWERED, now
     call.save(update_fields=["agent", "state", "answered_at"])
+    push_call(agent)
     ticket = call.ticket
     if ticket is None:
         return
@@ -258,6 +362,8 @@ def call_ended(*, call: Call, status: str, duration: int | None, recording_url: 
                              "state"])  # fmt: skip
     if was in (Call.State.QUEUED, Call.State.RINGING) and call.answered_at is None:
         ask_callback(call=call, reason=CallbackTask.Reason.ABANDONED)
+    if call.agent is not None:
+        push_call(call.agent)  # the agent's screen pop closes
     if call.ticket is None:
         return
     with unit_of_work():

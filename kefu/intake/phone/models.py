@@ -183,6 +183,8 @@ class PhoneLine(models.Model):
 
 class Verification(models.TextChoices):
     REGISTERED_PHONE = "registered_phone", _("Verified: registered phone number")
+    PIN = "pin", _("Verified: account id and phone PIN")
+    AGENT = "agent", _("Verified: confirmed by an agent")
     UNVERIFIED = "unverified", _("Unverified caller")
 
 
@@ -213,6 +215,15 @@ class Call(models.Model):
         default=Verification.UNVERIFIED,
     )  # fmt: skip
     caller = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    # Wrong account id + PIN attempts on this call; at PIN_TRIES the IVR stops offering it.
+    pin_tries = models.PositiveSmallIntegerField(_("wrong PIN attempts"), default=0)
+    verified_by = models.ForeignKey(
+        Agent, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    # The caller's own open ticket the call joins instead of opening one (keyed in the IVR).
+    join_number = models.CharField(_("joins ticket"), max_length=20, blank=True)
     organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.SET_NULL)
     ticket = models.ForeignKey(
         Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="calls"
@@ -236,6 +247,24 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.call_sid
+
+
+class PhonePin(models.Model):
+    """A customer's phone PIN, set in the portal: with the account's phone account id (digits,
+    keyable on a keypad) it verifies a caller from any number. Hashed like a password; never
+    shown, never sent."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="phone_pin")
+    account_number = models.CharField(_("phone account id"), max_length=12, unique=True)
+    pin_hash = models.CharField(max_length=128)
+    set_at = models.DateTimeField(_("set"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("phone PIN")
+        verbose_name_plural = _("phone PINs")
+
+    def __str__(self) -> str:
+        return self.account_number
 
 
 class CallbackTask(models.Model):

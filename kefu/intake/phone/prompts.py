@@ -57,7 +57,40 @@ def no_ticket_found() -> str:
 
 
 def verify_first() -> str:
-    return _("To hear a ticket's status, please call from your registered phone number.")
+    return _(
+        "To hear a ticket's status, please call from your registered phone number, "
+        "or ask an agent to verify you."
+    )
+
+
+def key_account() -> str:
+    return _(
+        "To verify, key your phone account id from the portal, then press the pound key. "
+        "We never ask for your password."
+    )
+
+
+def key_pin() -> str:
+    return _("Key your phone PIN, then press the pound key. Never key your password.")
+
+
+def pin_wrong() -> str:
+    return _("The account id or PIN is not right.")
+
+
+def pin_verified() -> str:
+    return _("Thank you, you are verified.")
+
+
+def offer_join(number: str) -> str:
+    return _(
+        "Press 1 to add this call to ticket %(number)s and speak to an agent. "
+        "Press any other key for the menu."
+    ) % {"number": spoken_number(number)}
+
+
+def joined(number: str) -> str:
+    return _("This call joins ticket %(number)s.") % {"number": spoken_number(number)}
 
 
 def ticket_number(number: str) -> str:

@@ -16,7 +16,7 @@ from kefu.errors import NotFound
 from kefu.intake.phone.models import Call, CallbackTask, IvrMenu, IvrOption, PhoneLine
 from kefu.knowledge.models import Article, ArticleStatus
 from kefu.knowledge.text import plain_text
-from kefu.tickets.models import Ticket
+from kefu.tickets.models import Status, Ticket
 
 KEYPAD = "1234567890*#"
 NOT_DIGITS = re.compile(r"\D+")
@@ -111,6 +111,16 @@ def callers_ticket(call: Call, keyed: str) -> Ticket | None:
     return Ticket.objects.filter(ticket_filter(viewer), number=f"KF{digits}").first()
 
 
+def is_open(ticket: Ticket) -> bool:
+    return ticket.status not in (Status.RESOLVED, Status.CLOSED) and not ticket.merged_into_id
+
+
+def callers_open_ticket(call: Call, number: str) -> Ticket | None:
+    """The caller's own ticket ``number`` if it is still open (a call may join it)."""
+    found = callers_ticket(call, number.upper().removeprefix("KF"))
+    return found if found is not None and is_open(found) else None
+
+
 def article_answer(slug: str, language: str) -> str:
     """The opening of a published help-centre article, short enough to be read aloud."""
     article = (
@@ -165,3 +175,54 @@ def agent_by_code(code: str) -> Agent | None:
         .exclude(role=Agent.Role.QA)
         .first()
     )
+
+
+def desk_call(viewer: Viewer, call_id: int) -> Call:
+    """A call the agent may work: its ticket is one they may see, or it left no ticket."""
+    visible = Ticket.objects.filter(ticket_filter(viewer)).values("pk")
+    found = (
+        Call.objects.select_related("line", "ticket", "organization", "agent")
+        .defer("line__signing_secret")
+        .filter(Q(ticket__isnull=True) | Q(ticket__in=visible), pk=call_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def ringing_call(viewer: Viewer) -> Call | None:
+    """The call ringing at (or just taken by) this agent and not yet over: the screen pop."""
+    if viewer.agent is None:
+        return None
+    return (
+        Call.objects.select_related("line", "ticket", "organization", "caller", "verified_by")
+        .defer("line__signing_secret")
+        .filter(
+            agent=viewer.agent, ended_at=None, state__in=[Call.State.RINGING, Call.State.ANSWERED]
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def open_tickets_of_caller(viewer: Viewer, call: Call, limit: int = 10) -> list[Ticket]:
+    """The caller's organisation's open tickets (their own, when they have none), as this agent
+    may see them, newest first."""
+    if call.organization_id is not None:
+        mine = Q(organization_id=call.organization_id)
+    elif call.caller_id is not None:
+        mine = Q(requester_id=call.caller_id)
+    else:
+        return []
+    return list(
+        Ticket.objects.filter(ticket_filter(viewer))
+        .filter(mine, merged_into=None)
+        .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
+        .order_by("-created_at")[:limit]
+    )
+
+
+def organizations_to_confirm(limit: int = 500) -> list[Organization]:
+    """The accounts an agent chooses from when confirming a caller (company name, account id)."""
+    return list(Organization.objects.order_by("name", "code")[:limit])

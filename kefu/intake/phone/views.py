@@ -182,14 +182,26 @@ def _kb_answer(response: Response, line: PhoneLine, call: Call, choice: IvrOptio
 
 
 def _ask_ticket(response: Response, line: PhoneLine, call: Call, choice: IvrOption) -> None:
+    _ask_ticket_from(response, line, call, choice.menu.code)
+
+
+def _ask_ticket_from(response: Response, line: PhoneLine, call: Call, menu_code: str) -> None:
+    """A verified caller keys a ticket number; an unverified one may first key their phone
+    account id and PIN (until ``PIN_TRIES`` wrong tries), else hears only public answers."""
+    if call.caller is None and actions.may_try_pin(call):
+        gather = response.gather(action=step_url(line, "account", menu=menu_code),
+                                 language=call.language, timeout=10, speech=False)  # fmt: skip
+        gather.say(prompts.key_account(), call.language)
+        response.redirect(step_url(line, "menu", menu=menu_code))
+        return
     if call.caller is None:  # unverified callers hear only public information
         response.say(prompts.verify_first(), call.language)
-        response.redirect(step_url(line, "menu", menu=choice.menu.code))
+        response.redirect(step_url(line, "menu", menu=menu_code))
         return
-    gather = response.gather(action=step_url(line, "ticket", menu=choice.menu.code),
+    gather = response.gather(action=step_url(line, "ticket", menu=menu_code),
                              language=call.language, timeout=10, speech=False)  # fmt: skip
     gather.say(prompts.key_ticket(), call.language)
-    response.redirect(step_url(line, "menu", menu=choice.menu.code))
+    response.redirect(step_url(line, "menu", menu=menu_code))
 
 
 def _ask_order(response: Response, line: PhoneLine, call: Call, choice: IvrOption) -> None:
@@ -277,11 +289,12 @@ def _voicemail(response: Response, line: PhoneLine, call: Call, prompt: str, rea
     response.hangup()
 
 
-def _to_agent(response: Response, line: PhoneLine, call: Call) -> None:
+def _to_agent(response: Response, line: PhoneLine, call: Call, *, say_number: bool = True) -> None:
     """Ticket first (its number is read), then an agent with the skill, the queue, or, outside
     the line's hours, a voicemail and a callback task."""
     ticket = actions.open_ticket_for_call(call=call)
-    _say_ticket(response, call, ticket)
+    if say_number:
+        _say_ticket(response, call, ticket)
     if not _is_open(line):
         _voicemail(response, line, call, prompts.closed_leave_message(),
                    CallbackTask.Reason.VOICEMAIL)  # fmt: skip
@@ -318,13 +331,68 @@ def order(request: HttpRequest, line: PhoneLine, call: Call) -> Response:
 def ticket(request: HttpRequest, line: PhoneLine, call: Call) -> Response:
     """A verified caller keyed a ticket number: its status, if their account may see it."""
     response = Response()
+    menu_code = _query(request, "menu") or line.menu.code
     found = queries.callers_ticket(call, _field(request, "Digits"))
     if found is None:
         response.say(prompts.no_ticket_found(), call.language)
     else:
         response.say(prompts.ticket_status(found.number, str(Status(found.status).label)),
                      call.language)  # fmt: skip
-    response.redirect(step_url(line, "menu", menu=_query(request, "menu") or line.menu.code))
+        if call.ticket_id is None and queries.is_open(found):  # the call may join it
+            gather = response.gather(
+                action=step_url(line, "join", menu=menu_code, ticket=found.number),
+                language=call.language, num_digits=1, speech=False,
+            )  # fmt: skip
+            gather.say(prompts.offer_join(found.number), call.language)
+    response.redirect(step_url(line, "menu", menu=menu_code))
+    return response
+
+
+@voice_step
+def account(request: HttpRequest, line: PhoneLine, call: Call) -> Response:
+    """The phone account id keyed: now the PIN (the id travels in the signed URL)."""
+    response = Response()
+    menu_code = _query(request, "menu") or line.menu.code
+    keyed = "".join(c for c in _field(request, "Digits") if c.isdigit())[:12]
+    if not keyed:
+        response.redirect(step_url(line, "menu", menu=menu_code))
+        return response
+    gather = response.gather(action=step_url(line, "pin", menu=menu_code, account=keyed),
+                             language=call.language, timeout=10, speech=False)  # fmt: skip
+    gather.say(prompts.key_pin(), call.language)
+    response.redirect(step_url(line, "menu", menu=menu_code))
+    return response
+
+
+@voice_step
+def pin(request: HttpRequest, line: PhoneLine, call: Call) -> Response:
+    """The PIN keyed: verified, the caller goes on to key a ticket number; wrong, they may try
+    again while tries are left."""
+    response = Response()
+    menu_code = _query(request, "menu") or line.menu.code
+    if actions.verify_by_pin(call=call, account_number=_query(request, "account"),
+                             pin=_field(request, "Digits")):  # fmt: skip
+        response.say(prompts.pin_verified(), call.language)
+    else:
+        response.say(prompts.pin_wrong(), call.language)
+    _ask_ticket_from(response, line, call, menu_code)
+    return response
+
+
+@voice_step
+def join(request: HttpRequest, line: PhoneLine, call: Call) -> Response:
+    """Key 1 after hearing an open ticket's status: the call joins it, then to an agent."""
+    response = Response()
+    menu_code = _query(request, "menu") or line.menu.code
+    found = queries.callers_open_ticket(call, _query(request, "ticket"))
+    if _field(request, "Digits")[:1] != "1" or found is None or call.ticket_id is not None:
+        if _field(request, "Digits")[:1] == "1" and found is None:
+            response.say(prompts.no_ticket_found(), call.language)
+        response.redirect(step_url(line, "menu", menu=menu_code))
+        return response
+    actions.join_ticket(call=call, number=found.number)
+    response.say(prompts.joined(found.number), call.language)
+    _to_agent(response, line, call, say_number=False)
     return response
 
 

@@ -1,7 +1,7 @@
 /* Live pages: one WebSocket (/ws/live/) tells open pages what changed; each live region then
    re-reads itself through htmx (hx-trigger="kefu:changed"), with the page's own access checks.
    Regions: [data-live-ticket="KF…"] (that ticket), [data-live-queue] (the desk's queue),
-   [data-live-notifications] (the unread count). Pushes carry no content; a lost one only
+   [data-live-notifications] (the unread count), [data-live-call] (the desk's screen pop). Pushes carry no content; a lost one only
    delays a refresh, and a reconnect refreshes everything. */
 (function () {
   "use strict";
@@ -38,6 +38,8 @@
       document.dispatchEvent(new CustomEvent("kefu:ticket", { detail: message }));
     } else if (message.type === "notifications") {
       changed("[data-live-notifications]");
+    } else if (message.type === "call") {
+      changed("[data-live-call]");
     }
   }
 
@@ -52,7 +54,9 @@
       numbers.forEach(function (number) {
         socket.send(JSON.stringify({ type: "watch", ticket: number }));
       });
-      if (again) changed("[data-live-ticket], [data-live-queue], [data-live-notifications]");
+      if (again) {
+        changed("[data-live-ticket], [data-live-queue], [data-live-notifications], [data-live-call]");
+      }
     };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function () {
