@@ -18,6 +18,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu import ratelimit
 from kefu.accounts.access import SYSTEM, viewer_for
 from kefu.accounts.models import Account, Agent, Organization, User
 from kefu.delivery import live
@@ -190,15 +191,30 @@ def set_pin(*, user: User, pin: str) -> PhonePin:
 
 def verify_by_pin(*, call: Call, account_number: str, pin: str) -> bool:
     """The caller keyed a phone account id and PIN. Right: the call is theirs, verified by PIN.
-    Wrong: one try fewer (``PIN_TRIES`` per call), whichever half was wrong."""
+    Wrong: one try fewer (``PIN_TRIES`` per call), whichever half was wrong.
+
+    New calls do not buy new guesses: tries are also limited per account id and per calling
+    number across calls (``phone_pin.account``, ``phone_pin.caller``); over a limit even the
+    right PIN is answered as wrong, so a guesser learns nothing."""
     if call.pin_tries >= PIN_TRIES:
         return False
+    digits = NOT_DIGITS.sub("", account_number)
+    try:
+        ratelimit.hit("phone_pin.account", digits)
+        ratelimit.hit("phone_pin.caller", call.from_number)
+        limited = False
+    except ratelimit.RateLimited:
+        limited = True
     found = (
         PhonePin.objects.select_related("user__account__organization")
-        .filter(account_number=NOT_DIGITS.sub("", account_number) or "-", user__is_active=True)
+        .filter(account_number=digits or "-", user__is_active=True)
         .first()
     )
-    right = check_password(pin, found.pin_hash if found else _NO_PIN) and found is not None
+    right = (
+        check_password(pin, found.pin_hash if found else _NO_PIN)
+        and found is not None
+        and not limited
+    )
     account = getattr(found.user, "account", None) if right and found else None
     if found is None or not right or account is None:
         Call.objects.filter(pk=call.pk).update(pin_tries=models.F("pin_tries") + 1)

@@ -77,3 +77,24 @@ def test_three_wrong_pins_end_the_offer_for_the_call(call_from, personas, frozen
     stored = Call.objects.get()
     assert stored.verification == Verification.UNVERIFIED and stored.caller is None
     assert stored.pin_tries == 3
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_new_calls_buy_no_new_guesses(call_from, personas, frozen):
+    """Guessing across calls from many numbers: after six tries on one account id in a day,
+    even the right PIN is answered as wrong."""
+    pin = actions.set_pin(user=personas.otto, pin="2468")
+    for n in range(3):
+        call = call_from(f"+861370000000{n}", call_sid=f"CA{n:032d}")
+        call.incoming()
+        call.press("1")
+        for wrong in ("0000", "1111"):
+            call.press(pin.account_number)
+            call.press(wrong)
+    call = call_from("+8613700000009", call_sid=f"CA{9:032d}")
+    call.incoming()
+    call.press("1")
+    call.press(pin.account_number)
+    refused = call.press("2468")
+    assert call.says(refused)[0] == "账号或 PIN 不正确。"
+    assert Call.objects.get(from_number="+8613700000009").caller is None
