@@ -331,6 +331,8 @@ KEFU_RATE_LIMITS = _limits(
         "chat_session.email": "10/600",
         "chat_message.ip": "60/60",
         "chat_message.email": "30/60",
+        "password_reset.ip": "20/3600",
+        "password_reset.email": "5/3600",
         # Phone PIN tries across calls (a call itself allows three): per account id, per caller.
         "phone_pin.account": "6/86400",
         "phone_pin.caller": "10/86400",

@@ -7,10 +7,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from kefu import ratelimit
 from kefu.accounts import actions
 from kefu.accounts.mail import queue_account_mail
 from kefu.accounts.models import User
@@ -39,7 +41,18 @@ class EnrolForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form (the same answer whether or not the address has an account), with the
     mail written in the account's own language and queued in the outbox, not sent in the
-    request."""
+    request. Requests are limited per client address and per address asked for
+    (``password_reset.ip``, ``password_reset.email``); over a limit nothing is sent and the
+    answer stays the same, so neither a mailbox can be flooded nor an account revealed."""
+
+    def save(self, **kwargs: Any) -> None:  # Django's view passes everything by keyword
+        request: HttpRequest | None = kwargs.get("request")
+        address = request.META.get("REMOTE_ADDR", "") if request else ""
+        try:
+            ratelimit.guard("password_reset", address=address, email=self.cleaned_data["email"])
+        except ratelimit.RateLimited:
+            return
+        super().save(**kwargs)
 
     def send_mail(
         self,

@@ -101,3 +101,12 @@ def test_a_reset_lifts_a_lockout(personas):
     assert signed_in.status_code == 302
     old = Client().post("/login/", {"username": personas.anna.email, "password": PASSWORD})
     assert old.status_code == 200  # the old password no longer works
+
+
+def test_reset_requests_are_limited_without_telling(personas):
+    """Past five requests an hour for one address nothing more is mailed, and the page is the
+    same, so neither a mailbox can be flooded nor the limit used to find accounts."""
+    answers = [_ask(personas.anna.email) for _ in range(7)]
+    assert Delivery.objects.count() == 5
+    assert {_without_csrf(a.content) for a in answers} == {_without_csrf(answers[0].content)}
+    assert {a.status_code for a in answers} == {200}
