@@ -142,11 +142,19 @@ def desk_done(request: HttpRequest, booking_id: int) -> HttpResponse:
 def desk_arrival(request: HttpRequest, booking_id: int) -> HttpResponse:
     """The desk checks the visitor against the booking and records the arrival."""
     viewer = request.viewer  # type: ignore[attr-defined]
-    data = {name: request.POST.get(name, "") for name in ("name", "organization", "id_number")}
+    name, organization, id_number = (
+        request.POST.get(field, "") for field in ("name", "organization", "id_number")
+    )
     return _decide(
         request,
         booking_id,
-        lambda b: actions.record_arrival(viewer=viewer, booking_id=b.pk, **data),
+        lambda b: actions.record_arrival(
+            viewer=viewer,
+            booking_id=b.pk,
+            name=name,
+            organization=organization,
+            id_number=id_number,
+        ),
     )
 
 
