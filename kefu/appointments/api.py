@@ -1,6 +1,7 @@
 """``/api/v1/appointments``: customers book offline visits (a slot at least 3 working days
-ahead, or a 422 naming ``slot``); staff confirm or decline them; anyone who sees the ticket
-sees its bookings."""
+ahead at one of a site's slots with room, or a 422 naming ``site`` or ``slot``); staff confirm
+or decline them, record arrivals (the visitor checked against the booking) and no-shows; anyone
+who sees the ticket sees its bookings."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from ninja import Path, Router, Status
 
 from kefu.accounts.access import request_viewer
 from kefu.appointments import actions, queries, rules
-from kefu.appointments.schemas import BookingOut, ConfirmIn, DeclineIn, VisitIn
+from kefu.appointments.models import Site
+from kefu.appointments.schemas import ArrivalIn, BookingOut, ConfirmIn, DeclineIn, SiteOut, VisitIn
 from kefu.schemas import errors
 from kefu.tickets.models import Channel
 from kefu.validation import Id
@@ -31,6 +33,12 @@ def bookings(request: HttpRequest) -> list[BookingOut]:
     return [BookingOut.of(booking) for booking in found]
 
 
+@router.get("/appointments/sites", response=list[SiteOut], summary="Sites visitors may book")
+def sites(request: HttpRequest) -> list[SiteOut]:
+    found = Site.objects.filter(active=True).prefetch_related("windows")
+    return [SiteOut.of(site) for site in found]
+
+
 @router.post(
     "/appointments", response={201: BookingOut, **errors(403, 503)}, summary="Book an offline visit"
 )
@@ -42,6 +50,8 @@ def book(request: HttpRequest, payload: VisitIn) -> Status:
         topic=payload.topic,
         place=payload.place,
         details=payload.details,
+        site_id=payload.site,
+        visitor_name=payload.visitor_name,
     )
     return Status(201, BookingOut.of(booking))
 
@@ -77,4 +87,30 @@ def decline(request: HttpRequest, booking_id: Path[Id], payload: DeclineIn) -> B
 )
 def cancel(request: HttpRequest, booking_id: Path[Id]) -> BookingOut:
     booking = actions.cancel_booking(viewer=request_viewer(request), booking_id=booking_id)
+    return BookingOut.of(booking)
+
+
+@router.post(
+    "/appointments/{booking_id}/arrival",
+    response={200: BookingOut, **errors(403, 409)},
+    summary="Record the visitor's arrival, checked against the booking",
+)
+def arrival(request: HttpRequest, booking_id: Path[Id], payload: ArrivalIn) -> BookingOut:
+    booking = actions.record_arrival(
+        viewer=request_viewer(request),
+        booking_id=booking_id,
+        name=payload.name,
+        organization=payload.organization,
+        id_number=payload.id_number,
+    )
+    return BookingOut.of(booking)
+
+
+@router.post(
+    "/appointments/{booking_id}/no-show",
+    response={200: BookingOut, **errors(403, 409)},
+    summary="Record that the visitor did not come",
+)
+def no_show(request: HttpRequest, booking_id: Path[Id]) -> BookingOut:
+    booking = actions.mark_no_show(viewer=request_viewer(request), booking_id=booking_id)
     return BookingOut.of(booking)

@@ -16,7 +16,9 @@ def visible_bookings(viewer: Viewer) -> QuerySet[Booking]:
     if viewer.user is None and not viewer.system:
         return Booking.objects.none()
     tickets = Ticket.objects.filter(ticket_filter(viewer))
-    return Booking.objects.filter(ticket__in=tickets).select_related("ticket")
+    return Booking.objects.filter(ticket__in=tickets).select_related(
+        "ticket__organization", "site", "arrived_by", "no_show_by", "cancelled_by"
+    )
 
 
 def get_booking(viewer: Viewer, booking_id: int) -> Booking:

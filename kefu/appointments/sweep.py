@@ -1,6 +1,9 @@
 """The confirmation timer of offline bookings: when one working day is left, the ticket's agent
 (or its team) is warned; when the 2 working days are up, they and the team lead are told it is
-overdue. Each booking is claimed with a conditional UPDATE, so each message goes out once."""
+overdue. A confirmed visit's customer is mailed a reminder the day before (``remind_at``), and a
+confirmed visit nobody recorded an arrival for is marked a no-show ``NO_SHOW_HOURS`` after its
+slot (``no_show_due_at``). Each booking is claimed with a conditional UPDATE, so each message
+goes out once and each visit is marked once."""
 
 from __future__ import annotations
 
@@ -25,10 +28,16 @@ def _waiting() -> QuerySet[Booking]:
     return Booking.objects.filter(status=BookingStatus.REQUESTED)
 
 
+def _confirmed() -> QuerySet[Booking]:
+    return Booking.objects.filter(status=BookingStatus.CONFIRMED)
+
+
 def next_due() -> datetime | None:
     warn = _waiting().filter(warned_at__isnull=True).aggregate(at=Min("warn_at"))["at"]
     breach = _waiting().filter(breached_at__isnull=True).aggregate(at=Min("confirm_due_at"))["at"]
-    due = [at for at in (warn, breach) if at is not None]
+    remind = _confirmed().filter(reminded_at__isnull=True).aggregate(at=Min("remind_at"))["at"]
+    no_show = _confirmed().aggregate(at=Min("no_show_due_at"))["at"]
+    due = [at for at in (warn, breach, remind, no_show) if at is not None]
     return min(due) if due else None
 
 
@@ -65,6 +74,22 @@ def sweep(now: datetime) -> int:
         with unit_of_work():
             if actions.claim_warning(pk, now):
                 _tell(pk, Kind.SLA_WARNING)
+                handled += 1
+    return handled + _sweep_visits(now)
+
+
+def _sweep_visits(now: datetime) -> int:
+    handled = 0
+    reminders = _confirmed().filter(reminded_at__isnull=True, remind_at__lte=now)
+    for pk in list(reminders.order_by("remind_at").values_list("pk", flat=True)[:BATCH]):
+        with unit_of_work():
+            if actions.claim_reminder(pk, now):
+                actions.send_reminder(pk)
+                handled += 1
+    missed = _confirmed().filter(arrived_at__isnull=True, no_show_due_at__lte=now)
+    for pk in list(missed.order_by("no_show_due_at").values_list("pk", flat=True)[:BATCH]):
+        with unit_of_work():
+            if actions.claim_no_show(pk, now):
                 handled += 1
     return handled
 

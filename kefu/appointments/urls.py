@@ -12,4 +12,6 @@ urlpatterns = [
     path("desk/appointments/<int:booking_id>/confirm/", views.desk_confirm, name="booking_confirm"),
     path("desk/appointments/<int:booking_id>/decline/", views.desk_decline, name="booking_decline"),
     path("desk/appointments/<int:booking_id>/done/", views.desk_done, name="booking_done"),
+    path("desk/appointments/<int:booking_id>/arrival/", views.desk_arrival, name="booking_arrival"),
+    path("desk/appointments/<int:booking_id>/no-show/", views.desk_no_show, name="booking_no_show"),
 ]

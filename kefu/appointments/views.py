@@ -1,5 +1,6 @@
-"""Offline visits in the portal (book one, follow one's bookings, cancel) and the desk's
-decisions (confirm, decline, done). Thin: the rules live in ``actions``."""
+"""Offline visits in the portal (book one at a site's slot, follow one's bookings, cancel) and
+the desk's decisions (confirm, decline, record the arrival or a no-show, done). Thin: the
+rules live in ``actions``."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.appointments import actions, queries, rules
-from kefu.appointments.forms import ConfirmForm, DeclineForm, VisitForm
+from kefu.appointments.forms import ArrivalForm, ConfirmForm, DeclineForm, VisitForm
 from kefu.appointments.models import Booking
 from kefu.errors import Invalid, KefuError
 from kefu.tickets.models import Channel
@@ -47,8 +48,9 @@ def portal_bookings(request: HttpRequest) -> HttpResponse:
                 channel=Channel.WEB,
                 slot=_in_china(data["slot"]),
                 topic=data["topic"],
-                place=data["place"],
+                place=data.get("place", ""),
                 details=data["details"],
+                site_id=data["site"].pk if data.get("site") else None,
             )
         except Invalid as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
@@ -135,8 +137,46 @@ def desk_done(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
+@require_POST
+@agent_required
+def desk_arrival(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The desk checks the visitor against the booking and records the arrival."""
+    viewer = request.viewer  # type: ignore[attr-defined]
+    name, organization, id_number = (
+        request.POST.get(field, "") for field in ("name", "organization", "id_number")
+    )
+    return _decide(
+        request,
+        booking_id,
+        lambda b: actions.record_arrival(
+            viewer=viewer,
+            booking_id=b.pk,
+            name=name,
+            organization=organization,
+            id_number=id_number,
+        ),
+    )
+
+
+@require_POST
+@agent_required
+def desk_no_show(request: HttpRequest, booking_id: int) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    return _decide(
+        request, booking_id, lambda b: actions.mark_no_show(viewer=viewer, booking_id=b.pk)
+    )
+
+
 def decision_forms(booking: Booking) -> dict[str, object]:
+    organization = booking.ticket.organization
     return {
         "confirm": ConfirmForm(initial={"slot": _naive_china(booking.slot)}),
         "decline": DeclineForm(),
+        "arrival": ArrivalForm(
+            initial={
+                "name": booking.visitor_name,
+                "organization": organization.name if organization else "",
+            },
+            auto_id=f"id_arrival_{booking.pk}_%s",
+        ),
     }

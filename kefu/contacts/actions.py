@@ -22,7 +22,17 @@ PHONE = re.compile(r"^\+?[0-9()\- ]+$")
 PHONE_DIGITS = (6, 20)
 # WeChat's own rule for a WeChat id: 6–20 letters, digits, _ or -, starting with a letter.
 WECHAT_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{5,19}$")
-LIMITS = {"store": 120, "name": 120, "phone": 32, "email": 254, "wechat": 20, "notes": 500}
+# A QQ number: 5 to 11 digits, never starting with 0.
+QQ_NUMBER = re.compile(r"^[1-9][0-9]{4,10}$")
+LIMITS = {
+    "store": 120,
+    "name": 120,
+    "phone": 32,
+    "email": 254,
+    "wechat": 20,
+    "qq": 11,
+    "notes": 500,
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,7 @@ class ContactFields:
     phone: str = ""
     email: str = ""
     wechat: str = ""
+    qq: str = ""
     notes: str = ""
 
     def cleaned(self) -> ContactFields:
@@ -69,9 +80,12 @@ def check_fields(fields: ContactFields) -> ContactFields:
             _("A WeChat id has 6 to 20 letters, digits, _ or -, and starts with a letter."),
             field="wechat",
         )
-    if not (fields.phone or fields.email or fields.wechat):
+    if fields.qq and not QQ_NUMBER.match(fields.qq):
+        raise Invalid(_("A QQ number has 5 to 11 digits and does not start with 0."), field="qq")
+    if not (fields.phone or fields.email or fields.wechat or fields.qq):
         raise Invalid(
-            _("Give at least one way to reach this contact: phone, email or WeChat."), field="phone"
+            _("Give at least one way to reach this contact: phone, email, WeChat or QQ."),
+            field="phone",
         )
     return fields
 

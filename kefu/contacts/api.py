@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Schema, Status
+from pydantic import Field
 
 from kefu.accounts.access import Viewer, request_viewer
 from kefu.accounts.models import Organization
 from kefu.contacts import actions, queries
-from kefu.contacts.schemas import OrganizationCode, StoreContactIn, StoreContactOut
+from kefu.contacts.schemas import OrganizationCode, Search, StoreContactIn, StoreContactOut
 from kefu.errors import Invalid, NotFound
 from kefu.schemas import errors
 from kefu.validation import Id
@@ -20,6 +21,7 @@ router = Router(tags=["store contacts"])
 
 class DirectoryParams(Schema):
     organization: OrganizationCode = ""
+    q: Search = Field("", description="Words to find in store, name, phone, email, WeChat, QQ")
 
 
 def _organization(viewer: Viewer, code: str) -> Organization:
@@ -47,6 +49,7 @@ def directory(request: HttpRequest, params: Query[DirectoryParams]) -> list[Stor
     viewer = request_viewer(request)
     organization = _organization(viewer, params.organization)
     found = queries.organization_contacts(viewer, organization.pk).select_related("organization")
+    found = queries.search(found, params.q)
     return [StoreContactOut.of(contact) for contact in found]
 
 

@@ -31,6 +31,12 @@ class StoreContactForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "email"}),
     )
     wechat = forms.CharField(label=_("WeChat id"), max_length=LIMITS["wechat"], required=False)
+    qq = forms.CharField(
+        label=_("QQ number"),
+        max_length=LIMITS["qq"],
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     notes = forms.CharField(
         label=_("Notes"),
         max_length=LIMITS["notes"],

@@ -35,6 +35,7 @@ class StoreContact(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     email = models.EmailField(_("email"), blank=True)
     wechat = models.CharField(_("WeChat id"), max_length=20, blank=True)
+    qq = models.CharField(_("QQ number"), max_length=11, blank=True)
     notes = models.TextField(_("notes"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     updated_by = models.ForeignKey(

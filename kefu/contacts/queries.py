@@ -4,7 +4,8 @@ organisation's, as they see its tickets' customer panel."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Replace
 
 from kefu.accounts.access import Viewer
 from kefu.contacts.models import StoreContact
@@ -25,6 +26,36 @@ def organization_contacts(viewer: Viewer, organization_id: int | None) -> QueryS
     if organization_id is None:
         return StoreContact.objects.none()
     return visible_contacts(viewer).filter(organization_id=organization_id)
+
+
+SEARCH_LIMIT = 100  # characters of a search kept
+
+
+def search(contacts: QuerySet[StoreContact], text: str) -> QuerySet[StoreContact]:
+    """The contacts whose store, name, phone, email, WeChat id or QQ number contain every word of
+    ``text`` (case-insensitive); a phone matches with or without its spaces and dashes."""
+    words = text[:SEARCH_LIMIT].split()
+    if not words:
+        return contacts
+    compact: F | Replace = F("phone")
+    for separator in (" ", "-", "(", ")"):
+        compact = Replace(compact, Value(separator), Value(""))
+    contacts = contacts.annotate(phone_digits=compact)
+    for word in words:
+        digits = "".join(ch for ch in word if ch.isdigit())
+        match = (
+            Q(store__icontains=word)
+            | Q(name__icontains=word)
+            | Q(phone__icontains=word)
+            | Q(phone_digits__icontains=word)
+            | Q(email__icontains=word)
+            | Q(wechat__icontains=word)
+            | Q(qq__icontains=word)
+        )
+        if len(digits) >= 3 and digits != word:
+            match |= Q(phone_digits__icontains=digits) | Q(qq__icontains=digits)
+        contacts = contacts.filter(match)
+    return contacts
 
 
 def get_contact(viewer: Viewer, contact_id: int) -> StoreContact:

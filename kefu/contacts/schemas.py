@@ -15,7 +15,9 @@ Short = Annotated[str, StringConstraints(max_length=LIMITS["name"])]  # store an
 Phone = Annotated[str, StringConstraints(max_length=LIMITS["phone"])]
 Email = Annotated[str, StringConstraints(max_length=LIMITS["email"])]
 WeChatId = Annotated[str, StringConstraints(max_length=LIMITS["wechat"])]
+QQ = Annotated[str, StringConstraints(max_length=LIMITS["qq"])]
 Notes = Annotated[str, StringConstraints(max_length=LIMITS["notes"])]
+Search = Annotated[str, StringConstraints(max_length=100)]
 OrganizationCode = Annotated[str, StringConstraints(max_length=40)]
 
 
@@ -26,6 +28,7 @@ class StoreContactIn(Schema):
     phone: Phone = ""
     email: Email = ""
     wechat: WeChatId = ""
+    qq: QQ = ""
     notes: Notes = ""
     organization: OrganizationCode = Field(
         "", description="Staff only: the organisation's account id (customers: their own)"
@@ -39,6 +42,7 @@ class StoreContactIn(Schema):
             phone=self.phone,
             email=self.email,
             wechat=self.wechat,
+            qq=self.qq,
             notes=self.notes,
         )
 
@@ -52,6 +56,7 @@ class StoreContactOut(Schema):
     phone: str
     email: str
     wechat: str
+    qq: str
     notes: str
     updated_at: datetime
 
@@ -66,6 +71,7 @@ class StoreContactOut(Schema):
             phone=contact.phone,
             email=contact.email,
             wechat=contact.wechat,
+            qq=contact.qq,
             notes=contact.notes,
             updated_at=contact.updated_at,
         )

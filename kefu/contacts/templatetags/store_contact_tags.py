@@ -1,4 +1,5 @@
-"""``{% store_contacts ticket %}``: the customer's store directory on the desk's customer panel."""
+"""``{% store_contacts ticket %}``: the customer's store directory on the desk's customer panel,
+with a search box and, for agents who may edit tickets, links to edit and add contacts."""
 
 from __future__ import annotations
 
@@ -17,4 +18,5 @@ register = template.Library()
 def store_contacts(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
     viewer = viewer_for(context["request"].user)
     contacts = list(queries.organization_contacts(viewer, ticket.organization_id))
-    return {"contacts": contacts, "ticket": ticket}
+    editable = queries.may_edit(viewer, ticket.organization_id)
+    return {"contacts": contacts, "ticket": ticket, "editable": editable}
