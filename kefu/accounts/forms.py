@@ -45,14 +45,14 @@ class QueuedPasswordResetForm(PasswordResetForm):
     (``password_reset.ip``, ``password_reset.email``); over a limit nothing is sent and the
     answer stays the same, so neither a mailbox can be flooded nor an account revealed."""
 
-    def save(self, **kwargs: Any) -> None:  # Django's view passes everything by keyword
+    def save(self, *args: Any, **kwargs: Any) -> None:  # Django's view passes keywords only
         request: HttpRequest | None = kwargs.get("request")
         address = request.META.get("REMOTE_ADDR", "") if request else ""
         try:
             ratelimit.guard("password_reset", address=address, email=self.cleaned_data["email"])
         except ratelimit.RateLimited:
             return
-        super().save(**kwargs)
+        super().save(*args, **kwargs)
 
     def send_mail(
         self,
