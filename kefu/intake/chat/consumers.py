@@ -131,6 +131,7 @@ class VisitorConsumer(ChatBase):
     """The widget: hello (new or resumed session) → messages, typing, 人工客服, rating."""
 
     session: Any = None
+    visitor_zone = ""  # the browser's time zone (IANA name), for the next opening time
 
     async def connect(self) -> None:
         await self.accept()
@@ -146,6 +147,7 @@ class VisitorConsumer(ChatBase):
         user = self.scope.get("user")
         signed_in = None if user is None or isinstance(user, AnonymousUser) else user
         self.language = "en" if str(content.get("lang", "")).startswith("en") else "zh-hans"
+        self.visitor_zone = str(content.get("tz") or "")[:64]
         session = await db(service.rejoin, str(content.get("token") or ""), signed_in)
         if session is None:
             session = await self._open(content, signed_in)
@@ -199,7 +201,8 @@ class VisitorConsumer(ChatBase):
             email = self.session.visitor_email
             await db(ratelimit.guard, "chat_message", address=self.client_address(), email=email)
         before = self.session.state
-        turn = await db(service.visitor_says, self.session, client_id, str(content.get("text", "")))
+        text = str(content.get("text", ""))
+        turn = await db(service.visitor_says, self.session, client_id, text, self.visitor_zone)
         await self.send_json(
             {"type": "ack", "id": client_id, "seq": turn.lines[0].seq if turn.lines else None}
         )
@@ -220,7 +223,10 @@ class VisitorConsumer(ChatBase):
 
     async def on_human(self, content: dict[str, Any]) -> None:
         self._require_session()
-        await self._after_turn(await db(service.ask_for_person, self.session))
+        turn = await db(service.ask_for_person, self.session, self.visitor_zone)
+        for line in turn.lines:
+            await self.to_session(self.session.pk, "chat.line", _line(line, self.session.pk))
+        await self._after_turn(turn)
 
     async def on_typing(self, content: dict[str, Any]) -> None:
         self._require_session()

@@ -12,12 +12,14 @@ would show them (``session_for_agent``, ``writable``); QA reads, never writes.
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Avg, F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import BOT, Viewer, viewer_for
@@ -29,8 +31,9 @@ from kefu.intake.chat.lines import Line
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import ChatSession, Outcome
 from kefu.knowledge import actions as knowledge
+from kefu.knowledge.dialogue import HandoffReason
 from kefu.ratings.actions import rate_chat
-from kefu.sla.clock import is_open
+from kefu.sla.clock import is_open, next_open
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions
 from kefu.tickets.models import Channel, EventKind, Message, Status, Ticket
@@ -109,11 +112,19 @@ def rejoin(token: str, user: User | None) -> ChatSession | None:
 
 
 def history(session: ChatSession, after: int = 0) -> list[Line]:
-    """Public lines of the chat's ticket after ``after``: what a reconnecting widget missed."""
+    """Public lines of the chat's ticket after ``after``: what a reconnecting widget missed, or
+    after a reload (``after`` 0) the whole conversation. Only this chat's own lines: a signed-in
+    customer's chat may continue an earlier ticket of theirs, and a resume never replays what
+    was written on it before the chat began (issue #17's identity rule)."""
     if session.ticket_id is None:
         return []
     messages = (
-        Message.objects.filter(ticket_id=session.ticket_id, is_internal=False, pk__gt=after)
+        Message.objects.filter(
+            ticket_id=session.ticket_id,
+            is_internal=False,
+            pk__gt=after,
+            created_at__gte=session.created_at,
+        )
         .select_related("author__agent")
         .order_by("pk")
     )
@@ -137,7 +148,7 @@ def _inbound(session: ChatSession, client_id: str, text: str) -> InboundMessage:
     )
 
 
-def visitor_says(session: ChatSession, client_id: str, text: str) -> Turn:
+def visitor_says(session: ChatSession, client_id: str, text: str, visitor_zone: str = "") -> Turn:
     text = text.strip()[:5000]
     if not text:
         raise Invalid(_("Write a message first."), field="text")
@@ -155,7 +166,7 @@ def visitor_says(session: ChatSession, client_id: str, text: str) -> Turn:
         ChatSession.objects.filter(pk=session.pk).update(ticket=result.ticket)
     turn = Turn(lines=[_line(result, client_id)], state=session.state)
     if session.state == ChatSession.State.BOT:
-        _let_the_bot_answer(session, text, turn)
+        _let_the_bot_answer(session, text, turn, visitor_zone)
     return turn
 
 
@@ -185,10 +196,18 @@ def _ticket_of(session: ChatSession) -> Ticket:
     return session.ticket
 
 
-def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
+def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn, visitor_zone: str) -> None:
+    """The bot answers at any hour; outside chat hours only its handoff closes (but for an
+    emergency, which the escalation follower has paged to the on-duty lead)."""
     answer = bot_bridge.answer(session, text)
+    body = answer.text
+    if answer.handoff and not _may_hand_off(session, answer.handoff):
+        body, answer.handoff = closed_text(session, visitor_zone), ""
+    elif answer.handoff and not chat_open():
+        with translation.override("en" if session.language == "en" else "zh-hans"):
+            body = f"{body} {_('Outside chat hours, the on-duty lead has been alerted.')}"
     with unit_of_work():
-        message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=answer.text)
+        message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=body)
         if answer.resolved:
             session.unresolved_turns = 0
             knowledge.record_reading(
@@ -204,9 +223,60 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn) -> None:
     turn.state = session.state
 
 
-def ask_for_person(session: ChatSession) -> Turn:
-    """The visitor pressed "人工客服" (or typed it): straight to the queue."""
+def ask_for_person(session: ChatSession, visitor_zone: str = "") -> Turn:
+    """The visitor pressed "人工客服" (or typed it): straight to the queue, in chat hours. Outside
+    them the bot says when people answer again and points to leave-a-message."""
+    if session.state != ChatSession.State.BOT or session.ticket_id is None:
+        return Turn(state=session.state)
+    if not _may_hand_off(session, HandoffReason.REQUESTED):
+        message = actions.add_message(
+            ticket=_ticket_of(session), actor=BOT, body=closed_text(session, visitor_zone)
+        )
+        return Turn(lines=[Line.of(message)], state=session.state)
     return Turn(queued=_queue(session, "requested"), state=session.state)
+
+
+def _may_hand_off(session: ChatSession, reason: str) -> bool:
+    """People take chats in chat hours; an emergency reaches the on-duty lead at any hour."""
+    if chat_open():
+        return True
+    ticket = session.ticket
+    return reason == HandoffReason.URGENT and ticket is not None and ticket.is_emergency
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    with suppress(ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name) if name else None
+    return None
+
+
+def next_opening(visitor_zone: str = "", at: datetime | None = None) -> str:
+    """When people answer chats again, on the visitor's clock (the calendar's zone when the
+    browser did not say): "2026-12-07 09:00 (Europe/Berlin)"; empty if it never opens."""
+    now = at or timezone.now()
+    try:
+        opens = next_open(calendar_for([CHAT_CALENDAR], around=now), now)
+    except ValueError:  # a calendar that never opens (BilingualError)
+        return ""
+    zone = _zone(visitor_zone) or opens.tzinfo
+    local = opens.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} ({getattr(zone, 'key', '') or local.tzname()})"
+
+
+def closed_text(session: ChatSession, visitor_zone: str = "") -> str:
+    """The bot's answer to a handoff outside chat hours, in the chat's language."""
+    with translation.override("en" if session.language == "en" else "zh-hans"):
+        return _closed_text(next_opening(visitor_zone))
+
+
+def _closed_text(opening: str) -> str:
+    if not opening:
+        return str(_("Our agents are not answering chats now. I can keep answering from the help "
+                     "centre, or leave a message and we will reply by email."))  # fmt: skip
+    return str(
+        _("Our agents answer chats again from %(time)s. Until then I can keep answering from the "
+          "help centre, or leave a message and we will reply by email.") % {"time": opening}
+    )  # fmt: skip
 
 
 def _queue(session: ChatSession, reason: str, details: dict[str, Any] | None = None) -> bool:

@@ -67,6 +67,7 @@ WIDGET_STRINGS = {
     "typing": _("The agent is typing…"),
     "uploading": _("Uploading…"),
     "error": _("Something went wrong. Please try again."),
+    "unread": _("New message from support"),
 }  # fmt: skip
 
 

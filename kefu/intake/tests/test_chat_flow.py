@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 
 from kefu.intake.chat.consumers import AgentConsumer, VisitorConsumer
 from kefu.intake.models import ChatSession
+from kefu.testing import open_chat_around_the_clock
 from kefu.tickets.models import Message, Ticket
 
 
@@ -81,6 +82,7 @@ async def _conversation(personas) -> int:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bot_then_person_then_rating_all_on_one_ticket(personas):
+    open_chat_around_the_clock()  # people take chats (outside the hours only the bot answers)
     chat_id = asyncio.run(_conversation(personas))
     chat = ChatSession.objects.select_related("ticket").get(pk=chat_id)
     ticket = chat.ticket

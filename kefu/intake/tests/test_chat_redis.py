@@ -10,7 +10,7 @@ import websockets
 from django.conf import settings
 from django.test import Client
 
-from kefu.testing import RunningServer, server_env
+from kefu.testing import RunningServer, open_chat_around_the_clock, server_env
 
 REDIS_URL = os.environ.get("KEFU_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -70,6 +70,7 @@ async def _talk(visitor_url: str, agent_url: str, cookie: str) -> tuple[str, str
 @pytest.mark.skipif(not _redis_answers(), reason=f"Redis does not answer at {REDIS_URL}")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_server_processes_share_one_conversation(personas, tmp_path):
+    open_chat_around_the_clock()  # people take chats (outside the hours only the bot answers)
     client = Client()
     client.force_login(personas.lena)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"

@@ -1,6 +1,9 @@
 /* Kefu chat widget. Embed with:
    <script src="https://support.example.com/chat/widget.js" data-org="acme" data-order="PO-1" async></script>
-   Vanilla JS, no dependencies. Messages carry ids, so nothing is lost or doubled across reconnects. */
+   Vanilla JS, no dependencies. Messages carry ids, so nothing is lost or doubled across reconnects.
+   The chat's token stays in localStorage: after a reload or on another page of the site the widget
+   resumes the chat and the server replays this chat's own lines. While the panel is closed, an
+   agent's lines show as a badge on the launcher and in the page title. */
 (function () {
   "use strict";
   var script = document.currentScript || document.querySelector('script[src*="/chat/widget.js"]');
@@ -10,9 +13,14 @@
   var T = T_ALL[lang];
   var storeKey = "kefu-chat:" + base.host;
   var saved = JSON.parse(localStorage.getItem(storeKey) || "{}");
-  var state = { token: saved.token || null, lastSeq: saved.lastSeq || 0, seen: {}, pending: {}, socket: null, retry: 0, stateName: "", open: true };
+  // A fresh page has an empty log: lastSeq starts at 0 so the resume replays the whole chat;
+  // readSeq (kept) is the last line the visitor had the panel open for.
+  var state = { token: saved.token || null, lastSeq: 0, readSeq: saved.readSeq || 0, seen: {}, pending: {}, socket: null, retry: 0, stateName: "", open: true, unread: 0 };
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+  var pageTitle = document.title;
 
-  function save() { localStorage.setItem(storeKey, JSON.stringify({ token: state.token, lastSeq: state.lastSeq })); }
+  function save() { localStorage.setItem(storeKey, JSON.stringify({ token: state.token, readSeq: state.readSeq, panel: root ? root.dataset.state : "closed" })); }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -25,13 +33,15 @@
   document.head.appendChild(css);
   var root = el("div", { class: "kefu-chat", "data-state": "closed" });
   var launcher = el("button", { class: "kefu-launcher", type: "button", "aria-label": T.open }, T.open);
+  var badge = el("span", { class: "kefu-badge", hidden: "" });
+  launcher.appendChild(badge);
   var panel = el("section", { class: "kefu-panel", role: "dialog", "aria-label": T.title });
   panel.innerHTML =
     '<header><strong></strong><span class="kefu-status"></span><button type="button" class="kefu-close" aria-label="×">×</button></header>' +
     '<div class="kefu-intro"></div>' +
     '<form class="kefu-prechat"><label><span></span><input name="name" autocomplete="name"></label><label><span></span><input name="email" type="email" required autocomplete="email"></label><button type="submit"></button></form>' +
     '<ol class="kefu-log" aria-live="polite"></ol><div class="kefu-typing" hidden></div>' +
-    '<form class="kefu-compose"><textarea rows="2" name="text"></textarea><div class="kefu-actions"><button type="button" class="kefu-human"></button><label class="kefu-file"><input type="file" accept=".jpg,.jpeg,.png,.pdf" hidden><span></span></label><button type="button" class="kefu-end"></button><button type="submit" class="kefu-send"></button></div></form>' +
+    '<form class="kefu-compose"><textarea rows="2" name="text"></textarea><div class="kefu-actions"><button type="button" class="kefu-human"></button><label class="kefu-file"><input type="file" accept=".jpg,.jpeg,.png,.pdf" hidden><span></span></label><button type="button" class="kefu-leave-open" hidden></button><button type="button" class="kefu-end"></button><button type="submit" class="kefu-send"></button></div></form>' +
     '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button></form>' +
     '<form class="kefu-rate" hidden><p></p><div class="kefu-stars"><button type="button" data-rating="satisfied"></button><button type="button" data-rating="neutral"></button><button type="button" data-rating="unsatisfied"></button></div><textarea name="comment" rows="2"></textarea><button type="submit"></button></form>';
   root.appendChild(launcher);
@@ -49,6 +59,7 @@
   $(".kefu-human").textContent = T.human;
   $(".kefu-file span").textContent = T.attach;
   $(".kefu-end").textContent = T.end;
+  $(".kefu-leave-open").textContent = T.leave;
   $(".kefu-send").textContent = T.send;
   leave.querySelector("p").textContent = T.offline;
   leave.elements.name.placeholder = T.name;
@@ -77,9 +88,28 @@
     return body && body.detail && body.detail[0] && body.detail[0].msg ? body.detail[0].msg : T.error;
   }
 
+  function markRead() {
+    state.readSeq = Math.max(state.readSeq, state.lastSeq);
+    state.unread = 0;
+    badge.hidden = true;
+    badge.textContent = "";
+    document.title = pageTitle;
+    save();
+  }
+  function unread(line) {
+    if (root.dataset.state === "open") { markRead(); return; }
+    if (line.author !== "agent" || !line.seq || line.seq <= state.readSeq) return;
+    state.unread += 1;
+    badge.textContent = String(state.unread);
+    badge.hidden = false;
+    launcher.setAttribute("aria-label", T.open + " (" + state.unread + ")");
+    document.title = "(" + state.unread + ") " + T.unread + " · " + pageTitle;
+  }
+
   function render(line) {
     if (line.seq && state.seen[line.seq]) return;
-    if (line.seq) { state.seen[line.seq] = true; state.lastSeq = Math.max(state.lastSeq, line.seq); save(); }
+    if (line.seq) { state.seen[line.seq] = true; state.lastSeq = Math.max(state.lastSeq, line.seq); }
+    unread(line);
     if (line.client_id && state.pending[line.client_id]) {
       var mine = panel.querySelector('[data-client="' + line.client_id + '"]');
       delete state.pending[line.client_id];
@@ -103,7 +133,7 @@
     state.socket = socket;
     socket.onopen = function () {
       state.retry = 0;
-      socket.send(JSON.stringify({ type: "hello", token: state.token, last_seq: state.lastSeq, name: pre.elements.name.value, email: pre.elements.email.value, org: script.dataset.org || "", order: script.dataset.order || "", page: location.href, lang: lang }));
+      socket.send(JSON.stringify({ type: "hello", token: state.token, last_seq: state.lastSeq, name: pre.elements.name.value, email: pre.elements.email.value, org: script.dataset.org || "", order: script.dataset.order || "", page: location.href, lang: lang, tz: zone }));
     };
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function () {
@@ -128,11 +158,13 @@
       state.stateName = msg.state; state.open = msg.open;
       root.dataset.chat = msg.state;
       if (msg.state === "ended") { show("rate"); setStatus(T.ended); return; }
-      if (!msg.open && msg.state === "bot") { show("leave"); setStatus(T.closed); return; }
-      show("chat");
+      // Outside chat hours the bot still answers; only the handoff closes (the bot says until
+      // when) and leave-a-message is one press away.
+      $(".kefu-leave-open").hidden = !!msg.open || msg.state !== "bot";
+      if (leave.hidden || msg.state !== "bot") show("chat");
       if (msg.state === "queued") setStatus(T.queue.replace("{n}", msg.position || 1).replace("{m}", Math.max(1, Math.round((msg.wait_seconds || 60) / 60))));
       else if (msg.state === "active") setStatus(T.connected);
-      else setStatus(T.botStatus);
+      else setStatus(msg.open ? T.botStatus : T.closed);
       if (first) flush();
       flush();
     } else if (msg.type === "message") { render(msg); document.querySelector(".kefu-typing") && ($(".kefu-typing").hidden = true); }
@@ -160,12 +192,18 @@
 
   launcher.addEventListener("click", function () {
     root.dataset.state = "open";
+    markRead();
     if (!state.socket) {
       if (state.token || signedIn) connect();
       else show("prechat");
     }
   });
-  $(".kefu-close").addEventListener("click", function () { root.dataset.state = "closed"; });
+  $(".kefu-close").addEventListener("click", function () { root.dataset.state = "closed"; save(); });
+  $(".kefu-leave-open").addEventListener("click", function () {
+    leave.elements.name.value = leave.elements.name.value || pre.elements.name.value;
+    leave.elements.email.value = leave.elements.email.value || pre.elements.email.value;
+    show("leave");
+  });
   pre.addEventListener("submit", function (e) { e.preventDefault(); show("chat"); connect(); });
   compose.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -214,5 +252,10 @@
         leave.appendChild(el("p", {}, T.left.replace("{t}", body.ticket)));
       });
   });
-  if (state.token) { root.dataset.state = "closed"; }
+  // A chat under way comes back on every page of the site, the panel as the visitor left it.
+  if (state.token) {
+    root.dataset.state = saved.panel === "open" ? "open" : "closed";
+    show("chat");
+    connect();
+  }
 })();
