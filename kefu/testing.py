@@ -343,6 +343,25 @@ def open_chat_around_the_clock() -> None:
     calendar.save()
 
 
+def close_chat_for_now() -> None:
+    """Chat tests of after-hours behaviour must not depend on the hour they run at: the chat
+    calendar opens for half an hour every day, starting one to two hours from now."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    from kefu.sla.models import BusinessCalendar
+
+    calendar = BusinessCalendar.objects.get(code="cn-chat")
+    later = (timezone.now() + timedelta(hours=2)).astimezone(ZoneInfo(calendar.zone))
+    window = f"{later.hour:02d}:00-{later.hour:02d}:30"
+    for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+        setattr(calendar, day, window)
+    calendar.off_day_hours = window
+    calendar.save()
+
+
 def _forget_cached_answers() -> None:
     """Kefu keeps DNS answers for their TTL (names a test had not published yet were NXDOMAIN):
     when the records change, it asks again."""

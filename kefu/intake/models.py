@@ -174,6 +174,9 @@ class ChatSession(models.Model):
     team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.SET_NULL)
     unresolved_turns = models.PositiveSmallIntegerField(default=0)
     handoff_reason = models.CharField(_("handoff reason"), max_length=40, blank=True)
+    # The help articles the bot offered with each of its lines ({message id: [links]}), so a
+    # resumed widget shows them again.
+    offered_articles = models.JSONField(default=dict, blank=True)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -128,7 +128,8 @@ def history(session: ChatSession, after: int = 0) -> list[Line]:
         .select_related("author__agent")
         .order_by("pk")
     )
-    return [Line.of(m) for m in messages]
+    offered = session.offered_articles or {}
+    return [Line.of(m, articles=offered.get(str(m.pk), [])) for m in messages]
 
 
 def _inbound(session: ChatSession, client_id: str, text: str) -> InboundMessage:
@@ -216,7 +217,9 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn, visitor_zon
             )  # fmt: skip
         else:
             session.unresolved_turns += 1
-        session.save(update_fields=["unresolved_turns"])
+        if answer.articles:
+            session.offered_articles = {**session.offered_articles, str(message.pk): answer.articles}
+        session.save(update_fields=["unresolved_turns", "offered_articles"])
         turn.lines.append(Line.of(message, articles=answer.articles))
         if answer.handoff:
             turn.queued = _queue(session, answer.handoff, answer.handoff_details)

@@ -68,6 +68,8 @@ WIDGET_STRINGS = {
     "uploading": _("Uploading…"),
     "error": _("Something went wrong. Please try again."),
     "unread": _("New message from support"),
+    "introClosed": _("Our agents are offline now; the bot answers around the clock. Support "
+                     "never asks for passwords or verification codes."),
 }  # fmt: skip
 
 

@@ -161,6 +161,7 @@
       // Outside chat hours the bot still answers; only the handoff closes (the bot says until
       // when) and leave-a-message is one press away.
       $(".kefu-leave-open").hidden = !!msg.open || msg.state !== "bot";
+      $(".kefu-intro").textContent = msg.open ? T.intro : T.introClosed;
       if (leave.hidden || msg.state !== "bot") show("chat");
       if (msg.state === "queued") setStatus(T.queue.replace("{n}", msg.position || 1).replace("{m}", Math.max(1, Math.round((msg.wait_seconds || 60) / 60))));
       else if (msg.state === "active") setStatus(T.connected);
