@@ -218,7 +218,10 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn, visitor_zon
         else:
             session.unresolved_turns += 1
         if answer.articles:
-            session.offered_articles = {**session.offered_articles, str(message.pk): answer.articles}
+            session.offered_articles = {
+                **session.offered_articles,
+                str(message.pk): answer.articles,
+            }
         session.save(update_fields=["unresolved_turns", "offered_articles"])
         turn.lines.append(Line.of(message, articles=answer.articles))
         if answer.handoff:

@@ -11,9 +11,7 @@ from kefu.tickets.models import TicketEvent
 
 
 def _chat(language: str = "zh") -> ChatSession:
-    return service.open_session(
-        user=None, name="王", email="wang@buyer.test", language=language
-    )
+    return service.open_session(user=None, name="王", email="wang@buyer.test", language=language)
 
 
 @pytest.mark.django_db

@@ -20,7 +20,10 @@ from kefu.testing import (
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 VISITOR_ZONE = "America/New_York"  # a buyer in New York: the opening time on their clock
-QUESTIONS = {"zh": "子账号怎么设置权限，只能看订单？", "en": "How do I create a sub-account for my purchaser?"}
+QUESTIONS = {
+    "zh": "子账号怎么设置权限，只能看订单？",
+    "en": "How do I create a sub-account for my purchaser?",
+}
 PERSON = {"zh": "人工客服", "en": "Talk to a person"}
 CLOSED = {"zh": "非在线服务时间", "en": "Outside chat hours"}
 REFUSAL = {"zh": "人工客服将于", "en": "Our agents answer chats again from"}
