@@ -138,6 +138,7 @@
     socket.onmessage = function (event) { receive(JSON.parse(event.data)); };
     socket.onclose = function () {
       state.socket = null;
+      if (state.done) return;
       setStatus(T.reconnecting);
       var wait = Math.min(30000, 500 * Math.pow(2, state.retry++));
       setTimeout(connect, wait);
@@ -178,7 +179,13 @@
       clearTimeout(receive.typingTimer); receive.typingTimer = setTimeout(function () { t.hidden = true; }, 4000);
     } else if (msg.type === "accepted") { setStatus(T.connected); root.dataset.chat = "active"; }
     else if (msg.type === "ended") { show("rate"); setStatus(T.ended); }
-    else if (msg.type === "rated") { rateForm.innerHTML = "<p>" + T.thanks + "</p>"; }
+    else if (msg.type === "rated") {
+      rateForm.innerHTML = "<p>" + T.thanks + "</p>";
+      // Done: the next page starts a new chat instead of bringing this one back.
+      localStorage.removeItem(storeKey);
+      state.token = null;
+      state.done = true;
+    }
     else if (msg.type === "error") { setStatus(errorText(msg)); }
   }
 
