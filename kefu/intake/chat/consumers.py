@@ -189,6 +189,9 @@ class VisitorConsumer(ChatBase):
             "state": session.state,
             "ticket": session.ticket.number if session.ticket_id else None,
             "open": await db(service.chat_open),
+            # The token's holder typed these: leave-a-message needs not ask again after a reload.
+            "name": session.visitor_name,
+            "email": session.visitor_email,
         }
         if session.state == "queued":
             state["position"], state["wait_seconds"] = await db(service.queue_position, session)

@@ -68,6 +68,7 @@ WIDGET_STRINGS = {
     "uploading": _("Uploading…"),
     "error": _("Something went wrong. Please try again."),
     "unread": _("New message from support"),
+    "back": _("Back to the chat"),
     "introClosed": _("Our agents are offline now; the bot answers around the clock. Support "
                      "never asks for passwords or verification codes."),
 }  # fmt: skip

@@ -73,7 +73,10 @@ def _chat_after_hours(browser, url: str, lang: str, width: int, opening: str):
 
     page.click(".kefu-leave-open")  # leave-a-message is one press away, name and all
     expect(page.locator(".kefu-leave")).to_be_visible()
+    expect(page.locator(".kefu-leave input[name=email]")).to_have_value(f"{lang}{width}@buyer.test")
     page.screenshot(path=str(ARTIFACTS / f"{name}-leave.png"))
+    page.click(".kefu-back")  # and back to the chat, nothing lost
+    expect(page.locator(".kefu-msg")).to_have_count(lines)
     context.close()
     return csp, lines
 

@@ -42,7 +42,7 @@
     '<form class="kefu-prechat"><label><span></span><input name="name" autocomplete="name"></label><label><span></span><input name="email" type="email" required autocomplete="email"></label><button type="submit"></button></form>' +
     '<ol class="kefu-log" aria-live="polite"></ol><div class="kefu-typing" hidden></div>' +
     '<form class="kefu-compose"><textarea rows="2" name="text"></textarea><div class="kefu-actions"><button type="button" class="kefu-human"></button><label class="kefu-file"><input type="file" accept=".jpg,.jpeg,.png,.pdf" hidden><span></span></label><button type="button" class="kefu-leave-open" hidden></button><button type="button" class="kefu-end"></button><button type="submit" class="kefu-send"></button></div></form>' +
-    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button></form>' +
+    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button><button type="button" class="kefu-back" hidden></button></form>' +
     '<form class="kefu-rate" hidden><p></p><div class="kefu-stars"><button type="button" data-rating="satisfied"></button><button type="button" data-rating="neutral"></button><button type="button" data-rating="unsatisfied"></button></div><textarea name="comment" rows="2"></textarea><button type="submit"></button></form>';
   root.appendChild(launcher);
   root.appendChild(panel);
@@ -60,6 +60,7 @@
   $(".kefu-file span").textContent = T.attach;
   $(".kefu-end").textContent = T.end;
   $(".kefu-leave-open").textContent = T.leave;
+  $(".kefu-back").textContent = T.back;
   $(".kefu-send").textContent = T.send;
   leave.querySelector("p").textContent = T.offline;
   leave.elements.name.placeholder = T.name;
@@ -157,6 +158,7 @@
       var first = !state.token;
       state.token = msg.token; save();
       state.stateName = msg.state; state.open = msg.open;
+      state.name = msg.name || ""; state.email = msg.email || "";
       root.dataset.chat = msg.state;
       if (msg.state === "ended") { show("rate"); setStatus(T.ended); return; }
       // Outside chat hours the bot still answers; only the handoff closes (the bot says until
@@ -206,10 +208,12 @@
       else show("prechat");
     }
   });
+  $(".kefu-back").addEventListener("click", function () { show("chat"); });
   $(".kefu-close").addEventListener("click", function () { root.dataset.state = "closed"; save(); });
   $(".kefu-leave-open").addEventListener("click", function () {
-    leave.elements.name.value = leave.elements.name.value || pre.elements.name.value;
-    leave.elements.email.value = leave.elements.email.value || pre.elements.email.value;
+    leave.elements.name.value = leave.elements.name.value || pre.elements.name.value || state.name || "";
+    leave.elements.email.value = leave.elements.email.value || pre.elements.email.value || state.email || "";
+    $(".kefu-back").hidden = false;
     show("leave");
   });
   pre.addEventListener("submit", function (e) { e.preventDefault(); show("chat"); connect(); });
