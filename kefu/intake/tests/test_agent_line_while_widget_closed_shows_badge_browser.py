@@ -1,6 +1,7 @@
 """While the widget is closed, an agent's line shows as a badge on the launcher and in the page
 title; opening the widget clears both. On a phone (390 px) the open widget fills the screen. On
-the portal, a signed-in customer's widget is there too (issue #14)."""
+the portal, a signed-in customer's widget is there too, and the chat with the agent follows them
+to the help centre (issue #14)."""
 
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def test_agent_line_while_widget_closed_shows_badge_and_title(personas, tmp_path
         expect(visitor.locator(".kefu-badge")).to_be_hidden()
         expect(visitor).to_have_title(title)
         visitor.screenshot(path=str(ARTIFACTS / "chat-portal-agent-zh-390.png"))
+        lines = visitor.locator(".kefu-log").inner_text()
+        visitor.goto(f"{server.url}/help/")  # the human part comes back on the help centre too
+        expect(visitor.locator(".kefu-agent")).to_contain_text("我来帮您", timeout=15000)
+        assert visitor.locator(".kefu-log").inner_text() == lines
+        expect(visitor.locator(".kefu-status")).to_contain_text("已接通")
         browser.close()
     phone_csp.assert_none()
     desk_csp.assert_none()
