@@ -202,6 +202,9 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn, visitor_zon
     emergency, which the escalation follower has paged to the on-duty lead)."""
     answer = bot_bridge.answer(session, text)
     body = answer.text
+    triage = answer.handoff_details.get("triage") or {}
+    if answer.handoff == HandoffReason.URGENT and triage.get("emergency"):
+        _flag_emergency(session)  # a later line of the chat: the ticket becomes an emergency
     if answer.handoff and not _may_hand_off(session, answer.handoff):
         body, answer.handoff = closed_text(session, visitor_zone), ""
     elif answer.handoff and not chat_open():
@@ -242,12 +245,23 @@ def ask_for_person(session: ChatSession, visitor_zone: str = "") -> Turn:
     return Turn(queued=_queue(session, "requested"), state=session.state)
 
 
+def _flag_emergency(session: ChatSession) -> None:
+    """The bot's triage of the whole chat found an emergency the ticket does not carry yet (it
+    was opened by an earlier, ordinary line): flag it, which pages the on-duty lead
+    (``escalation.followers``)."""
+    ticket = _ticket_of(session)
+    if not Ticket.objects.filter(pk=ticket.pk, is_emergency=True).exists():
+        actions.update_ticket(ticket=ticket, actor=BOT, changes={"is_emergency": True})
+
+
 def _may_hand_off(session: ChatSession, reason: str) -> bool:
     """People take chats in chat hours; an emergency reaches the on-duty lead at any hour."""
     if chat_open():
         return True
-    ticket = session.ticket
-    return reason == HandoffReason.URGENT and ticket is not None and ticket.is_emergency
+    if reason != HandoffReason.URGENT or session.ticket_id is None:
+        return False
+    # Read afresh: a later line of the chat may have made its ticket an emergency.
+    return Ticket.objects.filter(pk=session.ticket_id, is_emergency=True).exists()
 
 
 def _zone(name: str) -> ZoneInfo | None:

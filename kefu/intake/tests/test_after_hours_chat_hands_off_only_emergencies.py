@@ -43,6 +43,17 @@ def test_an_emergency_after_hours_is_queued_and_pages_the_on_duty_lead(personas)
 
 
 @pytest.mark.django_db
+def test_an_emergency_later_in_an_after_hours_chat_is_queued_too(personas):
+    close_chat_for_now()
+    chat = _chat()
+    service.visitor_says(chat, "c1", "子账号怎么设置权限，只能看订单？")
+    turn = service.visitor_says(chat, "c2", "我的账号被盗了，密码和手机号都被改了，有人在乱下单")
+    chat.refresh_from_db()
+    assert (chat.state, turn.queued) == (ChatSession.State.QUEUED, True)
+    assert TicketEvent.objects.filter(ticket=chat.ticket, kind="paged").exists()
+
+
+@pytest.mark.django_db
 def test_a_resumed_chat_replays_its_own_lines_only(personas):
     first = _chat()
     service.visitor_says(first, "c1", "我想修改订单的收货地址，订单号 PO-1")
