@@ -106,7 +106,11 @@ def _account_scope(account: Account) -> Q:
         return Q()
     scope = Q(requester_id=account.user_id)
     if Account.Scope.ORDER_TICKETS in account.scopes:
-        scope |= ~Q(order_id="") | Q(category__code__in=ORDER_CATEGORIES)
+        # An order id alone does not open a ticket: a payment or billing ticket that names an
+        # order still carries the organisation's payment details, which only the billing scope
+        # may read.
+        about_orders = ~Q(order_id="") | Q(category__code__in=ORDER_CATEGORIES)
+        scope |= about_orders & ~Q(category__code=BILLING_CATEGORY)
     if Account.Scope.BILLING_TICKETS in account.scopes:
         scope |= Q(category__code=BILLING_CATEGORY)
     return scope
