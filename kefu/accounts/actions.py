@@ -11,14 +11,17 @@ from axes.models import AccessAttempt
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_otp import verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kefu.accounts.access import Viewer
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
 from kefu.audit.actions import record as audit
 from kefu.audit.models import Kind as Audit
+from kefu.errors import Forbidden, Invalid
 
 TOKEN_PREFIX = "kefu_"
 
@@ -204,3 +207,68 @@ def verify_second_factor(*, user: User, token: str) -> Device | None:
         if verified is not None:
             return verified
     return None
+
+
+# --- Sub-accounts: the main account invites, scopes, deactivates and reactivates them --------
+
+
+def _sub_account_of(viewer: Viewer, account_id: int) -> Account:
+    """A sub-account of the viewer's organisation, which only its main account may manage;
+    another organisation's account (or the main account itself) is not found."""
+    from kefu.accounts.queries import managed_sub_account
+
+    require_main_account(viewer)
+    return managed_sub_account(viewer, account_id)
+
+
+def require_main_account(viewer: Viewer) -> Account:
+    if viewer.account is None or not viewer.account.is_main:
+        raise Forbidden(_("Only your organisation's main account may manage sub-accounts."))
+    return viewer.account
+
+
+def _account_target(account: Account) -> str:
+    return (
+        f"account {account.pk} of user {account.user_id} in organisation {account.organization_id}"
+    )
+
+
+@transaction.atomic
+def invite_sub_account(
+    *, viewer: Viewer, email: str, name: str, scopes: Iterable[str], language: str
+) -> Account:
+    """A new sub-account with no password yet; its invitation mail carries a signed link (one
+    use, ``INVITE_TIMEOUT``) where the invitee chooses one."""
+    from kefu.accounts.invite import queue_invitation
+
+    main = require_main_account(viewer)
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise Invalid(_("A user with this email already exists."), field="email")
+    account = create_customer(
+        email=email,
+        organization=main.organization,
+        name=name.strip(),
+        scopes=set(scopes) & set(Account.Scope.values),
+        language=language,
+    )
+    audit(Audit.ACCOUNT_INVITED, target=_account_target(account),
+          detail={"scopes": account.scopes})  # fmt: skip
+    queue_invitation(account=account, invited_by=main.user)
+    return account
+
+
+def change_sub_account_scopes(*, viewer: Viewer, account_id: int, scopes: Iterable[str]) -> Account:
+    account = _sub_account_of(viewer, account_id)
+    return set_account_scopes(account=account, scopes=scopes)
+
+
+def set_sub_account_active(*, viewer: Viewer, account_id: int, active: bool) -> Account:
+    """Deactivating signs the sub-account out everywhere (sessions and API tokens check
+    ``is_active``) and keeps its tickets; reactivating lets it sign in again."""
+    account = _sub_account_of(viewer, account_id)
+    if User.objects.filter(pk=account.user_id, is_active=not active).update(is_active=active):
+        kind = Audit.ACCOUNT_REACTIVATED if active else Audit.ACCOUNT_DEACTIVATED
+        audit(kind, target=_account_target(account))
+    account.user.is_active = active
+    return account

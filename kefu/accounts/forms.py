@@ -1,4 +1,5 @@
-"""Forms of the sign-in pages: second-factor codes and the password reset that queues its mail."""
+"""Forms of the sign-in pages (second-factor codes, the password reset that queues its mail) and
+of the main account's sub-account management."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu import ratelimit
 from kefu.accounts import actions
 from kefu.accounts.mail import queue_account_mail
-from kefu.accounts.models import User
+from kefu.accounts.models import Account, User
 
 CODE_ATTRS = {"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
 
@@ -85,3 +86,49 @@ class KefuSetPasswordForm(SetPasswordForm):
 
     def save(self, commit: bool = True) -> Any:
         return actions.set_password(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+SCOPE_HELP = {
+    Account.Scope.CREATE_TICKETS: _("May open new tickets for the organisation."),
+    Account.Scope.VIEW_ORG_TICKETS: _("Sees every ticket of the organisation, payments included."),
+    Account.Scope.ORDER_TICKETS: _(
+        "Sees tickets about orders, shipping and after-sales, but not payment tickets."
+    ),
+    Account.Scope.BILLING_TICKETS: _("Sees and opens payment, billing and invoice tickets."),
+}
+
+
+class ScopesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            choices=Account.Scope.choices,
+            required=False,
+            label=_("Permissions"),
+            error_messages={"invalid_choice": _("“%(value)s” is not a permission.")},
+            **kwargs,
+        )
+
+
+class InviteSubAccountForm(forms.Form):
+    """What the main account types to invite a sub-account."""
+
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        error_messages={
+            "required": _("Enter the email address to send the invitation to."),
+            "invalid": _("Enter a valid email address, e.g. li.lei@example.com."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=settings.LANGUAGES, initial="zh-hans"
+    )
+    scopes = ScopesField()
+
+
+class SubAccountScopesForm(forms.Form):
+    scopes = ScopesField()

@@ -32,6 +32,9 @@ class Kind(models.TextChoices):
     LEGAL_HOLD = "legal_hold", _("Legal hold changed")
     DATA_EXPORT = "data_export", _("Personal data exported")
     ERASURE = "erasure", _("Person erased")
+    ACCOUNT_INVITED = "account_invited", _("Sub-account invited")
+    ACCOUNT_DEACTIVATED = "account_deactivated", _("Sub-account deactivated")
+    ACCOUNT_REACTIVATED = "account_reactivated", _("Sub-account reactivated")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
