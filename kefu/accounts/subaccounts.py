@@ -10,17 +10,23 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.accounts import actions, queries
 from kefu.accounts.access import Viewer
 from kefu.accounts.forms import SCOPE_HELP, InviteSubAccountForm, SubAccountScopesForm
-from kefu.accounts.models import Account
 from kefu.errors import Forbidden, Invalid
 from kefu.tickets.views.common import customer_required
 
 INVALID = 422
+
+
+def _invite_form(request: HttpRequest, data: object = None) -> InviteSubAccountForm:
+    """The invitation defaults to the language the page is read in."""
+    language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
+    return InviteSubAccountForm(data, initial={"language": language})
 
 
 def _main_only(viewer: Viewer) -> None:
@@ -46,9 +52,7 @@ def _page(
     context = {
         "rows": rows,
         "invite": invite,
-        "scope_help": [
-            (label, SCOPE_HELP[Account.Scope(value)]) for value, label in Account.Scope.choices
-        ],
+        "scope_help": [(str(value), help) for value, help in SCOPE_HELP.items()],
     }
     return render(request, "accounts/sub_accounts.html", context, status=status)
 
@@ -57,8 +61,7 @@ def _page(
 def sub_accounts(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     _main_only(viewer)
-    initial = {"language": viewer.user.language}
-    invite = InviteSubAccountForm(request.POST or None, initial=initial)
+    invite = _invite_form(request, request.POST or None)
     if request.method != "POST":
         return _page(request, invite)
     if invite.is_valid():
@@ -94,7 +97,7 @@ def change_scopes(request: HttpRequest, account_id: int) -> HttpResponse:
         messages.error(
             request, _("The permissions are not saved: correct the fields marked in red.")
         )
-        invite = InviteSubAccountForm(initial={"language": viewer.user.language})
+        invite = _invite_form(request)
         return _page(request, invite, failed=(account.pk, form), status=INVALID)
     actions.change_sub_account_scopes(
         viewer=viewer, account_id=account.pk, scopes=form.cleaned_data["scopes"]
