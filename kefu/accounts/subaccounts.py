@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from kefu.tickets.views.common import customer_required
 INVALID = 422
 
 
-def _invite_form(request: HttpRequest, data: object = None) -> InviteSubAccountForm:
+def _invite_form(data: QueryDict | None = None) -> InviteSubAccountForm:
     """The invitation defaults to the language the page is read in."""
     language = "zh-hans" if (get_language() or "").startswith("zh") else "en"
     return InviteSubAccountForm(data, initial={"language": language})
@@ -61,7 +61,7 @@ def _page(
 def sub_accounts(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     _main_only(viewer)
-    invite = _invite_form(request, request.POST or None)
+    invite = _invite_form(request.POST or None)
     if request.method != "POST":
         return _page(request, invite)
     if invite.is_valid():
@@ -97,7 +97,7 @@ def change_scopes(request: HttpRequest, account_id: int) -> HttpResponse:
         messages.error(
             request, _("The permissions are not saved: correct the fields marked in red.")
         )
-        invite = _invite_form(request)
+        invite = _invite_form()
         return _page(request, invite, failed=(account.pk, form), status=INVALID)
     actions.change_sub_account_scopes(
         viewer=viewer, account_id=account.pk, scopes=form.cleaned_data["scopes"]
