@@ -2,6 +2,7 @@
 
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,15 @@ def _source_messages() -> set[tuple[str, str]]:
 def test_every_message_the_code_asks_for_is_in_the_catalogue(lang):
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalogue(lang)}
     assert sorted((m, f) for m, f in _source_messages() if m not in known) == []
+
+
+ENTRY = re.compile(r'^(?:msgctxt (".*")\n)?msgid (".*"(?:\n".*")*)\n(?:msgid_plural|msgstr)', re.M)
+
+
+@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+def test_no_message_is_in_a_catalogue_twice(lang):
+    """Branches append to the catalogues and merge as a union: a string two of them added would
+    be there twice, one translation silently winning (and GNU msgfmt refusing the file)."""
+    text = (LOCALE / lang / "LC_MESSAGES" / "django.po").read_text()
+    keys = Counter(ENTRY.findall(text))
+    assert [key for key, n in keys.items() if n > 1] == []
