@@ -104,10 +104,13 @@ def _message(submission: Submission, received_at: datetime) -> InboundMessage:
     )
 
 
-def submit(submission: Submission, *, address: str, honeypot: str = "") -> None:
-    """Keep the submission and mail the verification link. RateLimited past the limits,
-    Invalid naming the field for bad input. A filled honeypot keeps nothing, silently."""
-    ratelimit.guard("contact_form", address=address, email=submission.email.strip().lower())
+def submit(
+    submission: Submission, *, address: str, honeypot: str = "", surface: str = "contact_form"
+) -> None:
+    """Keep the submission and mail the verification link. RateLimited past the limits of
+    ``surface`` (the chat's leave-a-message keeps its own), Invalid naming the field for bad
+    input. A filled honeypot keeps nothing, silently."""
+    ratelimit.guard(surface, address=address, email=submission.email.strip().lower())
     if honeypot.strip():
         return
     _check(submission)
@@ -160,7 +163,10 @@ def verify(request: ContactRequest) -> Ticket:
                 return request.ticket
             raise ContactLinkInvalid(gettext_lazy("This link is not valid or has expired."))
         message = from_json(rawstore.read(request.raw_path))
-        message.sender_proof = "mail:link"  # the sender followed a link mailed to the address
+        # Following a link mailed to the address proves the mailbox, as authenticated mail proves
+        # its sender: the ticket is the address owner's, and their mail replies may thread into
+        # it (``thread_match`` joins only tickets opened by proven senders).
+        message.sender_proof = "mail:link"
         result = ingest(message)
         if result.ticket is None:
             raise Invalid(gettext_lazy("Your message could not be delivered."), field="description")

@@ -81,6 +81,10 @@
     leave.hidden = view !== "leave";
     rateForm.hidden = view !== "rate";
     $(".kefu-log").hidden = view === "prechat" || view === "leave";
+    if (view === "leave") {  // reuse the name and email the visitor already typed
+      if (!leave.elements.name.value) leave.elements.name.value = pre.elements.name.value;
+      if (!leave.elements.email.value) leave.elements.email.value = pre.elements.email.value;
+    }
   }
   function setStatus(text) { $(".kefu-status").textContent = text || ""; }
   // The server's own words (in the visitor's language), e.g. "too many requests, try again in…".
@@ -259,9 +263,9 @@
     fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form, headers: { "Accept-Language": lang === "zh" ? "zh-hans" : "en" } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
-        if (!body.ticket) { setStatus(errorText(body)); return; }  // the form stays: try again later
+        if (!body.ticket && !body.verify) { setStatus(errorText(body)); return; }  // the form stays: try again later
         leave.innerHTML = "";
-        leave.appendChild(el("p", {}, T.left.replace("{t}", body.ticket)));
+        leave.appendChild(el("p", {}, body.ticket ? T.left.replace("{t}", body.ticket) : T.verify.replace("{e}", body.verify)));
       });
   });
   // A chat under way comes back on every page of the site, the panel as the visitor left it.
