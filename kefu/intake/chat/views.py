@@ -47,6 +47,7 @@ WIDGET_STRINGS = {
     "send": _("Send"),
     "offline": _("We are offline now. Leave a message and we will reply by email."),
     "leave": _("Leave a message"),
+    "form": _("Files to send? Use the contact form"),
     "left": _("Thank you. Your ticket is {t}."),
     "verify": _("Almost done: open the link we mailed to {e} within 7 days to send your message."),
     "rate": _("How was our service?"),
@@ -94,6 +95,7 @@ def widget_js(request: HttpRequest) -> HttpResponse:
             "css_url": static("chat/widget.css"),
             "upload_url": reverse("chat_upload"),
             "leave_url": reverse("chat_leave"),
+            "contact_url": reverse("contact"),
         },
     )
     return HttpResponse(script, content_type="application/javascript; charset=utf-8")

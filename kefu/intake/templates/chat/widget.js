@@ -42,7 +42,7 @@
     '<form class="kefu-prechat"><label><span></span><input name="name" autocomplete="name"></label><label><span></span><input name="email" type="email" required autocomplete="email"></label><button type="submit"></button></form>' +
     '<ol class="kefu-log" aria-live="polite"></ol><div class="kefu-typing" hidden></div>' +
     '<form class="kefu-compose"><textarea rows="2" name="text"></textarea><div class="kefu-actions"><button type="button" class="kefu-human"></button><label class="kefu-file"><input type="file" accept=".jpg,.jpeg,.png,.pdf" hidden><span></span></label><button type="button" class="kefu-leave-open" hidden></button><button type="button" class="kefu-end"></button><button type="submit" class="kefu-send"></button></div></form>' +
-    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button><button type="button" class="kefu-back" hidden></button></form>' +
+    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button><button type="button" class="kefu-back" hidden></button><a class="kefu-form-link" target="_blank" rel="noopener"></a></form>' +
     '<form class="kefu-rate" hidden><p></p><div class="kefu-stars"><button type="button" data-rating="satisfied"></button><button type="button" data-rating="neutral"></button><button type="button" data-rating="unsatisfied"></button></div><textarea name="comment" rows="2"></textarea><button type="submit"></button></form>';
   root.appendChild(launcher);
   root.appendChild(panel);
@@ -69,6 +69,8 @@
   leave.elements.order.value = script.dataset.order || "";
   leave.elements.text.placeholder = T.placeholder;
   leave.querySelector("button").textContent = T.leave;
+  leave.querySelector(".kefu-form-link").textContent = T.form;
+  leave.querySelector(".kefu-form-link").href = new URL("{{ contact_url }}", base).href;
   rateForm.querySelector("p").textContent = T.rate;
   rateForm.querySelectorAll(".kefu-stars button").forEach(function (b) { b.textContent = T[b.dataset.rating]; });
   rateForm.elements.comment.placeholder = T.comment;
