@@ -145,6 +145,7 @@ def _mount_routers() -> None:
     api.add_router("", "kefu.archive.api.router")
     api.add_router("", "kefu.contacts.api.router")
     api.add_router("", "kefu.appointments.api.router")
+    api.add_router("", "kefu.visitors.api.router")
 
 
 _mount_routers()

@@ -40,6 +40,7 @@ DESCRIPTIONS = {
     409: "Not possible in the object's present state",
     413: "The body is over the size limit",
     422: "Invalid input: each problem with its field path and a message",
+    429: "Too many requests from this client or for this address; see `Retry-After`",
     503: "The message could not be processed now; it is kept in quarantine",
 }
 

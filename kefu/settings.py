@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kefu.audit",
     "kefu.archive",
     "kefu.contacts",
+    "kefu.visitors",
     "kefu.appointments",
     "kefu.jobs",
 ]
@@ -333,6 +334,10 @@ KEFU_RATE_LIMITS = _limits(
         "chat_message.email": "30/60",
         "password_reset.ip": "20/3600",
         "password_reset.email": "5/3600",
+        "contact_form.ip": "10/3600",
+        "contact_form.email": "5/3600",
+        "status_lookup.ip": "20/3600",
+        "status_lookup.email": "5/3600",
         # Phone PIN tries across calls (a call itself allows three): per account id, per caller.
         "phone_pin.account": "6/86400",
         "phone_pin.caller": "10/86400",

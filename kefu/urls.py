@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("kefu.archive.urls")),
     path("", include("kefu.contacts.urls")),
     path("", include("kefu.appointments.urls")),
+    path("", include("kefu.visitors.urls")),
 ]
 
 handler400 = "kefu.error_pages.bad_request"

@@ -42,7 +42,7 @@
     '<form class="kefu-prechat"><label><span></span><input name="name" autocomplete="name"></label><label><span></span><input name="email" type="email" required autocomplete="email"></label><button type="submit"></button></form>' +
     '<ol class="kefu-log" aria-live="polite"></ol><div class="kefu-typing" hidden></div>' +
     '<form class="kefu-compose"><textarea rows="2" name="text"></textarea><div class="kefu-actions"><button type="button" class="kefu-human"></button><label class="kefu-file"><input type="file" accept=".jpg,.jpeg,.png,.pdf" hidden><span></span></label><button type="button" class="kefu-leave-open" hidden></button><button type="button" class="kefu-end"></button><button type="submit" class="kefu-send"></button></div></form>' +
-    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button><button type="button" class="kefu-back" hidden></button></form>' +
+    '<form class="kefu-leave" hidden><p></p><input name="name" autocomplete="name"><input name="email" type="email" required><input name="order"><textarea name="text" rows="4" required></textarea><button type="submit"></button><button type="button" class="kefu-back" hidden></button><a class="kefu-form-link" target="_blank" rel="noopener"></a></form>' +
     '<form class="kefu-rate" hidden><p></p><div class="kefu-stars"><button type="button" data-rating="satisfied"></button><button type="button" data-rating="neutral"></button><button type="button" data-rating="unsatisfied"></button></div><textarea name="comment" rows="2"></textarea><button type="submit"></button></form>';
   root.appendChild(launcher);
   root.appendChild(panel);
@@ -69,6 +69,8 @@
   leave.elements.order.value = script.dataset.order || "";
   leave.elements.text.placeholder = T.placeholder;
   leave.querySelector("button").textContent = T.leave;
+  leave.querySelector(".kefu-form-link").textContent = T.form;
+  leave.querySelector(".kefu-form-link").href = new URL("{{ contact_url }}", base).href;
   rateForm.querySelector("p").textContent = T.rate;
   rateForm.querySelectorAll(".kefu-stars button").forEach(function (b) { b.textContent = T[b.dataset.rating]; });
   rateForm.elements.comment.placeholder = T.comment;
@@ -81,6 +83,10 @@
     leave.hidden = view !== "leave";
     rateForm.hidden = view !== "rate";
     $(".kefu-log").hidden = view === "prechat" || view === "leave";
+    if (view === "leave") {  // reuse the name and email the visitor already typed
+      if (!leave.elements.name.value) leave.elements.name.value = pre.elements.name.value;
+      if (!leave.elements.email.value) leave.elements.email.value = pre.elements.email.value;
+    }
   }
   function setStatus(text) { $(".kefu-status").textContent = text || ""; }
   // The server's own words (in the visitor's language), e.g. "too many requests, try again in…".
@@ -259,9 +265,9 @@
     fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form, headers: { "Accept-Language": lang === "zh" ? "zh-hans" : "en" } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
-        if (!body.ticket) { setStatus(errorText(body)); return; }  // the form stays: try again later
+        if (!body.ticket && !body.verify) { setStatus(errorText(body)); return; }  // the form stays: try again later
         leave.innerHTML = "";
-        leave.appendChild(el("p", {}, T.left.replace("{t}", body.ticket)));
+        leave.appendChild(el("p", {}, body.ticket ? T.left.replace("{t}", body.ticket) : T.verify.replace("{e}", body.verify)));
       });
   });
   // A chat under way comes back on every page of the site, the panel as the visitor left it.
