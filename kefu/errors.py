@@ -51,5 +51,12 @@ class InvalidTransition(KefuError):
     code = "invalid_transition"
 
 
+class StaleTicket(KefuError):
+    """Optimistic concurrency: the ticket changed after the page (or the API client) read it."""
+
+    status = 409
+    code = "ticket_changed"
+
+
 class AttachmentRejected(Invalid):
     code = "attachment_rejected"

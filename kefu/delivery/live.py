@@ -5,7 +5,8 @@ notifications"), never the content: the page re-reads it through its own access 
 push can neither leak nor be trusted, and a lost one costs nothing but a late refresh. Pages
 subscribe through ``LiveConsumer`` (``/ws/live/``), which checks that the user may see what they
 ask to watch. Groups: ``live.desk`` (every agent's queue), ``live.ticket.<id>`` (pages showing
-that ticket), ``live.user.<id>`` (one person: notifications, their own tickets).
+that ticket), ``live.user.<id>`` (one person: notifications, their own tickets),
+``live.presence.<id>`` (agents on that ticket's desk page: collision detection, ``consumers``).
 
 Pushes are sent on the server's event loop when this process serves pages (the only place an
 in-memory channel layer reaches); with Redis they reach every process.
@@ -37,6 +38,11 @@ def note_server_loop() -> None:
 
 def ticket_group(ticket_id: int) -> str:
     return f"live.ticket.{ticket_id}"
+
+
+def presence_group(ticket_id: int) -> str:
+    """Agents' desk pages showing that ticket: who is viewing and who is typing."""
+    return f"live.presence.{ticket_id}"
 
 
 def user_group(user_id: int) -> str:

@@ -13,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts.access import Viewer
 from kefu.accounts.models import Team
-from kefu.errors import KefuError
+from kefu.errors import KefuError, StaleTicket
 from kefu.macros.actions import reply_with_macro
 from kefu.macros.picker import picker_entries
 from kefu.macros.queries import usable_macro
 from kefu.tickets import actions, queries
+from kefu.tickets.concurrency import check_version, ticket_version
 from kefu.tickets.forms import ReplyForm, TicketUpdateForm
 from kefu.tickets.models import (
     OPEN_STATUSES,
@@ -76,6 +77,7 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and reply.is_valid():
         data = reply.cleaned_data
         try:
+            check_version(ticket, request.POST.get("version"))
             with unit_of_work():  # reply, files, the macro's changes and the status: all or none
                 macro = usable_macro(viewer, data["macro"]) if data["macro"] else None
                 reply_with_macro(
@@ -87,32 +89,53 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
                     then_status=data["then_status"],
                     attachments=data["attachments"],
                 )
+        except StaleTicket as exc:  # the form comes back with the text; the page shows what's new
+            ticket = queries.get_ticket(viewer, number)
+            return _ticket_page(request, viewer, ticket, reply=reply, stale=("reply", exc))
         except KefuError as exc:
             flash_error(request, exc)
             ticket = queries.get_ticket(viewer, number)  # as it is, not as the failed try left it
         else:
             return redirect("desk_ticket", number=number)
-    update = TicketUpdateForm(
-        initial={
-            "status": ticket.status,
-            "priority": ticket.priority,
-            "category": ticket.category,
-            "team": ticket.team,
-            "assignee": ticket.assignee,
-        }
-    )
+    return _ticket_page(request, viewer, ticket, reply=reply)
+
+
+def _ticket_page(
+    request: HttpRequest,
+    viewer: Viewer,
+    ticket: Ticket,
+    *,
+    reply: ReplyForm | None = None,
+    update: TicketUpdateForm | None = None,
+    stale: tuple[str, StaleTicket] | None = None,
+) -> HttpResponse:
+    """The ticket page; after a refused stale submit, with the submitted form still filled in."""
+    if update is None:
+        update = TicketUpdateForm(
+            initial={
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "category": ticket.category,
+                "team": ticket.team,
+                "assignee": ticket.assignee,
+            }
+        )
     context = {
         "ticket": ticket,
+        "version": ticket_version(ticket),
+        "stale_form": stale[0] if stale else "",
+        "stale_message": str(stale[1].message) if stale else "",
         "timeline": _timeline(viewer, ticket),
         "attachments": queries.ticket_attachments(viewer, ticket),
         "splittable": queries.ticket_messages(viewer, ticket).filter(is_internal=False),
-        "reply": reply,
+        "reply": reply or ReplyForm(),
         "update": update,
         "may_edit": viewer.may_edit_tickets,
         "macros": picker_entries(viewer, _ui_lang()) if viewer.may_edit_tickets else [],
         "neighbours": queries.queue_neighbours(viewer, ticket),
     }
-    return render(request, "tickets/desk_ticket.html", context)
+    status = 409 if stale else 200
+    return render(request, "tickets/desk_ticket.html", context, status=status)
 
 
 def _ui_lang() -> str:
@@ -134,7 +157,12 @@ def desk_update(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("desk_ticket", number=number)
         changes = form.cleaned_data
     try:
+        check_version(ticket, request.POST.get("version"))
         actions.update_ticket(ticket=ticket, actor=viewer, changes=changes)
+    except StaleTicket as exc:  # the chosen values come back; nothing is overwritten
+        fresh = queries.get_ticket(viewer, number)
+        chosen = None if request.POST.get("take") else TicketUpdateForm(request.POST)
+        return _ticket_page(request, viewer, fresh, update=chosen, stale=("update", exc))
     except KefuError as exc:
         flash_error(request, exc)
     return redirect("desk_ticket", number=number)
