@@ -103,5 +103,9 @@ def set_preferences(*, user: User, choices: Mapping[str, Channels]) -> None:
             Preference.objects.update_or_create(
                 user=user,
                 kind=Kind(kind),
-                defaults={"in_app": chosen.in_app, "email": chosen.email},
+                defaults={
+                    "in_app": chosen.in_app,
+                    "email": chosen.email,
+                    "browser": chosen.browser,
+                },
             )

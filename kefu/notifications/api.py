@@ -46,7 +46,10 @@ def read(request: HttpRequest, payload: ReadIn) -> dict[str, int]:
 )
 def get_preferences(request: HttpRequest) -> dict[str, Any]:
     chosen = queries.preferences(request.user)  # type: ignore[arg-type]
-    return {kind: {"in_app": c.in_app, "email": c.email} for kind, c in chosen.items()}
+    return {
+        kind: {"in_app": c.in_app, "email": c.email, "browser": c.browser}
+        for kind, c in chosen.items()
+    }
 
 
 @router.put(
@@ -55,6 +58,17 @@ def get_preferences(request: HttpRequest) -> dict[str, Any]:
     summary="Change what I am notified of (the kinds given)",
 )
 def put_preferences(request: HttpRequest, payload: Body[dict[str, ChannelsIO]]) -> dict[str, Any]:
-    choices = {kind: Channels(c.in_app, c.email) for kind, c in payload.items()}
+    current = queries.preferences(request.user)  # type: ignore[arg-type]
+    choices = {
+        kind: Channels(c.in_app, c.email, _browser(c, current.get(kind)))
+        for kind, c in payload.items()
+    }
     actions.set_preferences(user=request.user, choices=choices)  # type: ignore[arg-type]
     return get_preferences(request)
+
+
+def _browser(given: ChannelsIO, current: Channels | None) -> bool:
+    """A client that does not know the browser choice (older ones) leaves it as it is."""
+    if "browser" in given.model_fields_set or current is None:
+        return given.browser
+    return current.browser

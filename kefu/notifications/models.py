@@ -88,6 +88,8 @@ class Preference(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     in_app = models.BooleanField(_("in the notification centre"), default=True)
     email = models.BooleanField(_("by email"), default=False)
+    # A desktop notification from an open Kefu page, when the browser allows it (off by default).
+    browser = models.BooleanField(_("as a browser notification"), default=False)
 
     class Meta:
         verbose_name = _("notification preference")

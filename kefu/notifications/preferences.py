@@ -43,6 +43,7 @@ ALWAYS_EMAIL = frozenset({Kind.PAGE})
 class Channels:
     in_app: bool
     email: bool
+    browser: bool = False  # a desktop notification from an open page (kefu/static/kefu/notify.js)
 
 
 def kinds_for(user: User) -> tuple[Kind, ...]:
@@ -59,7 +60,7 @@ def channels_for(
     """Each user's channels for ``kind`` (one query for all of them)."""
     users = list(users)
     chosen = {
-        p.user_id: Channels(p.in_app, p.email or kind in ALWAYS_EMAIL)
+        p.user_id: Channels(p.in_app, p.email or kind in ALWAYS_EMAIL, p.browser)
         for p in Preference.objects.filter(user__in=users, kind=kind)
     }
     fallback = default(kind, email_asked=email_asked)

@@ -47,3 +47,4 @@ class ReadOut(Schema):
 class ChannelsIO(Schema):
     in_app: bool
     email: bool
+    browser: bool = False  # omitted in a PUT: the current choice is kept

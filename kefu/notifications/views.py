@@ -13,6 +13,7 @@ from kefu.errors import KefuError
 from kefu.notifications import actions, queries
 from kefu.notifications.models import Kind
 from kefu.notifications.preferences import ALWAYS_EMAIL, Channels
+from kefu.notifications.templatetags.notification_tags import badge_context
 from kefu.tickets.views.common import flash_error, paginate
 
 
@@ -34,8 +35,7 @@ def centre(request: HttpRequest) -> HttpResponse:
 @require_GET
 def badge(request: HttpRequest) -> HttpResponse:
     """The unread count in the top bar, re-read when a live push says it changed."""
-    unread = queries.unread_count(request.user)  # type: ignore[arg-type]
-    return render(request, "notifications/_badge.html", {"unread": unread})
+    return render(request, "notifications/_badge.html", badge_context(request))
 
 
 @login_required
@@ -47,6 +47,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             kind: Channels(
                 in_app=request.POST.get(f"{kind}-in_app") == "on",
                 email=request.POST.get(f"{kind}-email") == "on" or kind in ALWAYS_EMAIL,
+                browser=request.POST.get(f"{kind}-browser") == "on",
             )
             for kind in current
         }

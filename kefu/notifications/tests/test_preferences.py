@@ -12,12 +12,12 @@ from kefu.testing import api_client, make_ticket
 def test_a_customer_turns_off_the_mail_about_resolutions(personas):
     client = api_client(personas.anna)
     before = client.get("/api/v1/notifications/preferences").json()
-    assert before["resolved"] == {"in_app": True, "email": True}
+    assert before["resolved"] == {"in_app": True, "email": True, "browser": False}
     assert "sla_breach" not in before  # staff kinds are not theirs
     after = client.put("/api/v1/notifications/preferences",
                        {"resolved": {"in_app": True, "email": False}},
                        content_type="application/json").json()  # fmt: skip
-    assert after["resolved"] == {"in_app": True, "email": False}
+    assert after["resolved"] == {"in_app": True, "email": False, "browser": False}
     refused = client.put("/api/v1/notifications/preferences",
                          {"sla_breach": {"in_app": False, "email": False}},
                          content_type="application/json")  # fmt: skip
