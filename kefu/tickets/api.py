@@ -19,6 +19,7 @@ from kefu.intake.base import TicketFields
 from kefu.intake.models import Outcome
 from kefu.schemas import errors
 from kefu.tickets import actions, queries
+from kefu.tickets.concurrency import check_version
 from kefu.tickets.models import Category, Channel, Ticket
 from kefu.tickets.schemas import (
     AttachmentOut,
@@ -184,6 +185,8 @@ def update_ticket(request: HttpRequest, number: str, payload: TicketUpdate) -> T
     viewer = request_viewer(request)
     ticket = queries.get_ticket(viewer, number)
     changes = payload.model_dump(exclude_unset=True)
+    seen = changes.pop("version", None) or request.headers.get("If-Match", "").strip('"W/ ')
+    check_version(ticket, seen or None)
     if not (viewer.is_agent or viewer.system) and set(changes) - {"status"}:
         raise Forbidden(
             _("Customers may only confirm or reopen a resolved ticket."), field="status"

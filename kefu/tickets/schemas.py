@@ -15,6 +15,7 @@ from kefu.accounts.models import User, shown_name
 from kefu.ratings.queries import ratings_of
 from kefu.ratings.schemas import RatingOut
 from kefu.tickets import queries
+from kefu.tickets.concurrency import ticket_version
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 from kefu.validation import Id, not_nullable, refuse_null
 
@@ -81,6 +82,12 @@ class TicketUpdate(Schema):
     assignee: Code | None = None
     team: Code | None = None
     tags: list[Code] | None = Field(None, max_length=20, json_schema_extra=not_nullable)
+    version: str | None = Field(
+        None,
+        max_length=40,
+        description="The ticket's `version` as last read (or send it as `If-Match`): if the "
+        "ticket changed since, nothing is changed and the answer is 409 `ticket_changed`",
+    )
 
     _not_null = field_validator("status", "priority", "complexity", "tags", mode="before")(
         refuse_null
@@ -187,6 +194,13 @@ class TicketSummary(BaseModel):
 class TicketOut(Schema, TicketSummary):
     customer_tags: list[str] = Field(default_factory=list, description="The customer's own labels")
     urgent_requested: bool = Field(False, description="The customer asked for urgent handling")
+    version: str = Field(
+        "", description="Changes with every change of the ticket; send it back with a PATCH"
+    )
+
+    @staticmethod
+    def resolve_version(obj: Ticket) -> str:
+        return ticket_version(obj)
 
     @staticmethod
     def resolve_score(obj: Ticket, context: dict[str, Any] | None) -> float | None:
