@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from kefu.accounts.access import Viewer, ticket_filter
 from kefu.accounts.models import Agent, Organization, Team, shown_name
@@ -41,6 +41,20 @@ SCORE_ORDER = ("-score", "created_at", "id")
 
 def visible_tickets(viewer: Viewer) -> QuerySet[Ticket]:
     return Ticket.objects.filter(ticket_filter(viewer))
+
+
+def queue_view_counts(viewer: Viewer) -> dict[str, int]:
+    """Open tickets in the desk's views (all I may see, mine, unassigned), in one query."""
+    mine = Q(assignee_id=viewer.agent.pk) if viewer.agent else Q(pk__in=[])
+    return (
+        visible_tickets(viewer)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(
+            queue=Count("id"),
+            mine=Count("id", filter=mine),
+            unassigned=Count("id", filter=Q(assignee__isnull=True)),
+        )
+    )
 
 
 def get_ticket(viewer: Viewer, number: str) -> Ticket:

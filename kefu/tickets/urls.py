@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/t/<str:number>/", desk.desk_ticket, name="desk_ticket"),
     path("desk/t/<str:number>/update/", desk.desk_update, name="desk_update"),
     path("desk/next/", desk.desk_next, name="desk_next"),
+    path("desk/views/", desk.desk_queue_views, name="desk_queue_views"),
     path("desk/t/<str:number>/merge/", desk.desk_merge, name="desk_merge"),
     path("desk/t/<str:number>/split/", desk.desk_split, name="desk_split"),
     path("files/<int:attachment_id>/<path:filename>", files.attachment, name="attachment"),

@@ -1,6 +1,6 @@
 """Collision detection in a real Chromium, two agents in two browser contexts (issue #13, must
 show 1): agent B sees agent A viewing and then typing on the ticket B has open; A's status
-change reaches B's queue within a second; B's reply, sent from the page opened before that
+change reaches B's queue within a second (and taking it, the unassigned count in B's top bar); B's reply, sent from the page opened before that
 change, is refused with a message and the text B typed is still in the reply box."""
 
 from __future__ import annotations
@@ -102,6 +102,13 @@ def test_two_agents_on_one_ticket_see_each_other_and_a_stale_reply_is_refused(
         expect(alice).to_have_attribute("data-presence-state", "typing", timeout=LIVE_WAIT)
         expect(alice).to_contain_text(texts["typing"])
         b_ticket.screenshot(path=str(ARTIFACTS / f"collision-presence-{lang}.png"), full_page=True)
+
+        # A takes the ticket: the unassigned count in B's top bar drops within a second.
+        unassigned = queue.locator("#queue-views [data-view=unassigned] .count")
+        expect(unassigned).to_have_text("1")
+        a_ticket.click("button[name=take]")
+        expect(unassigned).to_have_text("0", timeout=WITHIN_A_SECOND)
+        _live(a_ticket)
 
         # B starts a reply; meanwhile A changes the status: B's queue shows it within a second.
         b_ticket.locator("#reply-form textarea[name=body]").fill(typed)

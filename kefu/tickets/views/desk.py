@@ -56,6 +56,14 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@agent_required
+def desk_queue_views(request: HttpRequest) -> HttpResponse:
+    """The views in the top bar with their counts, re-read when a live push says tickets moved."""
+    return render(request, "tickets/_queue_views.html", {"counts": queries.queue_view_counts(
+        request.viewer  # type: ignore[attr-defined]
+    )})  # fmt: skip
+
+
 def _timeline(viewer: Viewer, ticket: Ticket) -> list[tuple[str, Message | TicketEvent]]:
     """Messages and events of a ticket, merged in time order for the agent's view."""
     conversation: list[tuple[str, Message | TicketEvent]] = [
