@@ -20,6 +20,7 @@ from kefu.testing import (
     launch_chromium,
     server_env,
     sign_in,
+    switch_language,
     watched_context,
 )
 
@@ -31,13 +32,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _switch_language(page, language: str) -> None:
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -58,7 +52,7 @@ def test_a_customer_books_a_site_slot_and_the_desk_checks_the_visitor_in(persona
         watches.append(watch)
         phone = context.new_page()
         sign_in(phone, server.url, personas.anna)
-        _switch_language(phone, "zh-hans")
+        switch_language(phone, "zh-hans")
         phone.goto(f"{server.url}/portal/appointments/")
         phone.fill("[name=slot]", slot.replace(minute=30).strftime("%Y-%m-%dT%H:%M"))
         phone.fill("[name=topic]", "批量采购洽谈")
@@ -72,7 +66,7 @@ def test_a_customer_books_a_site_slot_and_the_desk_checks_the_visitor_in(persona
         phone.click("#book-visit button.primary")
         expect(phone.locator("#bookings")).to_contain_text("上海虹桥服务中心")
         phone.screenshot(path=str(ARTIFACTS / "appointments-site-zh-390.png"), full_page=True)
-        _switch_language(phone, "en")
+        switch_language(phone, "en")
         phone.goto(f"{server.url}/portal/appointments/")
         expect(phone.locator("#book-visit")).to_contain_text("Choose a site")
         phone.screenshot(path=str(ARTIFACTS / "appointments-site-en-390.png"), full_page=True)
@@ -83,7 +77,7 @@ def test_a_customer_books_a_site_slot_and_the_desk_checks_the_visitor_in(persona
         watches.append(watch)
         desk = context.new_page()
         sign_in(desk, server.url, personas.ada)
-        _switch_language(desk, "zh-hans")
+        switch_language(desk, "zh-hans")
         desk.goto(f"{server.url}/desk/t/{number}/")
         desk.click("#bookings button.primary")  # confirm
         expect(desk.locator("#bookings")).to_contain_text("访客到访登记")
@@ -92,7 +86,7 @@ def test_a_customer_books_a_site_slot_and_the_desk_checks_the_visitor_in(persona
         desk.click("#bookings form.arrival button.primary")
         expect(desk.locator(".flash")).to_contain_text("访客姓名与预约不符（Anna）")
         desk.screenshot(path=str(ARTIFACTS / "appointments-arrival-zh.png"), full_page=True)
-        _switch_language(desk, "en")
+        switch_language(desk, "en")
         desk.goto(f"{server.url}/desk/t/{number}/")
         desk.screenshot(path=str(ARTIFACTS / "appointments-arrival-en.png"), full_page=True)
         desk.fill("#bookings [name=id_number]", "11010519491231002X")

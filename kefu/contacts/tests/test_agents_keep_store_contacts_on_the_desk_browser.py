@@ -18,6 +18,7 @@ from kefu.testing import (
     launch_chromium,
     server_env,
     sign_in,
+    switch_language,
     watched_context,
 )
 
@@ -28,13 +29,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _switch_language(page, language: str) -> None:
-    with page.expect_navigation():
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -60,7 +54,7 @@ def test_an_agent_searches_and_edits_store_contacts_from_the_customer_panel(pers
         watches.append(watch)
         desk = context.new_page()
         sign_in(desk, server.url, personas.alice)
-        _switch_language(desk, "zh-hans")
+        switch_language(desk, "zh-hans")
         desk.goto(f"{server.url}/desk/t/{ticket.number}/")
         panel = desk.locator("#store-contacts")
         panel.locator("[name=q]").fill("13800138000")
@@ -82,7 +76,7 @@ def test_an_agent_searches_and_edits_store_contacts_from_the_customer_panel(pers
         expect(desk.locator("#store-contacts .contact", has_text="王磊")).to_contain_text(
             "12345678"
         )
-        _switch_language(desk, "en")
+        switch_language(desk, "en")
         desk.goto(f"{server.url}/desk/organisations/{personas.acme.pk}/stores/?q=天猫")
         expect(desk.locator("#store-directory .contact")).to_have_count(2)
         expect(desk.locator("#contact-search")).to_contain_text("Show every contact")

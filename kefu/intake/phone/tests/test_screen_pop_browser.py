@@ -23,6 +23,7 @@ from kefu.testing import (
     make_ticket,
     server_env,
     sign_in,
+    switch_language,
     watched_context,
 )
 
@@ -37,13 +38,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
 ]
-
-
-def _switch_language(page, language: str) -> None:  # type: ignore[no-untyped-def]
-    with page.expect_navigation():  # what the top bar's language menu does
-        page.locator("form.lang").evaluate(
-            f"form => {{ form.language.value = '{language}'; form.submit(); }}"
-        )
 
 
 def _live(page) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +95,7 @@ def test_ringing_call_pops_up_on_the_agents_desk(personas, tmp_path):
                                          viewport={"width": 1280, "height": 800})  # fmt: skip
         page = context.new_page()
         sign_in(page, server.url, personas.alice)
-        _switch_language(page, "zh-hans")
+        switch_language(page, "zh-hans")
         page.goto(f"{server.url}/desk/")
         _live(page)
         pop = page.locator("#screen-pop")
@@ -121,7 +115,7 @@ def test_ringing_call_pops_up_on_the_agents_desk(personas, tmp_path):
         first.hang_up(duration=60)
         expect(pop).to_be_hidden(timeout=A_FEW_SECONDS)
 
-        _switch_language(page, "en")
+        switch_language(page, "en")
         page.goto(f"{server.url}/desk/")
         _live(page)
         _order_call(server.url, STRANGER, "CA" + "2" * 32)
