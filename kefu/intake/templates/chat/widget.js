@@ -210,7 +210,8 @@
     root.dataset.state = "open";
     markRead();
     if (!state.socket) {
-      if (state.token || signedIn) connect();
+      // A signed-in customer (or a chat under way) needs no pre-chat form: straight to the chat.
+      if (state.token || signedIn) { show("chat"); connect(); }
       else show("prechat");
     }
   });
