@@ -19,7 +19,7 @@ def before(text, **context):
     [
         ("【URGENT-FUND】- 华越贸易 - 结算款迟迟未到", "URGENT-FUND", "payment_billing", "urgent"),
         ("订单完成十天了还没放款", "URGENT-FUND", "payment_billing", "urgent"),
-        ("店铺保证金被冻结了，无法提现", "URGENT-FUND", "payment_billing", "urgent"),
+        ("货款被冻结了，无法提现", "URGENT-FUND", "payment_billing", "urgent"),
         (
             "Our settlement of $48,000 has been on hold for 2 weeks",
             "URGENT-FUND",
