@@ -9,11 +9,13 @@ what makes the arithmetic fast.
 Targets:
 
 * ``3m``, ``90m``, ``24h``, ``1h30m`` count open time only (reduced weekend and holiday hours too).
-* ``1d``, ``5d`` count working days: the due instant is the same local time on the Nth following
-  working day, measured from the first working-day opening at or after the start, and clamped
-  between that day's first opening and last close (to its close when the day is shorter).
-  Reduced-hours days are not working days, so ``cn-chat`` and ``cn-standard`` agree on
-  working-day targets. For a union the primary (first) calendar's working days count.
+* ``1d``, ``5d`` count working days (issue 5): the due instant is the same local time on the Nth
+  working day after the start, or after the next opening when the clock starts outside hours,
+  clamped between that day's first opening and last close (to its close when the day is shorter).
+  Reduced-hours days are open but are not working days: a ``cn-chat`` clock started at 12:26 on
+  a National Day holiday with ``7d`` is due at 12:26 on the 7th working day after it, while on
+  ``cn-standard`` (closed that day) it counts from the next opening, 09:00 on 8 October. For a
+  union the primary (first) calendar's hours and working days count.
 
 Pauses (e.g. pending_customer) are spans of instants during which a clock does not run; the end
 of the last span may be ``None`` while the clock is still paused. A paused working-day clock is
@@ -252,10 +254,11 @@ def add_open_time(calendar: Calendar, start: datetime, amount: timedelta) -> dat
 
 
 def add_working_days(calendar: Calendar, start: datetime, days: int) -> datetime:
-    """The same local time on the ``days``-th working day after the first working-day opening at
-    or after ``start``, clamped between that day's first opening and last close."""
+    """The same local time on the ``days``-th working day after ``start``, or after the next
+    opening (reduced hours too) when ``start`` is outside hours, clamped between that day's first
+    opening and last close."""
     spec, zone = _primary(calendar), _zone(calendar)
-    point, first_day = _next_working_instant(spec, _to_us(start))
+    point, first_day = _next_opening(spec, _to_us(start))
     wall = _from_us(point, zone)
     time_of_day = wall - wall.replace(hour=0, minute=0, second=0, microsecond=0)
     due_day = _nth_working_day(spec, first_day, days)
@@ -265,12 +268,13 @@ def add_working_days(calendar: Calendar, start: datetime, days: int) -> datetime
     return _from_us(_to_us(local), zone)
 
 
-def _next_working_instant(spec: CalendarSpec, at: int) -> tuple[int, date]:
+def _next_opening(spec: CalendarSpec, at: int) -> tuple[int, date]:
+    """``at`` when the calendar is open then, else its next opening; and that local date."""
     first = _from_us(at, _zone(spec)).date()
     for offset in range(MAX_IDLE_DAYS):
         on = first + timedelta(days=offset)
-        spans, working = _local_spans(spec, on)
-        for s, e in spans if working else ():
+        spans, _ = _local_spans(spec, on)
+        for s, e in spans:
             if e > at:
                 return max(s, at), on
     raise _never_opens(spec)

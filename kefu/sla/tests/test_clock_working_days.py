@@ -1,4 +1,5 @@
-"""Working-day targets: same local time N working days on, from the next opening, clamped."""
+"""Working-day targets: same local time N working days on, from the next opening, clamped.
+Starts in reduced hours (cn-chat) are in test_clock_working_days_from_reduced_hours.py."""
 
 from datetime import date, datetime
 
@@ -16,7 +17,6 @@ from kefu.sla.clock import add_working_days, due_at
 
 YEARS = range(2025, 2028)
 STANDARD = shipped_calendar("cn-standard", years=YEARS)
-CHAT = shipped_calendar("cn-chat", years=YEARS)
 LUNCH = build_calendar(
     CalendarTemplate(
         "cn-lunch",
@@ -57,12 +57,6 @@ def with_exception(day: date, hours: str) -> CalendarSpec:
 )
 def test_one_working_day_on_cn_standard(start: str, due: str) -> None:
     assert due_at(STANDARD, at(start), "1d") == at(due)
-
-
-def test_reduced_hours_days_are_not_working_days() -> None:
-    # Chat is open on Saturday 11:00, but a 1d target counts working days like cn-standard.
-    assert due_at(CHAT, at("2026-11-07T11:00:00+08:00"), "1d") == at("2026-11-10T09:00:00+08:00")
-    assert due_at(CHAT, at("2026-09-30T17:00:00+08:00"), "1d") == at("2026-10-08T17:00:00+08:00")
 
 
 def test_due_day_that_closes_early_clamps_to_its_close() -> None:
