@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.models import Agent, Team
 from kefu.errors import AttachmentRejected
-from kefu.tickets.models import Category, Priority, Status
+from kefu.tickets.models import Category, Complexity, Priority, Status
 from kefu.tickets.uploads import read_upload, validate_attachment
 
 MAX_FILES = 10
@@ -109,6 +109,13 @@ class ReplyForm(forms.Form):
 class TicketUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
+    # Drives the resolution and update targets (kefu.sla policies): simple 1 working day, complex
+    # 5, multi-team 7, special cases a progress update every 3 working days.
+    complexity = forms.ChoiceField(
+        label=_("Complexity"),
+        choices=Complexity.choices,
+        help_text=_("Sets the resolution target; the SLA panel shows it after saving."),
+    )
     category = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
     )

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from django import template
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from kefu.sla.clock import parse_target
 from kefu.sla.queries import ClockView, clock_views
 from kefu.tickets.models import Ticket
 
@@ -29,3 +31,13 @@ def business_duration(value: timedelta | None) -> str:
     if hours:
         return _("%(sign)s%(h)s h %(m)02d min") % {"sign": sign, "h": hours, "m": minutes}
     return _("%(sign)s%(m)s min") % {"sign": sign, "m": minutes}
+
+
+@register.filter
+def target_label(value: str) -> str:
+    """A stored target (``5d``, ``2h``, ``1h30m``) in words: working days or business time."""
+    target = parse_target(value)
+    if target.working_days:
+        days = target.working_days
+        return ngettext("%(n)s working day", "%(n)s working days", days) % {"n": days}
+    return business_duration(timedelta(minutes=target.minutes))

@@ -56,7 +56,7 @@ def test_a_status_change_from_a_stale_page_overwrites_nothing(personas):
     actions.change_status(
         ticket=ticket, actor=personas.viewer(personas.lena), status=Status.PENDING_CUSTOMER
     )
-    chosen = {"status": "resolved", "priority": "high", "category": "",
+    chosen = {"status": "resolved", "priority": "high", "complexity": "simple", "category": "",
               "team": personas.orders.pk, "assignee": ""}  # fmt: skip
     refused = _post(client, url + "update/", {**chosen, "version": seen})
     page = refused.content.decode()

@@ -30,7 +30,7 @@ def test_agent_replies_adds_a_note_assigns_and_changes_status(personas):
     _post(client, url, {"body": "Called the carrier.", "internal": "on"})
     _post(client, url + "update/", {"take": "1"})
     _post(client, url + "update/", {"status": "pending_customer", "priority": "high",
-                                    "category": "", "team": personas.orders.pk,
+                                    "complexity": "simple", "category": "", "team": personas.orders.pk,
                                     "assignee": personas.alice.agent.pk})  # fmt: skip
     ticket.refresh_from_db()
     assert ticket.assignee == personas.alice.agent
@@ -50,7 +50,14 @@ def test_an_invalid_status_change_shows_an_error(personas):
     client = session_client(personas.alice)
     url = f"/desk/t/{ticket.number}/update/"
     response = _post(
-        client, url, {"status": "closed", "priority": "normal", "team": personas.orders.pk}
+        client,
+        url,
+        {
+            "status": "closed",
+            "priority": "normal",
+            "complexity": "simple",
+            "team": personas.orders.pk,
+        },
     )
     page = client.get(response["Location"]).content.decode()
     assert "cannot go from" in page

@@ -123,6 +123,7 @@ def _ticket_page(
             initial={
                 "status": ticket.status,
                 "priority": ticket.priority,
+                "complexity": ticket.complexity,
                 "category": ticket.category,
                 "team": ticket.team,
                 "assignee": ticket.assignee,
