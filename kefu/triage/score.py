@@ -6,7 +6,8 @@ weights below are the whole policy:
 
 - urgency: the ticket's priority, emergencies (handled any day), complaints, the category;
 - who asks: key accounts (GMV ≥ $500k or 4.8+ for 6 months), certified partners with expedite
-  rights ("their tickets jump ahead");
+  rights ("their tickets jump ahead"), and a customer's own request for urgency — which stops
+  counting for a requester who asks on most of their tickets (``urgency_overused``);
 - history: repeat contacts on the same issue (same requester, same order or category, recently);
 - money: the order value, in steps;
 - time: hours waited, and how close the nearest SLA due time is (or how far past it);
@@ -42,6 +43,15 @@ EMERGENCY_POINTS = 50
 COMPLAINT_POINTS = 10
 KEY_ACCOUNT_POINTS = 20
 EXPEDITE_POINTS = 25
+# A customer may ask for urgency (they never set the priority): the request adds a little, unless
+# the requester asks on more than URGENCY_MAX_SHARE of their tickets of the last URGENCY_WINDOW,
+# counted once they have at least URGENCY_MIN_TICKETS there (the ticket itself included). Judged
+# per requester, not per organisation: it is a person's habit, and one colleague's habit must not
+# silence the urgent requests of everyone else in a buyer's or merchant's organisation.
+URGENT_REQUEST_POINTS = 10
+URGENCY_WINDOW = timedelta(days=30)
+URGENCY_MIN_TICKETS = 6
+URGENCY_MAX_SHARE = 0.5
 REPEAT_POINTS, REPEAT_CAP = 8, 3  # per earlier contact on the same issue, at most three
 ORDER_VALUE_STEPS = ((Decimal(50_000), 15), (Decimal(10_000), 10), (Decimal(1_000), 5))
 WAIT_POINTS_PER_HOUR, WAIT_CAP_HOURS = 2, 24
@@ -60,6 +70,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "complaint": ("Complaint", "投诉"),
     "key_account": ("Key account", "重点客户"),
     "expedite": ("Partner with expedite rights", "享有加急权的服务商"),
+    "urgent_request": ("Customer asked for urgency", "客户请求加急"),
+    "urgent_request_ignored": (
+        "Urgency request not counted: asked urgent on {value} (30 days)",
+        "加急请求不计分：{value}都申请了加急（30 天内）",
+    ),
     "repeat": ("Contacted {value} time(s) before about this", "此前已就此问题联系 {value} 次"),
     "order_value": ("Order value ≥ ${value}", "订单金额 ≥ ${value}"),
     "waiting": ("Waiting {value} h", "已等待 {value} 小时"),
@@ -71,6 +86,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "bump": ("Raised: {value}", "人工上调：{value}"),
 }
 TIME_TERMS = frozenset({"waiting", "sla_due", "sla_breached"})
+# Terms worth no points that are kept: they say why something did not count.
+EXPLAINING_TERMS = frozenset({"urgent_request_ignored"})
 
 
 @dataclass(frozen=True)
@@ -85,6 +102,9 @@ class ScoreFacts:
     is_complaint: bool = False
     key_account: bool = False
     expedite: bool = False
+    urgent_requested: bool = False
+    # The requester's tickets in the urgency window up to this one, and how many asked urgency.
+    urgency_history: tuple[int, int] = (0, 0)  # (asked, tickets)
     repeat_contacts: int = 0
     order_value: Decimal | None = None
     sla_due_at: datetime | None = None  # the nearest running SLA due time, if any
@@ -126,7 +146,7 @@ def priority_score(facts: ScoreFacts, now: datetime) -> tuple[float, list[Term]]
 
 def combine(static: list[Term], timed: list[Term]) -> tuple[float, list[Term]]:
     """The score of the terms; terms are listed largest first, zero terms left out."""
-    terms = [t for t in [*static, *timed] if t.points]
+    terms = [t for t in [*static, *timed] if t.points or t.code in EXPLAINING_TERMS]
     terms.sort(key=lambda t: -abs(t.points))
     return float(sum(t.points for t in terms)), terms
 
@@ -161,6 +181,8 @@ def _customer_terms(facts: ScoreFacts) -> list[Term]:
         terms.append(_term("key_account", KEY_ACCOUNT_POINTS))
     if facts.expedite:
         terms.append(_term("expedite", EXPEDITE_POINTS))
+    if facts.urgent_requested:
+        terms.append(_urgency_term(*facts.urgency_history))
     if facts.repeat_contacts:
         repeats = min(facts.repeat_contacts, REPEAT_CAP)
         terms.append(_term("repeat", REPEAT_POINTS * repeats, facts.repeat_contacts))
@@ -170,6 +192,19 @@ def _customer_terms(facts: ScoreFacts) -> list[Term]:
                 terms.append(_term("order_value", points, f"{threshold:,.0f}"))
                 break
     return terms
+
+
+def urgency_overused(asked: int, tickets: int) -> bool:
+    """Whether a requester asks for urgency on most of their recent tickets."""
+    return tickets >= URGENCY_MIN_TICKETS and asked > tickets * URGENCY_MAX_SHARE
+
+
+def _urgency_term(asked: int, tickets: int) -> Term:
+    if not urgency_overused(asked, tickets):
+        return _term("urgent_request", URGENT_REQUEST_POINTS)
+    en = f"{asked} of their last {tickets} tickets"
+    zh = f"最近 {tickets} 张工单中有 {asked} 张"
+    return _term("urgent_request_ignored", 0, en, zh)
 
 
 def _waited_hours(created_at: datetime, now: datetime) -> int:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kefu.jobs.sweepers import Sweeper
@@ -28,7 +29,15 @@ from kefu.tickets.models import OPEN_STATUSES, EventKind, Ticket
 from kefu.tickets.work import created_here
 from kefu.triage.links import nearest_due
 from kefu.triage.models import ScoreRefresh
-from kefu.triage.score import ScoreFacts, Term, next_change, priority_score, rescore
+from kefu.triage.score import (
+    URGENCY_WINDOW,
+    ScoreFacts,
+    Term,
+    next_change,
+    priority_score,
+    rescore,
+    urgency_overused,
+)
 
 REPEAT_WINDOW = timedelta(days=14)
 BATCH = 500
@@ -57,6 +66,19 @@ def repeat_contacts(ticket: Ticket) -> int:
     return earlier[:10].count()
 
 
+def urgency_history(ticket: Ticket) -> tuple[int, int]:
+    """(asked, tickets): the requester's tickets in the urgency window up to and including this
+    one, and how many of them asked for urgency. Fixed once the ticket exists, so a rescore
+    never changes the verdict."""
+    counts = Ticket.objects.filter(
+        requester_id=ticket.requester_id,
+        created_at__gte=ticket.created_at - URGENCY_WINDOW,
+        created_at__lte=ticket.created_at,
+        merged_into__isnull=True,
+    ).aggregate(tickets=Count("id"), asked=Count("id", filter=Q(urgent_requested=True)))
+    return counts["asked"], counts["tickets"]
+
+
 def _bumps(ticket: Ticket) -> tuple[tuple[str, float], ...]:
     """Points raised on purpose by other apps (``tickets.actions.raise_score`` events)."""
     new_ticket = created_here(ticket.pk)
@@ -72,7 +94,9 @@ def _bumps(ticket: Ticket) -> tuple[tuple[str, float], ...]:
     )
 
 
-def facts_for(ticket: Ticket, sla_due_at: datetime | None) -> ScoreFacts:
+def facts_for(
+    ticket: Ticket, sla_due_at: datetime | None, urgency: tuple[int, int] = (0, 0)
+) -> ScoreFacts:
     organization, category = ticket.organization, ticket.category
     details = ticket.triage or {}
     return ScoreFacts(
@@ -84,6 +108,8 @@ def facts_for(ticket: Ticket, sla_due_at: datetime | None) -> ScoreFacts:
         is_complaint=ticket.is_complaint,
         key_account=bool(organization and organization.is_key_account),
         expedite=bool(organization and organization.expedite),
+        urgent_requested=ticket.urgent_requested,
+        urgency_history=urgency,
         repeat_contacts=repeat_contacts(ticket),
         order_value=ticket.order_value,
         sla_due_at=sla_due_at,
@@ -111,8 +137,17 @@ def refresh(ticket: Ticket, now: datetime | None = None) -> float:
     Deferred to the end of the ticket's unit of work, after its SLA clocks are rebuilt."""
     now = now or timezone.now()
     sla_due_at = nearest_due([ticket.pk]).get(ticket.pk)
-    score, terms = priority_score(facts_for(ticket, sla_due_at), now)
-    actions.store_triage(ticket=ticket, score=score, details=_stored(terms, sla_due_at))
+    urgency = urgency_history(ticket) if ticket.urgent_requested else (0, 0)
+    score, terms = priority_score(facts_for(ticket, sla_due_at, urgency), now)
+    details = _stored(terms, sla_due_at)
+    if ticket.urgent_requested:  # shown to the agent beside the request
+        asked, tickets = urgency
+        details["urgency"] = {
+            "asked": asked,
+            "tickets": tickets,
+            "counted": not urgency_overused(asked, tickets),
+        }
+    actions.store_triage(ticket=ticket, score=score, details=details)
     if ticket.status not in OPEN_STATUSES:
         _schedule(ticket.pk, None)
     else:
