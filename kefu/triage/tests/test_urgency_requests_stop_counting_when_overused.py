@@ -8,7 +8,7 @@ from itertools import count
 import pytest
 
 from kefu.accounts.models import User
-from kefu.testing import make_ticket, session_client
+from kefu.testing import api_client, make_ticket, session_client
 from kefu.triage.score import (
     URGENCY_MIN_TICKETS,
     URGENCY_WINDOW,
@@ -71,6 +71,10 @@ def test_a_requester_who_asks_on_every_ticket_stops_moving_up(personas):
     assert sams.triage["urgency"] == {"asked": 1, "tickets": 1, "counted": True}
     assert sams.score == first[0].score  # same facts, and the request counted
     assert sixth.score == first[0].score - URGENT_REQUEST_POINTS
+    # Agents get the same through the API; the customer does not.
+    api = api_client(personas.alice).get(f"/api/v1/tickets/{sixth.number}").json()
+    assert api["urgent_requested"] and api["triage"]["urgency"]["counted"] is False
+    assert api_client(personas.anna).get(f"/api/v1/tickets/{sixth.number}").json()["triage"] is None
 
 
 @pytest.mark.django_db
