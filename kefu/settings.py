@@ -5,6 +5,7 @@ run the whole product on one SQLite file with no other service.
 """
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -208,8 +209,42 @@ MEDIA_ROOT = Path(os.environ.get("KEFU_MEDIA_ROOT", DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+# Attachments and raw inbound mail: MEDIA_ROOT on this machine by default; with KEFU_S3_BUCKET, an
+# S3-compatible bucket (django-storages) that every server and worker node shares. Objects stay
+# private (no ACL, no public URL): downloads stream through Kefu's access-checked views.
+
+
+def s3_storage(env: Mapping[str, str]) -> dict[str, Any]:
+    """The S3 storage that the ``KEFU_S3_*`` variables in ``env`` describe."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env["KEFU_S3_BUCKET"],
+            "endpoint_url": env.get("KEFU_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("KEFU_S3_REGION") or None,
+            "access_key": env.get("KEFU_S3_ACCESS_KEY") or None,
+            "secret_key": env.get("KEFU_S3_SECRET_KEY") or None,
+            "location": env.get("KEFU_S3_PREFIX", "").strip("/"),
+            "default_acl": None,
+            # Names are content addresses: the same name always holds the same bytes.
+            "file_overwrite": True,
+        },
+    }
+
+
+# Nodes that share a bucket share no data directory: the keys a lone node would generate there
+# (sessions, signed links, encrypted raw mail) would differ from node to node.
+if os.environ.get("KEFU_S3_BUCKET") and not (
+    os.environ.get("KEFU_SECRET_KEY") and os.environ.get("KEFU_ENCRYPTION_KEY")
+):
+    raise ImproperlyConfigured(
+        "KEFU_S3_BUCKET is set: set KEFU_SECRET_KEY and KEFU_ENCRYPTION_KEY too, the same on "
+        "every node."
+    )
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": s3_storage(os.environ)
+    if os.environ.get("KEFU_S3_BUCKET")
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
