@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kefu.accounts.urls")),  # sign-in pages, before the admin's own
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
