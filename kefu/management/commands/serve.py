@@ -34,11 +34,26 @@ def _listen(host: str, port: int, shared: bool) -> socket.socket:
     return sock
 
 
+# How long a stopping server waits for requests in flight before it cancels them.
+GRACE_SECONDS = 30
+
+
 def _run(host: str, port: int, shared: bool = True) -> None:
     config = uvicorn.Config(
-        "kefu.asgi:application", lifespan="off", access_log=False, log_level="info"
+        "kefu.asgi:application",
+        lifespan="off",
+        access_log=False,
+        log_level="info",
+        timeout_graceful_shutdown=GRACE_SECONDS,
     )
     uvicorn.Server(config).run(sockets=[_listen(host, port, shared)])
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM after uvicorn's graceful shutdown (uvicorn raises it again once it has finished
+    the requests in flight): leave through ``handle``'s ``finally``, so the worker threads
+    finish what they hold instead of dying with their leases."""
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -67,6 +82,7 @@ class Command(BaseCommand):
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"Kefu serving on http://{host}:{port}/")
+        signal.signal(signal.SIGTERM, _stopped)
         stop, threads = (threading.Event(), []) if no_worker else worker.start()
         try:
             self._serve(host, port, workers)
@@ -74,6 +90,8 @@ class Command(BaseCommand):
             stop.set()  # let the worker finish what it holds, then leave
             for thread in threads:
                 thread.join(timeout=10)
+            self.stdout.write("Kefu stopped", ending="\n")
+            self.stdout.flush()
 
     def _serve(self, host: str, port: int, workers: int) -> None:
         if workers <= 1:
