@@ -33,6 +33,7 @@ from kefu.knowledge import followers as knowledge
 from kefu.notifications import followers as notifications
 from kefu.ratings import followers as ratings
 from kefu.reports import rollup as reports
+from kefu.search import followers as search
 from kefu.sla import followers as sla
 from kefu.tickets import queries as tickets
 from kefu.tickets.models import EventKind as E
@@ -76,6 +77,8 @@ INSIDE: tuple[Follower, ...] = (
         "self-service followed by a contact", knowledge.CONTACT_EVENTS, knowledge.record_contact
     ),
     Follower("mark the report fact stale", ALL, reports.mark_dirty),
+    # Keep the search index current: a ticket is findable by what it says once this commits.
+    Follower("search index", search.KINDS, search.reindex),
 )
 
 AFTER_COMMIT: tuple[Follower, ...] = (

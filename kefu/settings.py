@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kefu.notifications",
     "kefu.webhooks",
     "kefu.knowledge",
+    "kefu.search",
     "kefu.macros",
     "kefu.reports",
     "kefu.audit",

@@ -1,5 +1,7 @@
 """The admin of people and organisations, with the unlock of a locked-out sign-in."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
@@ -9,6 +11,7 @@ from django.utils.translation import ngettext
 
 from kefu.accounts.actions import unlock_sign_in
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
+from kefu.search.actions import reindex_organization
 
 
 @admin.register(User)
@@ -48,6 +51,11 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "tier", "expedite"]
     search_fields = ["name", "code", "phone"]
     inlines = [AccountInline]
+
+    def save_model(self, request: HttpRequest, obj: Organization, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"name", "code"} & set(form.changed_data):  # both are in the tickets' index
+            reindex_organization(organization=obj)
 
 
 @admin.register(Account)

@@ -53,6 +53,7 @@ class ListParams(Schema):
     assignee: FilterCode | None = None
     team: FilterCode | None = None
     org: FilterCode | None = None
+    channel: FilterCode | None = None
     q: Annotated[str, StringConstraints(max_length=200)] | None = None
     order: Literal["recent", "score"] | None = None
     # Counts stop at COUNT_LIMIT, so no page past it can hold anything.
@@ -140,6 +141,10 @@ def take_next(request: HttpRequest) -> Status:
 
 @router.get("", response=TicketPage, summary="List tickets")
 def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
+    """Tickets the caller may see, filtered. ``q`` searches number, subject, messages (internal
+    notes for staff only), customer name and e-mail, organisation, order id, shipment and error
+    code, in Chinese and English: results are ranked by relevance, then recency, among the 200
+    newest matches, each with a highlighted ``snippet``."""
     filters = queries.TicketFilters(
         **params.model_dump(exclude={"page", "page_size"}, exclude_none=True)
     )
@@ -154,7 +159,11 @@ def list_tickets(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
         "page": params.page,
         "page_size": params.page_size,
         "results": queries.ticket_rows(
-            tickets, start, params.page_size, staff=viewer.is_agent or viewer.system
+            tickets,
+            start,
+            params.page_size,
+            staff=viewer.is_agent or viewer.system,
+            query=filters.q,
         ),
     }
 

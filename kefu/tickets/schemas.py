@@ -191,6 +191,14 @@ class TicketSummary(BaseModel):
     )
 
 
+class TicketListItem(TicketSummary):
+    snippet: str | None = Field(
+        None,
+        description="With a search query (``q``): the matching text of the subject or a message, "
+        "as HTML escaped but for ``<mark>`` around the matches (internal notes for staff only)",
+    )
+
+
 class TicketOut(Schema, TicketSummary):
     customer_tags: list[str] = Field(default_factory=list, description="The customer's own labels")
     urgent_requested: bool = Field(False, description="The customer asked for urgent handling")
@@ -258,4 +266,4 @@ class TicketPage(Schema):
     count_exact: bool = Field(description="False when there are more than ``count``")
     page: int
     page_size: int
-    results: list[TicketSummary]
+    results: list[TicketListItem]

@@ -1,0 +1,56 @@
+"""The only writer of the ticket search index: a ticket's document (re)built from its rows.
+
+``kefu.flow`` calls ``index_tickets`` inside the unit of work of every change that alters
+indexed text; an organisation's rename reindexes its tickets (``reindex_organization``), and
+``kefu rebuild_ticket_index`` rebuilds everything (``rebuild_index``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from kefu.accounts.models import Organization
+from kefu.search.documents import documents
+from kefu.search.models import TicketDocument
+from kefu.tickets.models import Message, Ticket
+
+BATCH = 2000
+
+
+def index_tickets(*, ids: Iterable[int]) -> int:
+    """Write the documents of the tickets ``ids``; how many were written."""
+    rows = [
+        TicketDocument(ticket_id=d.ticket_id, head=d.head, body=d.body, notes=d.notes)
+        for d in documents(Ticket, Message, ids)
+    ]
+    TicketDocument.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["head", "body", "notes"],
+    )
+    return len(rows)
+
+
+def reindex_organization(*, organization: Organization) -> int:
+    """The organisation's name is in its tickets' documents: rebuild them (after a rename)."""
+    ids = Ticket.objects.filter(organization=organization).values_list("pk", flat=True)
+    return sum(index_tickets(ids=batch) for batch in _batches(ids.iterator()))
+
+
+def rebuild_index() -> int:
+    """Every ticket's document, in batches; how many tickets were indexed."""
+    TicketDocument.objects.exclude(ticket__in=Ticket.objects.all()).delete()
+    ids = Ticket.objects.order_by("pk").values_list("pk", flat=True)
+    return sum(index_tickets(ids=batch) for batch in _batches(ids.iterator()))
+
+
+def _batches(ids: Iterator[int]) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
