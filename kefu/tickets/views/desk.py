@@ -7,6 +7,7 @@ from itertools import chain
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from kefu.errors import KefuError, StaleTicket
 from kefu.macros.actions import reply_with_macro
 from kefu.macros.picker import picker_entries
 from kefu.macros.queries import usable_macro
+from kefu.search import queries as search
 from kefu.tickets import actions, queries
 from kefu.tickets.concurrency import check_version, ticket_version
 from kefu.tickets.forms import ReplyForm, TicketUpdateForm
@@ -41,10 +43,15 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     chosen = {name: request.GET.get(name) or None for name in FILTER_NAMES}
     tickets = queries.list_tickets(viewer, queries.TicketFilters(**chosen, order="score"))
-    if not chosen["status"]:
+    if not chosen["status"] and not chosen["q"]:  # a search finds resolved tickets too
         tickets = tickets.filter(status__in=OPEN_STATUSES)
+    page = paginate(request, tickets)
+    if chosen["q"]:
+        marked = search.snippets([t.pk for t in page], chosen["q"], staff=True)
+        for ticket in page:  # escaped by ``search.snippets``: <mark> is its only markup
+            ticket.search_snippet = mark_safe(marked.get(ticket.pk, ""))  # type: ignore[attr-defined]
     context = {
-        "page": paginate(request, tickets),
+        "page": page,
         "chosen": chosen,
         "statuses": Status.choices,
         "priorities": Priority.choices,
