@@ -18,6 +18,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -73,10 +74,27 @@ def tsquery(terms: Iterable[Term], *, staff: bool) -> str:
     return " & ".join(parts)
 
 
+def candidate_rows(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> QuerySet[Any]:
+    """The query of the most recent ``CANDIDATES`` matches: (id, created_at), newest first.
+
+    On SQLite the FTS5 table leads, newest id first (ids follow creation), so a common term
+    stops after ``CANDIDATES`` matches that pass the filters instead of collecting all of them.
+    """
+    terms = query_terms(query)
+    if connection.vendor == "postgresql" or not terms:
+        found = matching(tickets, query, staff=staff).order_by("-created_at", "-id")
+    else:
+        found = tickets.extra(  # fixed SQL; the query is a parameter
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE}.rowid = tickets_ticket.id", f"{FTS_TABLE} MATCH %s"],
+            params=[fts_match(terms, staff=staff)],
+            order_by=[f"-{FTS_TABLE}.rowid"],
+        )
+    return found.values_list("pk", "created_at")[:CANDIDATES]
+
+
 def candidates(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> list[tuple[int, datetime]]:
-    """The most recent ``CANDIDATES`` matches: (id, created_at), newest first."""
-    found = matching(tickets, query, staff=staff).order_by("-created_at", "-id")
-    return list(found.values_list("pk", "created_at")[:CANDIDATES])
+    return list(candidate_rows(tickets, query, staff=staff))
 
 
 def ranked_ids(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> list[int]:

@@ -96,6 +96,7 @@ def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     if filters.q:
         # The ids come from ``tickets``: they are scoped and filtered already.
         ids = search.ranked_ids(tickets, filters.q, staff=viewer.is_agent or viewer.system)
+        _counts[_search_count_key(viewer, filters)] = (time.monotonic(), len(ids))
         found = Ticket.objects.filter(pk__in=ids) if ids else tickets.none()
         return found.select_related(*TICKET_RELATIONS).order_by(search.in_order(ids))
     order = SCORE_ORDER if filters.order == "score" else ("-created_at", "-id")
@@ -141,10 +142,12 @@ def count_up_to(viewer: Viewer, filters: TicketFilters, limit: int) -> int:
     """How many tickets ``list_tickets`` gives, counting no further than ``limit + 1``."""
     key = (viewer.user.pk if viewer.user else None, viewer.team_ids, filters, limit)
     now = time.monotonic()
-    known = _counts.get(key)
-    if known is not None and now - known[0] < COUNT_TTL and not settings.TESTING:
-        return known[1]
-    if filters.q:  # search results are the ranked candidates (``kefu.search.queries``)
+    # Search results are the ranked candidates, which ``list_tickets`` counted as it ranked them.
+    for kept in (key, _search_count_key(viewer, filters)) if filters.q else (key,):
+        known = _counts.get(kept)
+        if known is not None and now - known[0] < COUNT_TTL and not settings.TESTING:
+            return known[1]
+    if filters.q:
         staff = viewer.is_agent or viewer.system
         counted = len(search.candidates(_filtered(viewer, filters), filters.q, staff=staff))
     else:
@@ -153,6 +156,10 @@ def count_up_to(viewer: Viewer, filters: TicketFilters, limit: int) -> int:
         _counts.clear()
     _counts[key] = (now, counted)
     return counted
+
+
+def _search_count_key(viewer: Viewer, filters: TicketFilters) -> Hashable:
+    return (viewer.user.pk if viewer.user else None, viewer.team_ids, filters, "search")
 
 
 def forget_counts(*args: Any) -> None:

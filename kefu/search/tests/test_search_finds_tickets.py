@@ -109,3 +109,10 @@ def test_relevance_first_then_recency(personas: Personas):
 def test_any_query_is_answered(personas: Personas, invoice: Ticket, query: str):
     assert _found(personas.ada, query) == []
     assert _found(personas.anna, query) == []
+
+
+@pytest.mark.django_db
+def test_a_sub_account_finds_only_what_its_scopes_show(personas: Personas, invoice: Ticket):
+    billing = make_ticket(personas.anna, subject="发票 for the bill", category="payment_billing")
+    assert _found(personas.ada, "发票") == [billing.number, invoice.number]
+    assert _found(personas.sam, "发票") == [invoice.number]  # orders, never payment tickets
