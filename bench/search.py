@@ -13,9 +13,12 @@ body is two to four sentences drawn from a bilingual pool, so 发票, 退款 and
 newest ``search.queries.CANDIDATES`` matches (see that module), which the database finds by
 walking the newest tickets for a common term or through the full-text index for a rare one.
 
-Every query's plan is checked with EXPLAIN: it must read the search index (GIN or FTS5) or walk
-an index of the tickets in recency order, never scan a table whole. ``--keep`` leaves the
-database ``kefu_bench_search`` (or the SQLite file) in place; ``--reuse`` measures on it again.
+Every query's plan is checked with EXPLAIN: on PostgreSQL it must read the GIN index or walk
+an index of the tickets (recency, or the filters') checking each one's document by primary key,
+never scan the tickets or documents whole; on SQLite it must read the FTS5 index.
+
+``--keep`` leaves the database ``kefu_bench_search`` (or the SQLite file) in place; ``--reuse``
+measures on it again.
 """
 
 from __future__ import annotations
@@ -260,8 +263,8 @@ def _api_search(viewer: Any, **filters: str) -> Callable[[], object]:
 
 
 def check_plan(viewer: Any, query: str, **filters: str) -> str:
-    """The candidate query's plan must use the search index or a recency index, never a whole
-    table scan; returns which it used."""
+    """The candidate query's plan must use the search index or an index of the tickets, never
+    a whole-table scan; returns the indexes it used."""
     from django.db import connection
 
     from kefu.search import queries as search

@@ -33,23 +33,7 @@ CANDIDATES = 200
 FTS_TABLE = "search_ticketdocument_fts"
 NOTE_MARK = "~"  # internal notes' tokens in the PostgreSQL document (migration 0001)
 HEAD_WEIGHT, BODY_WEIGHT, NOTES_WEIGHT = 3.0, 1.0, 0.5
-_FTS_SQL = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
 _TSQUERY_SQL = "SELECT ticket_id FROM search_ticketdocument WHERE document @@ '{}'::tsquery"
-
-
-def matching(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> QuerySet[Ticket]:
-    """``tickets`` whose document has every term of ``query`` (none when it has no terms);
-    internal notes count for ``staff`` only."""
-    terms = query_terms(query)
-    if not terms:
-        return tickets.none()
-    if connection.vendor == "postgresql":
-        # The query is a literal, not a parameter: PostgreSQL plans it for its terms (walk the
-        # newest tickets for a common one, the GIN index for a rare one), where a prepared
-        # statement's generic plan would choose once for all.
-        literal = tsquery(terms, staff=staff).replace("'", "''").replace("%", "%%")
-        return tickets.filter(pk__in=RawSQL(_TSQUERY_SQL.format(literal), []))
-    return tickets.filter(pk__in=RawSQL(_FTS_SQL, [fts_match(terms, staff=staff)]))
 
 
 def fts_match(terms: Iterable[Term], *, staff: bool) -> str:
@@ -81,8 +65,15 @@ def candidate_rows(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> Que
     stops after ``CANDIDATES`` matches that pass the filters instead of collecting all of them.
     """
     terms = query_terms(query)
-    if connection.vendor == "postgresql" or not terms:
-        found = matching(tickets, query, staff=staff).order_by("-created_at", "-id")
+    if not terms:
+        found = tickets.none()
+    elif connection.vendor == "postgresql":
+        # The query is a literal, not a parameter: PostgreSQL plans it for its terms (walk the
+        # newest tickets for a common one, the GIN index for a rare one), where a prepared
+        # statement's generic plan would choose once for all.
+        literal = tsquery(terms, staff=staff).replace("'", "''").replace("%", "%%")
+        matching = tickets.filter(pk__in=RawSQL(_TSQUERY_SQL.format(literal), []))
+        found = matching.order_by("-created_at", "-id")
     else:
         found = tickets.extra(  # fixed SQL; the query is a parameter
             tables=[FTS_TABLE],
