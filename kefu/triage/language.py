@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from kefu.lib.language import CODE_LIKE
+
 UNDETERMINED = "und"
 
 # Script → language for scripts that (for our purposes) name one language.
@@ -74,11 +76,6 @@ _LATIN_WORD_LISTS = {
 _LATIN_WORDS = {lang: frozenset(words.split()) for lang, words in _LATIN_WORD_LISTS.items()}
 
 _WORD = re.compile(r"[^\W\d_]+")
-# Ids, codes, URLs and addresses are not words of any language. ASCII-only classes keep the
-# scan linear on long Chinese runs, which have no spaces to stop a backtracking \S*.
-_CODE_LIKE = re.compile(
-    r"https?://\S+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+|[A-Za-z0-9_#./:-]*\d[A-Za-z0-9_#./:-]*"
-)
 
 
 MAX_CHARS = 600  # the opening of a message says which language it is in
@@ -95,7 +92,7 @@ _SCRIPT_RUNS = {script: _script_pattern(script) for script in dict.fromkeys(r[2]
 
 def script_counts(text: str) -> Counter[str]:
     """How many letters of each script the text has, ignoring codes, URLs and addresses."""
-    cleaned = _CODE_LIKE.sub(" ", unicodedata.normalize("NFKC", text[:MAX_CHARS]))
+    cleaned = CODE_LIKE.sub(" ", unicodedata.normalize("NFKC", text[:MAX_CHARS]))
     scripts = ("latin",) if cleaned.isascii() else tuple(_SCRIPT_RUNS)
     counts: Counter[str] = Counter()
     for script in scripts:
