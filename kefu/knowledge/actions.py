@@ -14,7 +14,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from kefu.knowledge import frontmatter
-from kefu.knowledge.models import Article, ArticleStatus, SelfServiceVisit, content_hash
+from kefu.knowledge.models import (
+    Article,
+    ArticleStatus,
+    Language,
+    SelfServiceVisit,
+    content_hash,
+)
 
 SHIPPED_ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
 
@@ -46,7 +52,7 @@ def load_articles(
     ``force``. ``model`` is the Article class; data migrations pass their historical one.
     Raises FrontMatterError for a malformed file or an unknown category, before writing.
     """
-    files = frontmatter.read_directory(root)
+    files = frontmatter.read_directory(root, tuple(Language.values))
     if category_codes is not None:
         for language, parsed in files:
             if parsed.category not in category_codes:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kefu.knowledge.text import fold, tokens
+from kefu.knowledge.text import fold, is_cjk, tokens
 
 MAX_UNRESOLVED_TURNS = 3  # the charter: three turns the bot could not resolve → a person
 SUMMARY_MESSAGES = 6
@@ -138,6 +138,8 @@ class Vagueness(StrEnum):
 
 _GREETING_ONLY = re.compile(
     r"^(你好|您好|在吗|在不在|有人吗|哈喽|嗨|hi|hello|hey|hallo|help|帮帮我|帮忙|求助|问一下|请问|"
+    r"hola|olá|ola|bonjour|salut|ciao|buongiorno|merhaba|gutentag|привет|здравствуйте|"
+    r"こんにちは|안녕하세요|مرحبا|السلامعليكم|"
     r"有问题|我有问题|有个问题|咨询|咨询一下|客服|thanks|thank you|谢谢|ok|好的|嗯|哦|\?|？)+$"
 )
 _NOT_SOLVED = re.compile(
@@ -156,9 +158,9 @@ def says_not_solved(text: str) -> bool:
 
 
 def _content(text: str) -> tuple[int, int]:
-    """(CJK characters, Latin words) of ``text`` that carry meaning (no stop words)."""
+    """(CJK characters, other words) of ``text`` that carry meaning (no stop words)."""
     words = tokens(text)
-    return sum(len(w) for w in words if not w.isascii()), sum(1 for w in words if w.isascii())
+    return sum(len(w) for w in words if is_cjk(w)), sum(1 for w in words if not is_cjk(w))
 
 
 def _says_little(text: str) -> bool:
@@ -175,7 +177,7 @@ def vagueness(text: str) -> Vagueness | None:
     if not any(unicodedata.category(c)[0] == "L" for c in text):
         return Vagueness.NO_WORDS
     folded = fold(text)
-    if _GREETING_ONLY.match(re.sub(r"[\s,.!，。！~～、]+", "", folded)):
+    if _GREETING_ONLY.match(re.sub(r"[\s,.!¡¿，。！~～、]+", "", folded)):
         return Vagueness.GREETING
     if _NOT_SOLVED.search(folded):
         cjk_chars, latin_words = _content(_NOT_SOLVED.sub(" ", folded))

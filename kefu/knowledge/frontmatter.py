@@ -98,9 +98,7 @@ def read(path: Path) -> ArticleFile:
     return article
 
 
-def read_directory(
-    root: Path, languages: tuple[str, ...] = ("zh", "en")
-) -> list[tuple[str, ArticleFile]]:
+def read_directory(root: Path, languages: tuple[str, ...]) -> list[tuple[str, ArticleFile]]:
     """Every ``<root>/<language>/<slug>.md``, parsed, as (language, article), sorted by path."""
     return [
         (language, read(path))

@@ -166,8 +166,11 @@ def _like_scores(
 
 
 def _tsquery(terms: tuple[str, ...]) -> str:
-    """Prefix matches of the Latin words, OR-ed; safe because words are [a-z0-9]+ only."""
-    words = dict.fromkeys(w for term in terms if not is_cjk(term) for w in _WORD.findall(term))
+    """Prefix matches of the English-script words, OR-ed; safe because words are [a-z0-9]+ only.
+    Words with other letters ("devolución", "заказ") are left to the trigram matches."""
+    words = dict.fromkeys(
+        w for term in terms if term.isascii() and not is_cjk(term) for w in _WORD.findall(term)
+    )
     return " | ".join(f"{word}:*" for word in words)
 
 

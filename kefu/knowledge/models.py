@@ -15,8 +15,24 @@ _KEYWORD_SEPARATORS = re.compile(r"[,，、;；\n]")
 
 
 class Language(models.TextChoices):
+    """The help centre's languages: the full knowledge base in Chinese and English, the most-asked
+    articles in ten more (the bot answers in all 12). The site itself stays Chinese/English."""
+
     ZH = "zh", _("Chinese")
     EN = "en", _("English")
+    ES = "es", _("Spanish")
+    RU = "ru", _("Russian")
+    PT = "pt", _("Portuguese")
+    FR = "fr", _("French")
+    AR = "ar", _("Arabic")
+    KO = "ko", _("Korean")
+    JA = "ja", _("Japanese")
+    DE = "de", _("German")
+    IT = "it", _("Italian")
+    TR = "tr", _("Turkish")
+
+
+RTL_LANGUAGES = frozenset({"ar"})
 
 
 class ArticleStatus(models.TextChoices):
@@ -39,7 +55,7 @@ class Article(models.Model):
     slug = models.SlugField(
         _("slug"),
         max_length=100,
-        help_text=_("Shared by the Chinese and English versions of the same article."),
+        help_text=_("Shared by the translations of the same article."),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -85,6 +101,11 @@ class Article(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return split_keywords(self.keywords)
+
+    @property
+    def direction(self) -> str:
+        """The text direction of the article's language: "rtl" for Arabic, else "ltr"."""
+        return "rtl" if self.language in RTL_LANGUAGES else "ltr"
 
     @property
     def is_published(self) -> bool:

@@ -1,7 +1,8 @@
 """Reads of the knowledge base. Articles are public once published; drafts stay in the admin.
 
 Every language has a fallback: a reader of Chinese whose article exists only in English gets the
-English one (and is told), rather than nothing.
+English one (and is told), rather than nothing; the ten languages with only the most-asked
+articles fall back to English.
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from kefu.knowledge.models import Article, ArticleStatus, Language
 from kefu.tickets.models import Category
 
 LANGUAGES = tuple(Language.values)
+# Each language by its own name, for the help centre's language filter (read by its speakers).
+LANGUAGE_NAMES = {
+    "zh": "中文", "en": "English", "es": "Español", "ru": "Русский", "pt": "Português",
+    "fr": "Français", "ar": "العربية", "ko": "한국어", "ja": "日本語", "de": "Deutsch",
+    "it": "Italiano", "tr": "Türkçe",
+}  # fmt: skip
 
 
 def current_language() -> str:
@@ -23,7 +30,8 @@ def current_language() -> str:
 
 
 def other_language(lang: str) -> str:
-    return "en" if lang == "zh" else "zh"
+    """The language to fall back to (and to offer a link to): English, or Chinese for English."""
+    return "zh" if lang == "en" else "en"
 
 
 def published() -> QuerySet[Article]:
@@ -60,13 +68,15 @@ class Section:
     articles: list[Article]
 
 
-def sections(lang: str) -> list[Section]:
+def sections(lang: str, *, only: bool = False) -> list[Section]:
     """Published articles by category (in taxonomy order), one per slug, ``lang`` preferred.
 
-    A slug published only in the other language is listed in that language.
+    A slug published only in another language is listed in that language, unless ``only``
+    (the reader filtered the list by language).
     """
     chosen: dict[str, Article] = {}
-    for article in published().order_by("category__sort_order", "title"):
+    articles = published().filter(language=lang) if only else published()
+    for article in articles.order_by("category__sort_order", "title"):
         current = chosen.get(article.slug)
         if current is None or (article.language == lang and current.language != lang):
             chosen[article.slug] = article

@@ -12,7 +12,7 @@ from kefu.knowledge.models import Article
 from kefu.knowledge.rendering import render_markdown
 from kefu.knowledge.search import Hit
 
-LanguageCode = Literal["zh", "en"]
+LanguageCode = Literal["zh", "en", "es", "ru", "pt", "fr", "ar", "ko", "ja", "de", "it", "tr"]
 CategoryCode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)]
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -32,7 +32,7 @@ class ArticleLanguageParams(Schema):
 
 class SearchParams(Schema):
     q: SearchText
-    lang: LanguageCode | None = None  # default: both languages
+    lang: LanguageCode | None = None  # default: every language
     category: CategoryCode | None = None
     limit: int = Field(10, ge=1, le=50)
 

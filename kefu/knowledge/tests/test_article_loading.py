@@ -28,7 +28,8 @@ def write(root: Path, lang: str, slug: str, text: str) -> None:
 def test_the_migration_published_every_shipped_article(shipped):
     published = Article.objects.filter(status=ArticleStatus.PUBLISHED)
     assert published.count() == SHIPPED_FILES >= 100
-    assert set(published.values_list("language", flat=True)) == {"zh", "en"}
+    shipped_languages = {path.name for path in SHIPPED_ARTICLES_DIR.iterdir() if path.is_dir()}
+    assert set(published.values_list("language", flat=True)) == shipped_languages
     card = Article.objects.get(slug="payment-card-declined", language="zh")
     assert card.title == "银行卡支付被拒怎么办？" and card.category_id == "payment_billing"
     assert "支付失败" in card.keyword_list

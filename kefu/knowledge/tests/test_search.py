@@ -58,11 +58,11 @@ def test_results_are_ranked_by_score(shipped):
     assert hits[0].score > hits[-1].score
 
 
-def test_language_filter_and_both_languages(shipped):
+def test_language_filter_and_every_language(shipped):
     assert {h.article.language for h in search_articles("退款", "zh", 10)} == {"zh"}
     assert {h.article.language for h in search_articles("refund", "en", 10)} == {"en"}
-    both = {h.article.language for h in search_articles("refund 退款", None, 20)}
-    assert both == {"zh", "en"}
+    every = {h.article.language for h in search_articles("refund 退款", None, 20)}
+    assert {"zh", "en"} <= every
 
 
 def test_only_published_articles_and_the_category_filter(shipped, make_article):

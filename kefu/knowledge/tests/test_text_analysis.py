@@ -33,3 +33,25 @@ def test_markdown_becomes_plain_text():
     )
     assert text.splitlines()[:3] == ["Steps", "Open Orders", "Click Refund"]
     assert "*" not in text and "`" not in text
+
+
+def test_words_of_other_alphabets_are_folded_stemmed_and_stop_words_dropped():
+    assert tokens("¿Cómo solicito un REEMBOLSO de mis pedidos?") == [
+        "solicito",
+        "reembolso",
+        "pedido",
+    ]
+    assert tokens("Как вернуть деньги за заказы?") == ["вернут", "деньг", "заказ"]
+    assert tokens("Rückerstattung für meine Bestellung") == ["rückerstattung", "bestellung"]
+
+
+def test_arabic_is_normalised_and_loses_its_article():
+    # Alef with hamza, diacritics and tatweel fold away; "ال" (the) and "وال" (and the) go.
+    assert tokens("أريد الاسْتـرداد والشحن") == ["اريد", "استرداد", "شحن"]
+    assert query_terms("إلغاء") == query_terms("الغاء")
+
+
+def test_kana_and_hangul_runs_become_trigrams_like_chinese():
+    assert query_terms("返金を申請したいです").trigram == ("返金を", "金を申", "を申請")
+    assert query_terms("환불 신청하나요").trigram == ("신청하", "청하나", "하나요")
+    assert query_terms("환불 신청하나요").short == ("환불",)

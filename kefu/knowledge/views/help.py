@@ -31,9 +31,14 @@ def visitor_of(request: HttpRequest) -> str:
 
 
 def help_index(request: HttpRequest) -> HttpResponse:
-    lang = queries.current_language()
+    """Topics in the site's language, or only the articles of the language picked (``?lang=``)."""
+    picked = request.GET.get("lang", "")
+    picked = picked if picked in queries.LANGUAGES else ""
+    lang = picked or queries.current_language()
     query = request.GET.get("q", "").strip()[:200]
-    context: dict[str, object] = {"query": query, "lang": lang}
+    context: dict[str, object] = {
+        "query": query, "lang": lang, "picked": picked, "languages": queries.LANGUAGE_NAMES,
+    }  # fmt: skip
     if query:
         hits = search_articles(query, lang, SEARCH_RESULTS)
         # Nothing in the reader's language: the other language may still have the answer.
@@ -42,7 +47,7 @@ def help_index(request: HttpRequest) -> HttpResponse:
             query, queries.other_language(lang), SEARCH_RESULTS
         )
     else:
-        context["sections"] = queries.sections(lang)
+        context["sections"] = queries.sections(lang, only=bool(picked))
     return render(request, "knowledge/help_index.html", context)
 
 

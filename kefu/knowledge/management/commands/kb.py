@@ -11,8 +11,8 @@ from kefu.tickets.models import Category
 class Command(BaseCommand):
     help = (
         "Knowledge base. `kefu kb load [--dir D] [--force]` creates or updates articles from "
-        "<D>/zh/*.md and <D>/en/*.md (default: the shipped set); articles edited in the admin "
-        "keep their edits unless --force."
+        "<D>/<lang>/*.md for each of the 12 languages (default: the shipped set); articles edited "
+        "in the admin keep their edits unless --force."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
