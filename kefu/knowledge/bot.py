@@ -3,9 +3,10 @@
     reply(conversation, text) -> BotReply      # one visitor message
     greeting(language) -> BotReply             # the first message of a chat
 
-``reply`` detects the visitor's language and answers in it (Chinese or English; other languages
-get English with a note), triages the message (the shipped classifier and rules), searches the
-knowledge base and decides, in this order:
+``reply`` detects the visitor's language (``kefu.lib.language``: 12 languages; a message too
+short to tell keeps the conversation's) and answers in it, from the articles in that language;
+when none fits, from the English ones, saying so. It triages the message (the shipped
+classifier and rules), searches the knowledge base and decides, in this order:
 
 1. hand off when the visitor asks for a person, the triage says urgent or emergency, or the
    visitor is strongly upset;
@@ -36,6 +37,7 @@ from kefu.knowledge import dialogue, queries
 from kefu.knowledge.dialogue import HandoffReason, Role, Turn, Vagueness
 from kefu.knowledge.search import Hit, search_articles
 from kefu.knowledge.text import plain_text
+from kefu.lib.language import LANGUAGES, detect
 from kefu.lib.masking import mask_sensitive
 from kefu.triage.classifier import HANDOFF, Model, load_default
 from kefu.triage.language import detect_language
@@ -43,7 +45,17 @@ from kefu.triage.rules import Rule, RuleContext, apply_rules, default_rules, loa
 
 log = logging.getLogger(__name__)
 
-REPLY_LANGUAGES = {"zh": "zh-hans", "en": "en"}
+# The bot's languages and the Django catalogue of each (kefu/locale; the site itself is zh/en).
+REPLY_LANGUAGES = {code: "zh-hans" if code == "zh" else code for code in LANGUAGES}
+FALLBACK_LANGUAGE = "en"  # the knowledge base is complete in English (and Chinese)
+
+
+def chat_language(code: str) -> str:
+    """A page's or browser's language ("es-MX", "zh-CN") as one of the bot's; else Chinese."""
+    short = code[:2].lower()
+    return short if short in REPLY_LANGUAGES else "zh"
+
+
 OFFERED_ARTICLES = 3
 ANSWER_CONFIDENCE = 0.6  # 9 in 10 answers right on bench/kb.py's questions
 SUGGEST_CONFIDENCE = 0.25  # below this (or with almost no word in common) nothing is relevant
@@ -98,8 +110,9 @@ class Handoff:
 class BotReply:
     kind: str  # "greeting" | "answer" | "suggest" | "clarify" | "handoff"
     text: str  # plain text, in ``reply_language``
-    language: str  # the visitor's language as detected (ISO 639-1, or "und")
-    reply_language: str  # "zh" or "en"
+    language: str  # the visitor's language as detected (one of REPLY_LANGUAGES)
+    reply_language: str  # the language of ``text``: the visitor's
+    articles_language: str = ""  # of ``articles``: the visitor's, or English when none fitted
     confidence: float = 0.0  # that ``articles[0]`` answers the question
     articles: tuple[ArticleLink, ...] = ()
     needs_template: bool = False  # the text asks for order number, problem, wish, deadline
@@ -166,8 +179,8 @@ def reason_label(reason: HandoffReason) -> str:
     return labels[reason]
 
 
-def _other_language_note() -> str:
-    return _("I can answer in Chinese or English; here is my answer in English.")
+def _fallback_note() -> str:
+    return _("I found no article in your language for this, so here are articles in English.")
 
 
 def _article_lines(articles: Sequence[ArticleLink]) -> list[str]:
@@ -176,7 +189,7 @@ def _article_lines(articles: Sequence[ArticleLink]) -> list[str]:
 
 def greeting(language: str = "zh") -> BotReply:
     """The bot's first message: who it is (a bot), how to reach a person, the reminder."""
-    reply_language = language if language in REPLY_LANGUAGES else "en"
+    reply_language = language if language in REPLY_LANGUAGES else FALLBACK_LANGUAGE
     with translation.override(REPLY_LANGUAGES[reply_language]):
         text = "\n".join(
             (
@@ -250,22 +263,25 @@ def answer_confidence(hits: Sequence[Hit], category: str) -> float:
     return round(1 / (1 + math.exp(-logit)), 4)
 
 
-def _search(text: str, visitor_language: str, reply_language: str) -> list[Hit]:
-    """The best articles in the reply language; other languages search both and translate."""
-    if visitor_language == reply_language:
-        return search_articles(text, reply_language, OFFERED_ARTICLES)
+def _in_english(text: str) -> list[Hit]:
+    """The best articles in any language, one per slug, shown in their English version (those
+    without one are left out): a question whose language has no fitting article may still
+    share words (names, "API", "webhook") with an article of another language."""
     hits, seen = [], set()
     for hit in search_articles(text, None, OFFERED_ARTICLES * 2):
         if hit.article.slug not in seen:
             seen.add(hit.article.slug)
             hits.append(hit)
     translated = queries.published().filter(
-        language=reply_language, slug__in=[hit.article.slug for hit in hits]
+        language=FALLBACK_LANGUAGE, slug__in=[hit.article.slug for hit in hits]
     )
     by_slug = {article.slug: article for article in translated}
-    return [replace(hit, article=by_slug.get(hit.article.slug, hit.article)) for hit in hits][
-        :OFFERED_ARTICLES
+    in_english = [
+        replace(hit, article=by_slug[hit.article.slug])
+        for hit in hits
+        if hit.article.slug in by_slug
     ]
+    return in_english[:OFFERED_ARTICLES]
 
 
 @dataclass(frozen=True)
@@ -276,17 +292,42 @@ class _Decision:
     confidence: float = 0.0
     needs_template: bool = False
     reason: HandoffReason | None = None
+    in_english: bool = False  # the hits are English articles: none in the visitor's fitted
 
 
-def _decide(text: str, languages: tuple[str, str], streak: int) -> _Decision:
+def _search(text: str, language: str, category: str) -> tuple[tuple[Hit, ...], float, bool]:
+    """(hits, confidence, in English): the visitor's language first. A language with only the
+    most-asked articles and no confident answer among them gets the English articles instead
+    when those fit better and the best of them is not among the visitor's already."""
+    hits = tuple(search_articles(text, language, OFFERED_ARTICLES))
+    confidence = answer_confidence(hits, category)
+    if language in ("zh", FALLBACK_LANGUAGE) or confidence >= ANSWER_CONFIDENCE:
+        return hits, confidence, False
+    english = tuple(_in_english(text))
+    english_confidence = answer_confidence(english, category)
+    translated = {hit.article.slug for hit in hits}
+    better = _worth_suggesting(english, english_confidence) and english_confidence > confidence
+    if better and english[0].article.slug not in translated:
+        return english, english_confidence, True
+    return hits, confidence, False
+
+
+def _worth_suggesting(hits: Sequence[Hit], confidence: float) -> bool:
+    return bool(hits) and confidence >= SUGGEST_CONFIDENCE and hits[0].coverage >= MIN_COVERAGE
+
+
+def _decide(text: str, language: str, streak: int) -> _Decision:
     now = triage(text)
     if dialogue.asks_for_person(text):
         return _Decision("handoff", now, reason=HandoffReason.REQUESTED)
     vague = dialogue.vagueness(text)
     searchable = vague in (None, Vagueness.TOO_SHORT)
-    hits = tuple(_search(text, *languages)) if searchable else ()
-    confidence = answer_confidence(hits, now.category)
-    decision = _Decision("suggest", now, hits, confidence, needs_template=vague is not None)
+    hits, confidence, in_english = (
+        _search(text, language, now.category) if searchable else ((), 0.0, False)
+    )
+    decision = _Decision(
+        "suggest", now, hits, confidence, needs_template=vague is not None, in_english=in_english
+    )
     if now.urgent or now.emergency:
         return replace(decision, kind="handoff", reason=HandoffReason.URGENT)
     if dialogue.is_strongly_negative(text):
@@ -305,8 +346,7 @@ def _without_escalation(decision: _Decision, vague: Vagueness | None) -> _Decisi
     """Answer, suggest, ask for details, or admit the knowledge base has nothing."""
     if vague is None and decision.confidence >= ANSWER_CONFIDENCE:
         return replace(decision, kind="answer")
-    hits = decision.hits
-    if hits and decision.confidence >= SUGGEST_CONFIDENCE and hits[0].coverage >= MIN_COVERAGE:
+    if _worth_suggesting(decision.hits, decision.confidence):
         return decision
     if vague is None:
         return replace(decision, kind="handoff", reason=HandoffReason.NO_ANSWER)
@@ -366,13 +406,14 @@ def _handoff(turns: Sequence[Turn], text: str, reason: HandoffReason) -> Handoff
     return Handoff(reason, reason_label(reason), summary, transcript, triage(said))
 
 
-def _languages(turns: Sequence[Turn], text: str, known: str | None) -> tuple[str, str]:
-    """(the visitor's language, the reply's): a text without letters (emoji) keeps the
-    language of the visitor's earlier messages, else ``known``, else Chinese."""
-    visitor = detect_language(text)
-    if visitor == "und":
-        visitor = dialogue.visitor_language(turns, detect_language) or known or "zh"
-    return visitor, visitor if visitor in REPLY_LANGUAGES else "en"
+def visitor_language(turns: Sequence[Turn], text: str, known: str | None) -> str:
+    """The language to answer in: the text's; a text too short to tell (emoji, "ok", an order
+    number) keeps the language of the visitor's earlier messages, else ``known`` (the page's),
+    else its script's ("hi" is English), else Chinese."""
+    language = detect(text) or dialogue.visitor_language(turns, lambda t: detect(t) or "und")
+    script = detect_language(text)
+    language = language or known or (script if script != "und" else "zh")
+    return language if language in REPLY_LANGUAGES else FALLBACK_LANGUAGE
 
 
 def reply(
@@ -386,20 +427,20 @@ def reply(
 
     ``conversation``: the turns so far (``Turn`` or dicts ``{"role", "text", "resolved"}``;
     pass ``BotReply.as_turn()`` for the bot's own). ``language``: the visitor's known language
-    ("zh"/"en"), used when the text has none (emoji). ``unresolved_turns``: the caller's count of
-    unresolved bot turns in a row, if it keeps one; otherwise it is read from the turns.
+    (the page's), used when the text is too short to tell. ``unresolved_turns``: the caller's
+    count of unresolved bot turns in a row, if it keeps one; otherwise it is read from the turns.
     """
     turns = tuple(Turn.of(item) for item in conversation)
     text = text.strip()[:MAX_TEXT_CHARS]
-    visitor_language, reply_language = _languages(turns, text, language)
+    reply_language = visitor_language(turns, text, language)
     if unresolved_turns is None:
         unresolved_turns = dialogue.unresolved_streak(turns, text)
     with translation.override(REPLY_LANGUAGES[reply_language]):
-        decision = _decide(text, (visitor_language, reply_language), unresolved_turns)
+        decision = _decide(text, reply_language, unresolved_turns)
         links = _shown_links(decision)
         lines = _body(decision, links)
-        if reply_language != visitor_language:
-            lines.insert(0, _other_language_note())
+        if decision.in_english and links:
+            lines.insert(0, _fallback_note())
         first = not any(t.role == Role.BOT for t in turns)
         if first and decision.kind != "handoff":  # handoffs carry the reminder already
             lines.append(_security_reminder())
@@ -407,8 +448,9 @@ def reply(
     return BotReply(
         kind=decision.kind,
         text="\n".join(lines),
-        language=visitor_language,
+        language=reply_language,
         reply_language=reply_language,
+        articles_language=FALLBACK_LANGUAGE if decision.in_english else reply_language,
         confidence=decision.confidence,
         articles=links,
         needs_template=decision.needs_template,

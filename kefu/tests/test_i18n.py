@@ -1,4 +1,6 @@
-"""Both catalogues are complete, and the placeholders of every translation match."""
+"""Both catalogues are complete, and the placeholders of every translation match. The ten
+catalogues of the chat widget and the bot (es, ru, pt, fr, ar, ko, ja, de, it, tr) translate
+every widget and bot message."""
 
 import io
 import re
@@ -11,6 +13,7 @@ from babel.messages.pofile import read_po
 
 LOCALE = Path(__file__).resolve().parents[1] / "locale"
 PLACEHOLDER = re.compile(r"%\(\w+\)(?:\.\d+)?[sdf]|\{\w*\}")
+WIDGET_AND_BOT_LANGUAGES = ["es", "ru", "pt", "fr", "ar", "ko", "ja", "de", "it", "tr"]
 
 
 def _catalogue(lang: str):
@@ -93,10 +96,43 @@ def test_every_message_the_code_asks_for_is_in_the_catalogue(lang):
 ENTRY = re.compile(r'^(?:msgctxt (".*")\n)?msgid (".*"(?:\n".*")*)\n(?:msgid_plural|msgstr)', re.M)
 
 
-@pytest.mark.parametrize("lang", ["zh_Hans", "en"])
+@pytest.mark.parametrize("lang", ["zh_Hans", "en", *WIDGET_AND_BOT_LANGUAGES])
 def test_no_message_is_in_a_catalogue_twice(lang):
     """Branches append to the catalogues and merge as a union: a string two of them added would
     be there twice, one translation silently winning (and GNU msgfmt refusing the file)."""
     text = (LOCALE / lang / "LC_MESSAGES" / "django.po").read_text()
     keys = Counter(ENTRY.findall(text))
     assert [key for key, n in keys.items() if n > 1] == []
+
+
+def _widget_and_bot_messages() -> set[str]:
+    """The widget's strings and every message of the bot (kefu/knowledge/bot.py)."""
+    from django.utils import translation
+
+    from kefu.intake.chat.views import WIDGET_STRINGS
+
+    bot = (LOCALE.parent / "knowledge" / "bot.py").read_bytes()
+    found = {str(message) for *_ignored, message, _comments in extract_python(
+        io.BytesIO(bot), GETTEXT_CALLS, [], {}
+    )}  # fmt: skip
+    with translation.override(None):  # no catalogue: each lazy string is its msgid
+        return found | {str(text) for text in WIDGET_STRINGS.values()}
+
+
+@pytest.mark.parametrize("lang", WIDGET_AND_BOT_LANGUAGES)
+def test_each_widget_and_bot_catalogue_translates_every_widget_and_bot_message(lang):
+    messages = {str(m.id): m for m in _catalogue(lang)}
+    assert sorted(_widget_and_bot_messages() - set(messages)) == []
+    assert set(messages) == {str(m.id) for m in _catalogue("es")}  # the ten hold the same
+    for msgid, message in messages.items():
+        assert message.string and not message.fuzzy, msgid
+        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(message.string))
+
+
+@pytest.mark.parametrize("lang", WIDGET_AND_BOT_LANGUAGES)
+def test_widget_and_bot_catalogues_are_compiled_and_used(lang):
+    from django.utils import translation
+
+    expected = {str(m.id): m.string for m in _catalogue(lang)}["Talk to a person"]
+    with translation.override(lang):
+        assert translation.gettext("Talk to a person") == expected

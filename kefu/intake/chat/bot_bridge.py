@@ -23,6 +23,7 @@ ROLES: dict[str, Role] = {
 class Answer:
     text: str
     resolved: bool
+    language: str  # of the text: the visitor's, as the bot detected it
     handoff: str = ""  # why a person takes over; empty while the bot goes on
     handoff_details: dict[str, Any] = field(default_factory=dict)  # transcript and triage
     articles: list[dict[str, str]] = field(default_factory=list)
@@ -51,7 +52,7 @@ def answer(session: ChatSession, text: str) -> Answer:
     )
     links = [{"title": a.title, "slug": a.slug, "url": a.url} for a in reply.articles]
     if reply.handoff is None:
-        return Answer(reply.text, reply.resolved, articles=links)
+        return Answer(reply.text, reply.resolved, reply.reply_language, articles=links)
     details = {
         "reason": str(reply.handoff.reason),
         "reason_text": reply.handoff.reason_text,
@@ -61,6 +62,7 @@ def answer(session: ChatSession, text: str) -> Answer:
     return Answer(
         reply.text,
         False,
+        reply.reply_language,
         handoff=str(reply.handoff.reason),
         handoff_details=details,
         articles=links,

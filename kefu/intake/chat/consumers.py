@@ -32,6 +32,7 @@ from kefu.input_guard import json_problems
 from kefu.intake.chat import service
 from kefu.intake.chat.lines import session_group
 from kefu.intake.models import ChatSession
+from kefu.knowledge import bot
 from kefu.validation import problem_message
 
 log = logging.getLogger("kefu.chat")
@@ -146,7 +147,7 @@ class VisitorConsumer(ChatBase):
     async def on_hello(self, content: dict[str, Any]) -> None:
         user = self.scope.get("user")
         signed_in = None if user is None or isinstance(user, AnonymousUser) else user
-        self.language = "en" if str(content.get("lang", "")).startswith("en") else "zh-hans"
+        self.language = bot.REPLY_LANGUAGES[bot.chat_language(str(content.get("lang", "")))]
         self.visitor_zone = str(content.get("tz") or "")[:64]
         session = await db(service.rejoin, str(content.get("token") or ""), signed_in)
         if session is None:

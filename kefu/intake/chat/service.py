@@ -31,6 +31,7 @@ from kefu.intake.chat.lines import Line
 from kefu.intake.ingest import IngestResult, ingest
 from kefu.intake.models import ChatSession, Outcome
 from kefu.knowledge import actions as knowledge
+from kefu.knowledge import bot
 from kefu.knowledge.dialogue import HandoffReason
 from kefu.ratings.actions import rate_chat
 from kefu.sla.clock import is_open, next_open
@@ -80,7 +81,7 @@ def open_session(
         organization=organization if account else None,
         order_id=order_id[:64],
         page_url=page_url[:500],
-        language="en" if language.startswith("en") else "zh",
+        language=bot.chat_language(language),
     )
 
 
@@ -206,9 +207,9 @@ def _let_the_bot_answer(session: ChatSession, text: str, turn: Turn, visitor_zon
     if answer.handoff == HandoffReason.URGENT and triage.get("emergency"):
         _flag_emergency(session)  # a later line of the chat: the ticket becomes an emergency
     if answer.handoff and not _may_hand_off(session, answer.handoff):
-        body, answer.handoff = closed_text(session, visitor_zone), ""
+        body, answer.handoff = closed_text(session, visitor_zone, answer.language), ""
     elif answer.handoff and not chat_open():
-        with translation.override("en" if session.language == "en" else "zh-hans"):
+        with translation.override(bot.REPLY_LANGUAGES[answer.language]):
             body = f"{body} {_('Outside chat hours, the on-duty lead has been alerted.')}"
     with unit_of_work():
         message = actions.add_message(ticket=_ticket_of(session), actor=BOT, body=body)
@@ -283,9 +284,10 @@ def next_opening(visitor_zone: str = "", at: datetime | None = None) -> str:
     return f"{local:%Y-%m-%d %H:%M} ({getattr(zone, 'key', '') or local.tzname()})"
 
 
-def closed_text(session: ChatSession, visitor_zone: str = "") -> str:
-    """The bot's answer to a handoff outside chat hours, in the chat's language."""
-    with translation.override("en" if session.language == "en" else "zh-hans"):
+def closed_text(session: ChatSession, visitor_zone: str = "", language: str = "") -> str:
+    """The bot's answer to a handoff outside chat hours, in ``language`` (the visitor's, as the
+    bot detected it), else in the chat's."""
+    with translation.override(bot.REPLY_LANGUAGES[language or session.language]):
         return _closed_text(next_opening(visitor_zone))
 
 

@@ -24,7 +24,7 @@ from kefu.errors import KefuError
 from kefu.intake.chat import service
 from kefu.intake.chat.lines import session_group
 from kefu.intake.models import ChatSession
-from kefu.knowledge.bot import reason_label
+from kefu.knowledge.bot import REPLY_LANGUAGES, reason_label
 from kefu.knowledge.dialogue import HandoffReason
 from kefu.macros.picker import picker_entries
 from kefu.tickets.uploads import read_upload
@@ -78,8 +78,9 @@ WIDGET_STRINGS = {
 
 
 def _strings() -> str:
+    """The widget's texts in each of the bot's 12 languages (kefu/locale/<lang>)."""
     table = {}
-    for short, django_code in (("zh", "zh-hans"), ("en", "en")):
+    for short, django_code in REPLY_LANGUAGES.items():
         with translation.override(django_code):
             table[short] = {key: str(text) for key, text in WIDGET_STRINGS.items()}
     return json.dumps(table, ensure_ascii=False)

@@ -29,13 +29,6 @@ def test_an_english_question_gets_the_english_article():
     assert reply.triage.category == "payment_billing"
 
 
-def test_other_languages_get_english_with_a_note():
-    reply = bot.reply([], "クレジットカードの支払いができません")
-    assert reply.language == "ja" and reply.reply_language == "en"
-    assert reply.text.startswith("I can answer in Chinese or English")
-    assert all(link.language == "en" for link in reply.articles)
-
-
 def test_a_text_without_language_keeps_the_visitors_language():
     conversation = [Turn(Role.VISITOR, "你好，我想问一下退款"), Turn(Role.BOT, "…", False)]
     assert bot.reply(conversation, "👍👍").reply_language == "zh"

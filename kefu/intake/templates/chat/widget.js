@@ -9,7 +9,9 @@
   var script = document.currentScript || document.querySelector('script[src*="/chat/widget.js"]');
   var base = new URL(script.src, location.href);
   var T_ALL = {{ strings|safe }};
-  var lang = (script.dataset.lang || navigator.language || "zh").toLowerCase().indexOf("zh") === 0 ? "zh" : "en";
+  // The page's language (data-lang), else the browser's, if the widget speaks it; else English.
+  var lang = (script.dataset.lang || navigator.language || "zh").toLowerCase().slice(0, 2);
+  if (!T_ALL[lang]) lang = "en";
   var T = T_ALL[lang];
   var storeKey = "kefu-chat:" + base.host;
   var saved = JSON.parse(localStorage.getItem(storeKey) || "{}");
@@ -35,7 +37,7 @@
   var launcher = el("button", { class: "kefu-launcher", type: "button", "aria-label": T.open }, T.open);
   var badge = el("span", { class: "kefu-badge", hidden: "" });
   launcher.appendChild(badge);
-  var panel = el("section", { class: "kefu-panel", role: "dialog", "aria-label": T.title });
+  var panel = el("section", { class: "kefu-panel", role: "dialog", "aria-label": T.title, lang: lang, dir: lang === "ar" ? "rtl" : "ltr" });
   panel.innerHTML =
     '<header><strong></strong><span class="kefu-status"></span><button type="button" class="kefu-close" aria-label="×">×</button></header>' +
     '<div class="kefu-intro"></div>' +
@@ -263,7 +265,7 @@
   leave.addEventListener("submit", function (e) {
     e.preventDefault();
     var form = new FormData(leave);
-    fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form, headers: { "Accept-Language": lang === "zh" ? "zh-hans" : "en" } })
+    fetch(new URL("{{ leave_url }}", base).href, { method: "POST", body: form, headers: { "Accept-Language": lang === "zh" ? "zh-hans" : lang } })
       .then(function (r) { return r.json(); })
       .then(function (body) {
         if (!body.ticket && !body.verify) { setStatus(errorText(body)); return; }  // the form stays: try again later
