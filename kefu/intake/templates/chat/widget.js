@@ -10,7 +10,12 @@
   var base = new URL(script.src, location.href);
   var T_ALL = {{ strings|safe }};
   // The page's language (data-lang), else the browser's, if the widget speaks it; else English.
-  var lang = (script.dataset.lang || navigator.language || "zh").toLowerCase().slice(0, 2);
+  // A page in Chinese or English gives way to a browser set to another of the widget's 12
+  // languages: the site itself (and so its own pages) only has those two.
+  var page = (script.dataset.lang || "").toLowerCase().slice(0, 2);
+  var browser = (navigator.language || "zh").toLowerCase().slice(0, 2);
+  var siteOnly = { zh: true, en: true };
+  var lang = T_ALL[browser] && !siteOnly[browser] && (!page || siteOnly[page]) ? browser : page || browser;
   if (!T_ALL[lang]) lang = "en";
   var T = T_ALL[lang];
   var storeKey = "kefu-chat:" + base.host;
