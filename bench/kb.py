@@ -1,7 +1,8 @@
 """Knowledge-base search accuracy and bot answer latency, on a fresh database.
 
     .venv/bin/python bench/kb.py                    # SQLite (a new file in a temp directory)
-    .venv/bin/python bench/kb.py --db postgres      # PostgreSQL (creates and drops kefu_bench_kb)
+    .venv/bin/python bench/kb.py --db postgres      # PostgreSQL (creates and drops kefu_bench_kb,
+                                                    # or --pg-name)
     .venv/bin/python bench/kb.py --misses           # also list the questions top-1 got wrong
 
 Each question of bench/data/kb_questions.csv (customer-style, zh and en) names the article that
@@ -41,7 +42,7 @@ from bench.common import percentile, scratch_postgres
 
 
 @contextmanager
-def fresh_database(kind: str, pg_url: str) -> Iterator[None]:
+def fresh_database(kind: str, pg_url: str, pg_name: str = BENCH_DB) -> Iterator[None]:
     """Point Django at an empty database for the duration (before ``django.setup()``)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
     os.environ.pop("KEFU_DATABASE_URL", None)
@@ -50,7 +51,7 @@ def fresh_database(kind: str, pg_url: str) -> Iterator[None]:
         if kind == "sqlite":
             yield
             return
-        with scratch_postgres(pg_url, BENCH_DB) as url:
+        with scratch_postgres(pg_url, pg_name) as url:
             os.environ["KEFU_DATABASE_URL"] = url
             try:
                 yield
@@ -126,11 +127,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--pg-name", default=BENCH_DB, help="scratch database (made, dropped)")
     parser.add_argument("--rounds", type=int, default=3, help="bot passes over the questions")
     parser.add_argument("--misses", action="store_true", help="list top-1 misses")
     parser.add_argument("--no-bot", action="store_true", help="search accuracy only")
     args = parser.parse_args()
-    with fresh_database(args.db, args.pg_url):
+    with fresh_database(args.db, args.pg_url, args.pg_name):
         import django
 
         django.setup()
