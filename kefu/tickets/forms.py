@@ -80,7 +80,16 @@ class PortalTicketForm(forms.Form):
 THEN_STATUSES = (Status.OPEN, Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.RESOLVED)
 
 
+class CustomerReplyForm(forms.Form):
+    """A customer's reply in the portal: text and files, nothing that changes the ticket."""
+
+    body = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = AttachmentsField(label=_("Attachments"), required=False)
+
+
 class ReplyForm(forms.Form):
+    """An agent's reply on the desk: public or internal, with a macro and a status to set."""
+
     body = forms.CharField(
         label=_("Reply"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

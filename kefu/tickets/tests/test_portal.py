@@ -111,3 +111,23 @@ def test_forms_need_the_csrf_token(personas):
 def test_agents_and_anonymous_visitors_do_not_get_the_portal(personas, client):
     assert client.get("/portal/").status_code == 302  # to the sign-in page
     assert session_client(personas.alice).get("/portal/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_customer_reply_form_has_no_agent_controls(personas):
+    ticket = make_ticket(personas.anna, subject="Where is my parcel")
+    client = session_client(personas.anna)
+    url = f"/portal/t/{ticket.number}/"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'name="then_status"' not in page
+    assert 'name="macro"' not in page
+    assert "Macro" not in page
+
+    token = client.cookies["csrftoken"].value
+    refused = client.post(
+        url, {"csrfmiddlewaretoken": token, "body": "  ", "then_status": "resolved"}
+    )
+    assert refused.status_code == 200
+    ticket.refresh_from_db()
+    assert ticket.status != Status.RESOLVED
+    assert ticket.messages.count() == 1

@@ -14,7 +14,7 @@ from kefu.intake import interactive
 from kefu.intake.base import TicketFields
 from kefu.ratings.queries import with_last_rating
 from kefu.tickets import actions, queries
-from kefu.tickets.forms import PortalTicketForm, ReplyForm
+from kefu.tickets.forms import CustomerReplyForm, PortalTicketForm
 from kefu.tickets.models import OPEN_STATUSES, Channel, Status
 from kefu.tickets.views.common import customer_required, flash_error, paginate
 
@@ -74,8 +74,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
 def portal_ticket(request: HttpRequest, number: str) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     ticket = queries.get_ticket(viewer, number)
-    form = ReplyForm(request.POST or None, request.FILES or None)
-    form.fields.pop("internal")
+    form = CustomerReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             interactive.reply(
