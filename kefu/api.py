@@ -130,8 +130,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount_routers() -> None:
     from kefu.intake.api import router as intake_router
     from kefu.tickets.api import router as tickets_router
+    from kefu.tickets.api import views_router
 
     api.add_router("/tickets", tickets_router)
+    api.add_router("/views", views_router)
     api.add_router("/tickets", "kefu.sla.api.router")
     api.add_router("", "kefu.escalation.api.router")
     api.add_router("", "kefu.ratings.api.router")

@@ -129,3 +129,24 @@ def reply_with_macro(
     if changes:
         ticket_actions.update_ticket(ticket=ticket, actor=actor, changes=changes)
     return message
+
+
+@atomic_unit
+def change_in_bulk(
+    *,
+    ticket: Ticket,
+    actor: Viewer,
+    changes: dict[str, Any],
+    add_tags: Iterable[str] = (),
+    macro: Macro | None = None,
+) -> None:
+    """One row of a bulk action on the queue, in its own unit of work: the chosen changes and
+    tags, then the macro as the reply box applies it (its reply in the ticket's language)."""
+    tags = set(add_tags) - set(ticket.tags)
+    if tags:
+        changes = {**changes, "tags": sorted(set(ticket.tags) | tags)}
+    if changes:
+        ticket_actions.update_ticket(ticket=ticket, actor=actor, changes=changes)
+    if macro is not None:
+        body = queries.reply_for(macro, ticket, actor)
+        reply_with_macro(ticket=ticket, actor=actor, body=body, macro=macro)

@@ -129,3 +129,12 @@ def rendered(text: str, ticket: Ticket, viewer: Viewer) -> str:
 
     names = used_names(text)
     return fill(text, placeholder_values(ticket, viewer, names)) if names else text
+
+
+def reply_for(macro: Macro, ticket: Ticket, viewer: Viewer) -> str:
+    """The macro's reply for ``ticket``, in the ticket's language, placeholders filled in."""
+    return rendered(macro.text(reply_language(ticket)), ticket, viewer)
+
+
+def reply_language(ticket: Ticket) -> str:
+    return "zh" if ticket.language == "zh" else "en"

@@ -86,13 +86,13 @@ def macro_render(request: HttpRequest, macro_id: int) -> JsonResponse:
         ticket = get_ticket(viewer, request.GET.get("ticket", "").strip().upper()[:24])
     except KefuError as exc:
         return JsonResponse(exc.as_dict(), status=exc.status)
-    lang = "zh" if ticket.language == "zh" else "en"
+    lang = queries.reply_language(ticket)
     return JsonResponse(
         {
             "id": macro.pk,
             "title": macro.title(lang),
             "language": lang,
-            "text": queries.rendered(macro.text(lang), ticket, viewer),
+            "text": queries.reply_for(macro, ticket, viewer),
             "actions": action_labels(macro),
         }
     )

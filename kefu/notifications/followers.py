@@ -1,11 +1,12 @@
 """Who hears about a ticket's change (listed in ``kefu.flow``), in their notification centre and
 by mail, in their own language.
 
-Staff: the agent a ticket is assigned to (by someone else), and the assignee when the customer
-writes. Customers — each step of their ticket: support replied (the reply itself is mailed by
-``delivery.replies``), support needs their answer, the ticket was resolved (with one-click
-confirm, reopen and rating links), reopened by someone else, merged into another ticket. Nobody
-hears of their own doing; staff who filed a ticket for themselves are not told as customers.
+Staff: the agent a ticket is assigned to (by someone else), and the assignee and the agents
+following the ticket when the customer writes. Customers — each step of their ticket: support
+replied (the reply itself is mailed by ``delivery.replies``), support needs their answer, the
+ticket was resolved (with one-click confirm, reopen and rating links), reopened by someone else,
+merged into another ticket. Nobody hears of their own doing; staff who filed a ticket for
+themselves are not told as customers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kefu.notifications.models import Kind
 from kefu.tickets.links import Action, make_url
 from kefu.tickets.models import EventKind as E
 from kefu.tickets.models import Message, Status, Ticket, TicketEvent
+from kefu.tickets.queries import following
 
 KINDS = frozenset({E.REPLY, E.STATUS, E.REOPENED, E.ASSIGNEE, E.MERGED_INTO})
 Role = Message.AuthorRole
@@ -43,8 +45,9 @@ def _tell_staff(ticket: Ticket, event: TicketEvent) -> None:
         agent = Agent.objects.select_related("user").filter(code=event.new).first()
         if agent is not None and agent.user_id != event.actor_id:
             notify([agent], Kind.ASSIGNED, ticket=ticket, params=_params(ticket))
-    elif event.kind == E.REPLY and event.data.get("role") == Role.CUSTOMER and ticket.assignee:
-        notify([ticket.assignee], Kind.CUSTOMER_REPLY, ticket=ticket, params=_params(ticket))
+    elif event.kind == E.REPLY and event.data.get("role") == Role.CUSTOMER:
+        told = [ticket.assignee, *following(ticket)]
+        notify(told, Kind.CUSTOMER_REPLY, ticket=ticket, params=_params(ticket))
 
 
 def _tell_customer(ticket: Ticket, customer: User, events: list[TicketEvent]) -> None:

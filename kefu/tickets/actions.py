@@ -30,15 +30,22 @@ from kefu.tickets.models import (
     Attachment,
     Category,
     EventKind,
+    Follow,
     Message,
     Priority,
     Relation,
+    SavedView,
     Status,
     Ticket,
     TicketEvent,
 )
 from kefu.tickets.numbering import next_ticket_number
-from kefu.tickets.queries import next_ticket_candidates
+from kefu.tickets.queries import (
+    FILTER_NAMES,
+    may_share_with,
+    merge_differences,
+    next_ticket_candidates,
+)
 from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import (
     atomic_unit,
@@ -540,19 +547,29 @@ def _check_may_restructure(actor: Viewer, *tickets: Ticket) -> None:
 
 
 @atomic_unit
-def merge_tickets(*, source: Ticket, target: Ticket, actor: Viewer) -> Ticket:
+def merge_tickets(
+    *, source: Ticket, target: Ticket, actor: Viewer, confirmed: bool = False
+) -> Ticket:
     """Fold ``source`` into ``target``: its messages and files move over, it is closed and
-    points at ``target`` (mail answering it then lands on ``target``). Events on both."""
+    points at ``target`` (mail answering it then lands on ``target``). Events on both.
+
+    Tickets of different organisations are never merged; different requesters or order ids
+    of one organisation only when the agent ``confirmed`` after comparing them."""
     _check_may_restructure(actor, source, target)
     if source.pk == target.pk:
         raise Invalid(_("A ticket cannot be merged into itself."), field="into")
-    same_customer = (
-        source.organization_id == target.organization_id
-        if source.organization_id or target.organization_id
-        else source.requester_id == target.requester_id
-    )
-    if not same_customer:
+    differences = merge_differences(source, target)
+    if "customer" in differences:
+        # Never, even when asked: the other customer would read this conversation.
         raise Invalid(_("Only tickets of the same customer can be merged."), field="into")
+    if differences and not confirmed:
+        raise Invalid(
+            _(
+                "These tickets have different requesters or order ids. Compare them, then "
+                "confirm the merge."
+            ),
+            field="confirm_differences",
+        )
     forget_created(source.pk, target.pk)
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Attachment.objects.filter(ticket=source).update(ticket=target)
@@ -611,3 +628,63 @@ def split_ticket(
     record_event(ticket, actor, EventKind.SPLIT, new=new.number, data={"messages": ids})
     record_event(new, actor, EventKind.SPLIT_FROM, new=ticket.number, data={"messages": ids})
     return new
+
+
+def follow_ticket(*, ticket: Ticket, actor: Viewer, following: bool) -> None:
+    """Start or stop following ``ticket``: a follower is told of the customer's new messages."""
+    if actor.user is None or not actor.is_agent:
+        raise Forbidden(_("Only agents follow tickets."), field="ticket")
+    if following:
+        Follow.objects.get_or_create(ticket=ticket, user=actor.user)
+    else:
+        Follow.objects.filter(ticket=ticket, user=actor.user).delete()
+
+
+VIEW_NAME_MAX = 60
+
+
+def _view_name(name: str) -> str:
+    name = name.strip()
+    if not name or len(name) > VIEW_NAME_MAX:
+        raise Invalid(
+            _("Give the view a name of 1 to %(max)s characters.") % {"max": VIEW_NAME_MAX},
+            field="name",
+        )
+    return name
+
+
+def _check_may_edit_view(actor: Viewer, view: SavedView) -> None:
+    mine = actor.agent is not None and view.owner_id == actor.agent.pk
+    if not (mine or (view.team is not None and may_share_with(actor, view.team))):
+        raise Forbidden(_("Only the team's lead may change a shared view."), field="view")
+
+
+def save_view(
+    *, actor: Viewer, name: str, filters: Mapping[str, Any], team: Team | None = None
+) -> SavedView:
+    """Save the queue's current filters as a view: the agent's own, or shared with ``team``
+    (its lead only)."""
+    if actor.agent is None:
+        raise Forbidden(_("Only agents save views."), field="view")
+    if team is not None and not may_share_with(actor, team):
+        raise Forbidden(_("Only the team's lead may share a view with it."), field="team")
+    kept = {k: str(v) for k, v in filters.items() if k in FILTER_NAMES and v}
+    return SavedView.objects.create(
+        name=_view_name(name),
+        filters=kept,
+        owner=None if team else actor.agent,
+        team=team,
+        created_by=actor.agent,
+    )
+
+
+def rename_view(*, view: SavedView, actor: Viewer, name: str) -> SavedView:
+    _check_may_edit_view(actor, view)
+    view.name = _view_name(name)
+    view.save(update_fields=["name"])
+    return view
+
+
+def delete_view(*, view: SavedView, actor: Viewer) -> None:
+    _check_may_edit_view(actor, view)
+    view.delete()

@@ -26,6 +26,7 @@ from kefu.tickets.schemas import (
     EventOut,
     MessageCreate,
     MessageOut,
+    QueueViewOut,
     TicketCreate,
     TicketDetailOut,
     TicketMerge,
@@ -38,6 +39,7 @@ from kefu.tickets.uploads import read_upload
 from kefu.validation import Id
 
 router = Router(tags=["tickets"])
+views_router = Router(tags=["views"])
 COUNT_LIMIT = 10_000
 FilterCode = Annotated[str, StringConstraints(max_length=64)]
 # Support sets the priority; a customer says it is urgent, and agents see that they asked.
@@ -270,7 +272,9 @@ def merge_ticket(request: HttpRequest, number: str, payload: TicketMerge) -> Tic
     viewer = request_viewer(request)
     source = queries.get_ticket(viewer, number)
     target = queries.get_ticket(viewer, payload.into)
-    return actions.merge_tickets(source=source, target=target, actor=viewer)
+    return actions.merge_tickets(
+        source=source, target=target, actor=viewer, confirmed=payload.confirm_differences
+    )
 
 
 @router.post(
@@ -286,3 +290,24 @@ def split_ticket(request: HttpRequest, number: str, payload: TicketSplit) -> Sta
         ticket=ticket, message_ids=payload.messages, actor=viewer, subject=payload.subject
     )
     return Status(201, new)
+
+
+@views_router.get("", response={200: list[QueueViewOut], **errors(403)}, summary="Saved views")
+def list_views(request: HttpRequest) -> list[dict[str, Any]]:
+    """The desk queue's views for the agent: the shipped defaults, their own saved views and
+    those their teams' leads shared, with counts. Open tickets unless the view sets a status."""
+    viewer = request_viewer(request)
+    if not viewer.is_agent:
+        raise Forbidden(_("Only agents have queue views."), field="views")
+    return [
+        {
+            "id": view.key,
+            "name": view.name,
+            "filters": view.filters,
+            "kind": "team" if view.team else ("own" if view.key.isdigit() else "default"),
+            "team": view.team or None,
+            "editable": view.editable,
+            "count": count,
+        }
+        for view, count in queries.counted_views(viewer)
+    ]

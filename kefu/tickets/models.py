@@ -357,3 +357,55 @@ class TicketCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.value}"
+
+
+class Follow(models.Model):
+    """An agent follows a ticket they do not own: a customer's new message on it tells them as
+    it tells the assignee (``notifications.followers``)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket follower")
+        verbose_name_plural = _("ticket followers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="follow_once_per_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.ticket_id}"
+
+
+class SavedView(models.Model):
+    """A saved filter of the desk queue (its query parameters): an agent's own, or shared with a
+    team by its lead. The shipped defaults every agent has are code (``tickets.views_saved``)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    owner = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    created_by = models.ForeignKey(Agent, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False, team__isnull=True)
+                | models.Q(owner__isnull=True, team__isnull=False),
+                name="saved_view_owner_or_team",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,17 +5,31 @@ from __future__ import annotations
 import time
 from collections.abc import Hashable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, Model, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import Viewer, ticket_filter
-from kefu.accounts.models import Agent, Organization, Team, shown_name
+from kefu.accounts.models import Agent, Organization, Team, User, shown_name
 from kefu.errors import NotFound
 from kefu.lib.process_cache import ProcessCache
 from kefu.search import queries as search
-from kefu.tickets.models import OPEN_STATUSES, Attachment, Category, Message, Ticket, TicketEvent
+from kefu.tickets.models import (
+    OPEN_STATUSES,
+    Attachment,
+    Category,
+    Follow,
+    Message,
+    SavedView,
+    Status,
+    Ticket,
+    TicketEvent,
+)
 from kefu.tickets.models import EventKind as E
 
 # Events a customer may read on their own tickets; the rest is the team's business.
@@ -34,7 +48,14 @@ class TicketFilters:
     org: str | None = None
     channel: str | None = None
     q: str | None = None  # search (``kefu.search``): ranked by relevance, then recency
+    breaching: str | None = None  # "1h": an SLA clock still running falls due within the hour
+    open_only: bool = False  # without a status or a search: only open tickets (the desk queue)
     order: str | None = None  # "score": the agents' queue order; default: newest first
+
+
+# What the desk queue's filter form sends; a saved view keeps these and nothing else.
+FILTER_NAMES = ("status", "category", "priority", "team", "assignee", "q", "breaching")
+BREACHING_WITHIN = {"1h": timedelta(hours=1)}
 
 
 # The queue: highest priority score first (``triage.score``), then the longest waiting.
@@ -108,6 +129,8 @@ def _filtered(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     tickets = visible_tickets(viewer)
     if filters.status:
         tickets = tickets.filter(status=filters.status)
+    elif filters.open_only and not filters.q:  # a search finds resolved tickets too
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
     # Codes become ids in a subquery, not a join: PostgreSQL can then walk the ticket indexes
     # that lead with the id (a join on the code filtered the newest tickets one by one).
     if filters.category:
@@ -126,6 +149,8 @@ def _filtered(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee_id=_id_of(Agent, filters.assignee))
     if filters.channel:
         tickets = tickets.filter(channel=filters.channel)
+    if filters.breaching in BREACHING_WITHIN:
+        tickets = tickets.filter(id__in=_breaching_ids(BREACHING_WITHIN[filters.breaching]))
     return tickets
 
 
@@ -208,6 +233,17 @@ def _row(values: dict[str, Any], staff: bool, snippet: str | None) -> dict[str, 
     return row
 
 
+def _breaching_ids(within: timedelta) -> QuerySet[Any]:
+    """Tickets with a running clock due within ``within`` (or overdue, not yet swept)."""
+    from kefu.sla.models import SlaClock  # sla.models imports this app's models
+
+    return SlaClock.objects.filter(
+        state=SlaClock.State.RUNNING,
+        breached_at__isnull=True,
+        due_at__lte=timezone.now() + within,
+    ).values("ticket_id")
+
+
 def _id_of(model: type[Model], code: str) -> QuerySet[Any]:
     return model._default_manager.filter(code=code).values("pk")[:1]
 
@@ -270,3 +306,102 @@ def get_attachment(viewer: Viewer, attachment_id: int) -> Attachment:
     ):
         raise NotFound()
     return attachment
+
+
+# Saved views of the desk queue: the shipped defaults every agent has, their own views and the
+# views their teams' leads shared. Counts stop at VIEW_COUNT_LIMIT; each is one query, kept and
+# forgotten like every list count (``count_up_to``).
+VIEW_COUNT_LIMIT = 999
+DEFAULT_VIEWS = (
+    ("my-open-urgent", _("My open urgent"), {"assignee": "me", "priority": "urgent"}),
+    ("awaiting-evidence", _("Awaiting evidence"), {"status": Status.PENDING_CUSTOMER.value}),
+    ("breaching-1h", _("Breaching within 1 h"), {"breaching": "1h"}),
+)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    key: str  # a default's name, or the saved view's id
+    name: str
+    filters: dict[str, str]
+    team: str = ""  # the team it is shared with
+    editable: bool = False  # the viewer may rename and delete it
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.filters)
+
+
+def queue_filters(chosen: dict[str, Any]) -> TicketFilters:
+    """The desk queue's filters from its parameters: open tickets unless a status is chosen
+    or a search asked."""
+    known = {name: str(chosen[name]) for name in FILTER_NAMES if chosen.get(name)}
+    return TicketFilters(**known, open_only=True, order="score")
+
+
+def saved_views(viewer: Viewer) -> QuerySet[SavedView]:
+    """The viewer's own views and those shared with their teams (or the teams they lead)."""
+    if viewer.agent is None:
+        return SavedView.objects.none()
+    return SavedView.objects.filter(
+        Q(owner=viewer.agent) | Q(team_id__in=viewer.team_ids) | Q(team__lead=viewer.agent)
+    ).select_related("team")
+
+
+def get_saved_view(viewer: Viewer, view_id: int) -> SavedView:
+    found = saved_views(viewer).filter(pk=view_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def may_share_with(viewer: Viewer, team: Team) -> bool:
+    """A team's lead (or an admin) shares views with it."""
+    return viewer.is_admin or bool(viewer.agent and team.lead_id == viewer.agent.pk)
+
+
+def queue_views(viewer: Viewer) -> list[QueueView]:
+    defaults = [QueueView(key, str(name), filters) for key, name, filters in DEFAULT_VIEWS]
+    saved = [
+        QueueView(
+            str(view.pk),
+            view.name,
+            {k: str(v) for k, v in view.filters.items() if k in FILTER_NAMES and v},
+            team=str(view.team) if view.team else "",
+            editable=view.team is None or may_share_with(viewer, view.team),
+        )
+        for view in saved_views(viewer)
+    ]
+    return defaults + saved
+
+
+def counted_views(viewer: Viewer) -> list[tuple[QueueView, int]]:
+    """Each view with its ticket count, one query per view (kept briefly, forgotten on
+    changes)."""
+    return [
+        (view, count_up_to(viewer, queue_filters(view.filters), VIEW_COUNT_LIMIT))
+        for view in queue_views(viewer)
+    ]
+
+
+def merge_differences(source: Ticket, target: Ticket) -> list[str]:
+    """What tells two tickets apart: ``customer`` (different organisations, or different people
+    without one: never merged), ``requester`` (of one organisation), ``order_id`` (both set)."""
+    found = []
+    if source.organization_id != target.organization_id:
+        found.append("customer")
+    elif source.requester_id != target.requester_id:
+        found.append("requester" if source.organization_id else "customer")
+    if source.order_id and target.order_id and source.order_id != target.order_id:
+        found.append("order_id")
+    return found
+
+
+def following(ticket: Ticket) -> list[User]:
+    """The agents following ``ticket``."""
+    return list(User.objects.filter(follows__ticket=ticket, agent__isnull=False))
+
+
+def is_following(viewer: Viewer, ticket: Ticket) -> bool:
+    mine = Follow.objects.filter(ticket=ticket, user=viewer.user)
+    return viewer.user is not None and mine.exists()

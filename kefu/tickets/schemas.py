@@ -96,6 +96,22 @@ class TicketUpdate(Schema):
 
 class TicketMerge(Schema):
     into: Code = Field(description="Number of the ticket that absorbs this one")
+    confirm_differences: bool = Field(
+        False,
+        description="Required when the two tickets have different requesters (of one "
+        "organisation) or different order ids; tickets of different organisations (or of "
+        "different people without one) are never merged.",
+    )
+
+
+class QueueViewOut(Schema):
+    id: str = Field(description="A shipped default's name, or the saved view's id")
+    name: str
+    filters: dict[str, str] = Field(description="Parameters of GET /api/v1/tickets")
+    kind: Literal["default", "own", "team"]
+    team: str | None = Field(None, description="The team a shared view is shared with")
+    editable: bool
+    count: int = Field(description="Tickets in the view, counted up to 1000")
 
 
 class TicketSplit(Schema):

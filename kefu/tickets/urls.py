@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.tickets.views import desk, files, links, portal
+from kefu.tickets.views import bulk, desk, files, links, portal, saved
 
 urlpatterns = [
     path("portal/", portal.portal_list, name="portal_list"),
@@ -14,6 +14,11 @@ urlpatterns = [
     path("desk/views/", desk.desk_queue_views, name="desk_queue_views"),
     path("desk/t/<str:number>/merge/", desk.desk_merge, name="desk_merge"),
     path("desk/t/<str:number>/split/", desk.desk_split, name="desk_split"),
+    path("desk/t/<str:number>/follow/", desk.desk_follow, name="desk_follow"),
+    path("desk/bulk/", bulk.desk_bulk, name="desk_bulk"),
+    path("desk/saved-views/", saved.desk_saved_views, name="desk_saved_views"),
+    path("desk/saved-views/new/", saved.desk_save_view, name="desk_save_view"),
+    path("desk/saved-views/<int:view_id>/", saved.desk_edit_view, name="desk_edit_view"),
     path("files/<int:attachment_id>/<path:filename>", files.attachment, name="attachment"),
     path("t/<str:token>/", links.ticket_link, name="ticket_link"),
 ]

@@ -82,6 +82,17 @@
         if (take) take.click(); else handled = false;
         break;
       }
+      case "f": {
+        var follow = document.querySelector("[data-key-follow]");
+        if (follow) follow.click(); else handled = false;
+        break;
+      }
+      case "x": {
+        var row = document.activeElement instanceof Element && document.activeElement.closest("#queue tr");
+        var box = row && row.querySelector("[data-bulk-row]");
+        if (box) box.click(); else handled = false;
+        break;
+      }
       case "s": {
         var status = document.querySelector("#update-form select[name=status]");
         if (status) { status.focus(); status.scrollIntoView({ block: "center" }); } else handled = false;

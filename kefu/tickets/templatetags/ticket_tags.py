@@ -1,5 +1,5 @@
 """``{% load ticket_tags %}``: a ticket event in words (``tickets.history``); the desk's views
-with their open-ticket counts (re-read live, like the queue)."""
+with their open-ticket counts (re-read live, like the queue); a queue row's version."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django import template
 
 from kefu.accounts.access import request_viewer
 from kefu.tickets import queries
+from kefu.tickets.concurrency import ticket_version
 from kefu.tickets.history import describe
-from kefu.tickets.models import TicketEvent
+from kefu.tickets.models import Ticket, TicketEvent
 
 register = template.Library()
 
@@ -18,6 +19,12 @@ register = template.Library()
 @register.filter
 def event_sentence(event: TicketEvent) -> str:
     return describe(event)
+
+
+@register.filter
+def version(ticket: Ticket) -> str:
+    """The ticket's version as its row showed it (a bulk action skips it if it moved)."""
+    return ticket_version(ticket)
 
 
 @register.inclusion_tag("tickets/_queue_views.html", takes_context=True)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.accounts.access import Viewer
 from kefu.accounts.models import Team
-from kefu.errors import KefuError, StaleTicket
+from kefu.errors import KefuError, NotFound, StaleTicket
 from kefu.macros.actions import reply_with_macro
 from kefu.macros.picker import picker_entries
 from kefu.macros.queries import usable_macro
@@ -23,7 +23,6 @@ from kefu.tickets import actions, queries
 from kefu.tickets.concurrency import check_version, ticket_version
 from kefu.tickets.forms import ReplyForm, TicketUpdateForm
 from kefu.tickets.models import (
-    OPEN_STATUSES,
     Category,
     EventKind,
     Message,
@@ -32,20 +31,17 @@ from kefu.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from kefu.tickets.views.bulk import bulk_choices
 from kefu.tickets.views.common import agent_required, flash_error, paginate
+from kefu.tickets.views.saved import lead_teams
 from kefu.tickets.work import unit_of_work
-
-FILTER_NAMES = ("status", "category", "priority", "team", "assignee", "q")
 
 
 @agent_required
 def desk_queue(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
-    chosen = {name: request.GET.get(name) or None for name in FILTER_NAMES}
-    tickets = queries.list_tickets(viewer, queries.TicketFilters(**chosen, order="score"))
-    if not chosen["status"] and not chosen["q"]:  # a search finds resolved tickets too
-        tickets = tickets.filter(status__in=OPEN_STATUSES)
-    page = paginate(request, tickets)
+    chosen = {name: request.GET.get(name) or None for name in queries.FILTER_NAMES}
+    page = paginate(request, queries.list_tickets(viewer, queries.queue_filters(chosen)))
     if chosen["q"]:
         marked = search.snippets([t.pk for t in page], chosen["q"], staff=True)
         for ticket in page:  # escaped by ``search.snippets``: <mark> is its only markup
@@ -57,10 +53,21 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
         "priorities": Priority.choices,
         "categories": Category.objects.filter(is_active=True),
         "teams": Team.objects.all(),
+        "may_edit": viewer.may_edit_tickets,
     }
     htmx = request.headers.get("HX-Request") == "true"
-    template = "tickets/_queue_table.html" if htmx else "tickets/desk_queue.html"
-    return render(request, template, context)
+    if htmx:
+        return render(request, "tickets/_queue_table.html", context)
+    listed = queries.counted_views(viewer)
+    at = request.GET.get("view", "")
+    context.update(
+        bulk_choices(viewer),
+        lead_teams=lead_teams(viewer),
+        saved_listed=listed,
+        chosen_view=next((v for v, _n in listed if v.key == at and v.key.isdigit()), None),
+        limit=queries.VIEW_COUNT_LIMIT,
+    )
+    return render(request, "tickets/desk_queue.html", context)
 
 
 @agent_required
@@ -149,6 +156,7 @@ def _ticket_page(
         "may_edit": viewer.may_edit_tickets,
         "macros": picker_entries(viewer, _ui_lang()) if viewer.may_edit_tickets else [],
         "neighbours": queries.queue_neighbours(viewer, ticket),
+        "following": queries.is_following(viewer, ticket),
     }
     status = 409 if stale else 200
     return render(request, "tickets/desk_ticket.html", context, status=status)
@@ -199,19 +207,54 @@ def desk_next(request: HttpRequest) -> HttpResponse:
     return redirect("desk_ticket", number=ticket.number)
 
 
-@require_POST
 @agent_required
 def desk_merge(request: HttpRequest, number: str) -> HttpResponse:
+    """Merging shows both tickets side by side, with what differs, and merges only when the
+    agent confirms (and, when requesters or order ids differ, says they compared them)."""
     viewer = request.viewer  # type: ignore[attr-defined]
     source = queries.get_ticket(viewer, number)
+    into = (request.POST if request.method == "POST" else request.GET).get("into", "")
     try:
-        target = queries.get_ticket(viewer, request.POST.get("into", "").strip().upper())
-        actions.merge_tickets(source=source, target=target, actor=viewer)
+        target = queries.get_ticket(viewer, into.strip().upper()[:24])
+    except NotFound:
+        messages.error(request, _("No ticket %(number)s to merge into.") % {"number": into[:24]})
+        return redirect("desk_ticket", number=number)
+    if request.method == "POST":
+        confirmed = request.POST.get("confirm_differences") == "1"
+        try:
+            actions.merge_tickets(source=source, target=target, actor=viewer, confirmed=confirmed)
+        except KefuError as exc:
+            flash_error(request, exc)
+        else:
+            messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
+            return redirect("desk_ticket", number=target.number)
+    differences = queries.merge_differences(source, target)
+    sides = [(t, queries.ticket_messages(viewer, t).order_by("-created_at")[:3])
+             for t in (source, target)]  # fmt: skip
+    return render(request, "tickets/desk_merge.html", {
+        "source": source, "target": target, "sides": sides, "differences": differences,
+        "warnings": merge_warnings(source, target, differences),
+    })  # fmt: skip
+
+
+@require_POST
+@agent_required
+def desk_follow(request: HttpRequest, number: str) -> HttpResponse:
+    viewer = request.viewer  # type: ignore[attr-defined]
+    ticket = queries.get_ticket(viewer, number)
+    following = request.POST.get("follow") == "1"
+    try:
+        actions.follow_ticket(ticket=ticket, actor=viewer, following=following)
     except KefuError as exc:
         flash_error(request, exc)
-        return redirect("desk_ticket", number=number)
-    messages.success(request, _("Merged into %(number)s.") % {"number": target.number})
-    return redirect("desk_ticket", number=target.number)
+    else:
+        messages.success(
+            request,
+            _("You follow this ticket: the customer's new messages will notify you.")
+            if following
+            else _("You no longer follow this ticket."),
+        )
+    return redirect("desk_ticket", number=number)
 
 
 @require_POST
@@ -228,3 +271,26 @@ def desk_split(request: HttpRequest, number: str) -> HttpResponse:
         return redirect("desk_ticket", number=number)
     messages.success(request, _("Split off as %(number)s.") % {"number": new.number})
     return redirect("desk_ticket", number=new.number)
+
+
+def merge_warnings(source: Ticket, target: Ticket, differences: list[str]) -> list[str]:
+    """What the agent should compare before merging, in their language."""
+
+    def who(ticket: Ticket) -> str:
+        return str(ticket.organization or ticket.requester.name or ticket.requester.email)
+
+    texts = {
+        "customer": _(
+            "These tickets belong to different customers (%(a)s and %(b)s): merging would show "
+            "one customer's conversation to the other, so they cannot be merged."
+        ) % {"a": who(source), "b": who(target)},
+        "requester": _("The requesters differ: %(a)s on %(source)s, %(b)s on %(target)s.") % {
+            "a": source.requester.name or source.requester.email, "source": source.number,
+            "b": target.requester.name or target.requester.email, "target": target.number,
+        },
+        "order_id": _("The order ids differ: %(a)s on %(source)s, %(b)s on %(target)s.") % {
+            "a": source.order_id, "source": source.number,
+            "b": target.order_id, "target": target.number,
+        },
+    }  # fmt: skip
+    return [texts[d] for d in differences]

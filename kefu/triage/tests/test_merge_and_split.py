@@ -20,7 +20,7 @@ def test_merge_moves_the_conversation_and_closes_the_source(personas):
     response = _post(
         api_client(personas.alice),
         f"/api/v1/tickets/{source.number}/merge",
-        {"into": target.number},
+        {"into": target.number, "confirm_differences": True},  # Sam and Anna, one organisation
     )
     assert response.status_code == 200 and response.json()["number"] == target.number
     source.refresh_from_db()
