@@ -34,7 +34,7 @@ def test_a_follower_and_the_assignee_hear_of_a_customer_message(personas):
     lena = _desk(personas.lena)
     response = _post(lena, f"/desk/t/{ticket.number}/follow/", {"follow": "1"})
     assert response.status_code == 302 and Follow.objects.filter(user=personas.lena).exists()
-    assert "aria-pressed=\"true\"" in lena.get(f"/desk/t/{ticket.number}/").content.decode()
+    assert 'aria-pressed="true"' in lena.get(f"/desk/t/{ticket.number}/").content.decode()
     actions.add_message(ticket=ticket, actor=personas.viewer(personas.anna), body="Any news?")
     assert (_told(personas.alice), _told(personas.lena)) == (1, 1)
     badge = lena.get("/notifications/badge/").content.decode()

@@ -29,7 +29,9 @@ def test_the_confirmation_page_shows_both_tickets_and_merges_only_when_confirmed
     page = client.get(f"/desk/t/{source.number}/merge/?into={target.number.lower()}")
     html = page.content.decode()
     assert page.status_code == 200
-    assert source.subject in html and target.subject in html and "Order PO-1 has not arrived." in html
+    assert (
+        source.subject in html and target.subject in html and "Order PO-1 has not arrived." in html
+    )
     assert 'role="alert"' not in html and "confirm_differences" not in html
     source.refresh_from_db()
     assert source.merged_into is None  # looking merges nothing
