@@ -198,6 +198,15 @@ CONSOLE_STRINGS = {
 }
 
 
+def _reason_text(reason: str) -> str:
+    """Why the bot handed the chat over, in the agent's language."""
+    return str(reason_label(HandoffReason(reason))) if reason in HANDOFF_REASONS else reason
+
+
+def _minutes(minutes: int) -> str:
+    return str(_("%(n)s min")) % {"n": minutes}
+
+
 @agent_required
 def queue_json(request: HttpRequest) -> JsonResponse:
     agent = request.viewer.agent  # type: ignore[attr-defined]
@@ -207,8 +216,8 @@ def queue_json(request: HttpRequest) -> JsonResponse:
             "id": s.pk,
             "visitor": s.visitor_name or s.visitor_email,
             "ticket": s.ticket.number if s.ticket else None,
-            "reason": s.handoff_reason,
-            "waiting": f"{int((now - s.queued_at).total_seconds() // 60)} min"
+            "reason": _reason_text(s.handoff_reason),
+            "waiting": _minutes(int((now - s.queued_at).total_seconds() // 60))
             if s.queued_at
             else "",
         }
@@ -252,10 +261,9 @@ def console_panel(request: HttpRequest, session_id: int) -> HttpResponse:
     )
     if session.ticket_id is not None:
         others = others.exclude(pk=session.ticket_id)
-    reason = session.handoff_reason
     context = {
         "session": session,
-        "reason": reason_label(HandoffReason(reason)) if reason in HANDOFF_REASONS else reason,
+        "reason": _reason_text(session.handoff_reason),
         "queue": session.state == ChatSession.State.QUEUED,
         "tickets": with_last_rating(others).order_by("-created_at")[:10],
     }

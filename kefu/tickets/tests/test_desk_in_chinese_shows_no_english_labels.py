@@ -75,3 +75,21 @@ def test_a_busy_tickets_history_header_and_queue_read_in_chinese(personas):
     queue = client.get("/desk/", headers={"HX-Request": "true"}).content.decode()
     rows = re.sub(r"<[^>]+>", " ", queue.split("<tbody>", 1)[1].split("</tbody>", 1)[0])
     assert ENGLISH_LABELS.findall(rows) == []
+
+
+@pytest.mark.django_db
+def test_the_chat_queue_reads_in_chinese(personas):
+    from kefu.intake.chat import service
+    from kefu.testing import open_chat_around_the_clock
+
+    open_chat_around_the_clock()
+    chat = service.open_session(user=None, name="王", email="wang@buyer.test", language="zh")
+    service.visitor_says(chat, "c1", "我的订单还没发货")
+    assert service.ask_for_person(chat).queued
+    client = session_client(personas.ada)
+    client.cookies["django_language"] = "zh-hans"
+    waiting = client.get("/desk/chat/queue.json").json()["waiting"]
+    assert len(waiting) == 1
+    shown = f"{waiting[0]['reason']} · {waiting[0]['waiting']}"
+    assert "分钟" in shown
+    assert re.findall(r"[A-Za-z_]{2,}", shown) == [], shown
