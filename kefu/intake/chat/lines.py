@@ -1,11 +1,33 @@
-"""A chat's lines as the widget and the console show them, and the group that carries them."""
+"""A chat's lines as the widget and the console show them, and the group that carries them.
+
+A line's files carry a signed link (``file_url``) that opens only that file: the widget's
+visitor has no session to show, and the link names nothing else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from kefu.tickets.models import Message
+from django.core import signing
+from django.urls import reverse
+
+from kefu.tickets.models import Attachment, Message
+
+FILE_SALT = "kefu.chat.file"
+
+
+def file_url(attachment: Attachment) -> str:
+    token = signing.dumps(attachment.pk, salt=FILE_SALT)
+    return reverse("chat_file", args=[token, attachment.filename])
+
+
+def signed_attachment_id(token: str) -> int | None:
+    try:
+        value = signing.loads(token, salt=FILE_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
 
 
 def session_group(session_id: int) -> str:
@@ -24,6 +46,7 @@ class Line:
     agent: str = ""
     client_id: str = ""
     articles: list[dict[str, str]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)  # name, url, image
 
     @classmethod
     def of(cls, message: Message, client_id: str = "", **extra: Any) -> Line:
@@ -39,5 +62,13 @@ class Line:
             at=message.created_at.isoformat(),
             agent=agent,
             client_id=client_id,
+            files=[
+                {
+                    "name": a.filename,
+                    "url": file_url(a),
+                    "image": a.content_type.startswith("image/"),
+                }
+                for a in message.attachments.all()
+            ],
             **extra,
         )

@@ -5,6 +5,7 @@ from kefu.intake.chat import views
 urlpatterns = [
     path("chat/widget.js", views.widget_js, name="chat_widget"),
     path("chat/upload/", views.upload, name="chat_upload"),
+    path("chat/file/<str:token>/<path:filename>", views.chat_file, name="chat_file"),
     path("chat/leave/", views.leave, name="chat_leave"),
     path("demo/order/<str:order_id>/", views.demo_order, name="demo_order"),
     path("desk/chat/", views.console, name="chat_console"),

@@ -7,7 +7,7 @@ import json
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -22,13 +22,15 @@ from kefu import ratelimit
 from kefu.accounts.models import Agent, Team
 from kefu.errors import KefuError
 from kefu.intake.chat import service
-from kefu.intake.chat.lines import session_group
+from kefu.intake.chat.lines import session_group, signed_attachment_id
 from kefu.intake.models import ChatSession
 from kefu.knowledge.bot import REPLY_LANGUAGES, reason_label
 from kefu.knowledge.dialogue import HandoffReason
 from kefu.macros.picker import picker_entries
+from kefu.tickets.models import Attachment
 from kefu.tickets.uploads import read_upload
 from kefu.tickets.views.common import agent_required
+from kefu.tickets.views.files import file_response
 from kefu.visitors import contact
 
 WIDGET_STRINGS = {
@@ -130,6 +132,18 @@ def upload(request: HttpRequest) -> JsonResponse:
         session_group(session.pk), {"type": "chat.line", "payload": payload, "sender": ""}
     )
     return JsonResponse(payload, status=201)
+
+
+@require_GET
+def chat_file(request: HttpRequest, token: str, filename: str) -> FileResponse:
+    """A chat's file by its signed link (``lines.file_url``); internal files never."""
+    attachment_id = signed_attachment_id(token)
+    if attachment_id is None:
+        raise Http404
+    item = Attachment.objects.filter(pk=attachment_id, message__is_internal=False).first()
+    if item is None or item.filename != filename:
+        raise Http404
+    return file_response(item)
 
 
 @csrf_exempt  # a public contact form, like the help centre's

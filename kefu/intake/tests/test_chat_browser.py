@@ -26,6 +26,19 @@ pytestmark = [
 ]
 
 
+def _photo() -> bytes:
+    """A photo of a size a person would send (the preview must show something)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), "#d9b38c")
+    ImageDraw.Draw(image).rectangle((120, 80, 360, 240), outline="#7a4b1f", width=8)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_visitor_bot_agent_rating_in_chromium(personas, tmp_path):
     from playwright.sync_api import expect, sync_playwright
@@ -67,6 +80,12 @@ def test_visitor_bot_agent_rating_in_chromium(personas, tmp_path):
         visitor.fill(".kefu-compose textarea", "好的，谢谢！")
         visitor.press(".kefu-compose textarea", "Enter")
         expect(pane.locator(".log")).to_contain_text("好的，谢谢！", timeout=15000)
+        # A photo: a preview on both sides, linked to the file.
+        visitor.set_input_files(".kefu-file input", files=[{
+            "name": "破损.png", "mimeType": "image/png", "buffer": _photo()}])  # fmt: skip
+        expect(visitor.locator(".kefu-file-link img[alt='破损.png']")).to_be_visible(timeout=15000)
+        expect(pane.locator(".chat-file img[alt='破损.png']")).to_be_visible(timeout=15000)
+        visitor.screenshot(path=str(ARTIFACTS / "chat-widget-file.png"))
         agent.screenshot(path=str(ARTIFACTS / "chat-console.png"))
         pane.locator("button.end").click()
         expect(visitor.locator(".kefu-rate")).to_be_visible(timeout=15000)

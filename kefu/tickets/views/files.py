@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from kefu.accounts.access import viewer_for
 from kefu.errors import NotFound
 from kefu.tickets import queries
+from kefu.tickets.models import Attachment
 
 
 @login_required
@@ -16,6 +17,11 @@ def attachment(request: HttpRequest, attachment_id: int, filename: str) -> FileR
         item = queries.get_attachment(viewer_for(request.user), attachment_id)
     except NotFound as exc:
         raise Http404 from exc
+    return file_response(item)
+
+
+def file_response(item: Attachment) -> FileResponse:
+    """The file as it was checked: its own type, opened in a sandbox, PDFs downloaded."""
     response = FileResponse(
         item.file.open("rb"),
         content_type=item.content_type,

@@ -98,12 +98,27 @@
   function focus(id) {
     Object.keys(panes).forEach(function (k) { panes[k].node.hidden = k !== String(id); panes[k].tab.toggleAttribute("aria-current", k === String(id)); });
   }
+  /* A file of the chat: a link, showing the picture when it is an image. */
+  function fileLink(file) {
+    var link = el("a", "chat-file", file.image ? "" : file.name);
+    link.href = file.url; link.target = "_blank"; link.rel = "noopener";
+    if (file.image) {
+      var img = document.createElement("img");
+      img.src = file.url; img.alt = file.name;
+      img.addEventListener("load", function () {  // its height is known now: keep the end in view
+        var log = link.closest(".log"); if (log) log.scrollTop = 1e9;
+      });
+      link.appendChild(img);
+    }
+    return link;
+  }
   function render(id, line) {
     var pane = panes[id]; if (!pane || pane.seen[line.seq]) return;
     pane.seen[line.seq] = true;
     var item = el("li", "msg " + line.author);
     item.appendChild(el("small", "", line.author === "agent" ? line.agent : (T[line.author] || line.author)));
     item.appendChild(el("p", "", line.text));
+    (line.files || []).forEach(function (f) { item.appendChild(fileLink(f)); });
     var log = pane.node.querySelector(".log");
     log.appendChild(item); log.scrollTop = 1e9;
     pane.node.querySelector(".typing").hidden = true;

@@ -133,6 +133,16 @@
     var who = line.author === "bot" ? T.bot : line.author === "agent" ? T.agent + " " + (line.agent || "") : line.author === "visitor" ? T.you : T.system;
     item.appendChild(el("small", {}, who));
     item.appendChild(el("p", {}, line.text));
+    (line.files || []).forEach(function (f) {
+      var href = new URL(f.url, base).href;
+      var link = el("a", { href: href, target: "_blank", rel: "noopener", class: "kefu-file-link" });
+      if (f.image) {
+        var img = el("img", { src: href, alt: f.name });
+        img.addEventListener("load", function () { $(".kefu-log").scrollTop = 1e9; });  // its height is known now
+        link.appendChild(img);
+      } else link.textContent = f.name;
+      item.appendChild(link);
+    });
     (line.articles || []).forEach(function (a) {
       var link = el("a", { href: new URL(a.url, base).href, target: "_blank", rel: "noopener" }, a.title);
       item.appendChild(link);
