@@ -57,6 +57,9 @@ class ListParams(Schema):
     org: FilterCode | None = None
     channel: FilterCode | None = None
     q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    breaching: Literal["1h"] | None = Field(
+        None, description="Only tickets with an SLA clock due within the hour (a saved view's)"
+    )
     order: Literal["recent", "score"] | None = None
     # Counts stop at COUNT_LIMIT, so no page past it can hold anything.
     page: int = Field(1, ge=1, le=COUNT_LIMIT)

@@ -53,6 +53,9 @@ def test_the_shipped_defaults_count_what_they_say(personas):
     assert counts == {"my-open-urgent": 1, "awaiting-evidence": 1, "breaching-1h": 1}
     page = session_client(personas.alice).get("/desk/?breaching=1h").content.decode()
     assert due_soon.number in page and waiting.number not in page
+    # A view's filters are the API list's parameters too.
+    found = api_client(personas.alice).get("/api/v1/tickets?breaching=1h").json()
+    assert [t["number"] for t in found["results"]] == [due_soon.number]
 
 
 @pytest.mark.django_db
