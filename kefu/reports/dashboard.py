@@ -55,8 +55,8 @@ def viewer_zone(name: str) -> str:
 
 def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[str, Any]:
     summary = figures.summary(viewer, period, filters)
-    rows = figures.facts(viewer, filters)
-    counts = breakdowns.grouped_counts(rows, period)
+    rows, days = figures.facts(viewer, filters), figures.day_buckets(viewer, filters)
+    counts = breakdowns.grouped_counts(rows, days, period)
     return {
         "summary": summary,
         "daily": breakdowns.daily(counts, period),
@@ -66,7 +66,7 @@ def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[s
         "heatmap": breakdowns.heatmap(counts, period, SHANGHAI),
         "heatmap_local": breakdowns.heatmap(counts, period, zone),
         "zone": zone,
-        "agents": breakdowns.agents(rows, period),
+        "agents": breakdowns.agents(rows, days, period),
         "qa": breakdowns.qa_by_team(period, figures.team_scope(viewer)),
     }
 

@@ -12,21 +12,19 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import Viewer
 from kefu.accounts.models import Agent
 from kefu.errors import Forbidden, Invalid
+from kefu.reports import buckets
 from kefu.reports.deflection import deflection
 from kefu.reports.facts import METRIC_BITS, SHANGHAI, report_calendar_code
-from kefu.reports.models import TicketFact
+from kefu.reports.models import DailyBucket, TicketFact
 from kefu.reports.stats import list_percentiles, percentile_aggregates, percentiles_of
-from kefu.tickets.models import Channel
 
-DAY = 86_400
 MAX_DAYS = 366
 SATISFACTION = ("satisfied", "neutral", "unsatisfied")
 # Backlog age buckets, in days: under 1, 1–3, 3–7, 7 and more.
@@ -95,8 +93,9 @@ def scope(viewer: Viewer) -> Q:
     return Q() if teams is None else Q(team_id__in=teams)
 
 
-def facts(viewer: Viewer, filters: Filters) -> QuerySet[TicketFact]:
-    rows = TicketFact.objects.filter(scope(viewer))
+def narrowed(rows: QuerySet[Any], viewer: Viewer, filters: Filters) -> QuerySet[Any]:
+    """Facts or daily buckets (the same filter columns) in the viewer's scope and filters."""
+    rows = rows.filter(scope(viewer))
     if filters.channel:
         rows = rows.filter(channel=filters.channel)
     for name in ("category", "team", "agent"):
@@ -108,6 +107,14 @@ def facts(viewer: Viewer, filters: Filters) -> QuerySet[TicketFact]:
     if filters.language:
         rows = rows.filter(language=filters.language)
     return rows
+
+
+def facts(viewer: Viewer, filters: Filters) -> QuerySet[TicketFact]:
+    return narrowed(TicketFact.objects.all(), viewer, filters)
+
+
+def day_buckets(viewer: Viewer, filters: Filters) -> QuerySet[DailyBucket]:
+    return narrowed(DailyBucket.objects.all(), viewer, filters)
 
 
 def _rate(part: int | None, whole: int | None) -> float | None:
@@ -126,33 +133,12 @@ TIMES = {field: (0.5, 0.9) for field in ("first_response_business", "first_respo
                                           "resolution_business", "resolution_wall")}  # fmt: skip
 
 
-def _has(field: str, bit: int) -> GreaterThan:
-    return GreaterThan(F(field).bitand(bit), 0)
-
-
-COUNTS: dict[str, Any] = {
-    "created": Count("pk"),
-    "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
-    "within_24h": Count("pk", filter=Q(resolution_wall__lte=DAY)),
-    "reopened": Count("pk", filter=Q(reopened=True)),
-    "complaints": Count("pk", filter=Q(is_complaint=True)),
-    "nudges": Sum("nudges"),
-    "chats": Count("pk", filter=Q(channel=Channel.CHAT)),
-    "contained": Count("pk", filter=Q(channel=Channel.CHAT, handed_off=False,
-                                      resolved_at__isnull=False)),
-    **{r: Count("pk", filter=Q(rating=r)) for r in SATISFACTION},
-    "with_target": Count("pk", filter=Q(sla_targets__gt=0)),
-    "met": Count("pk", filter=Q(sla_targets__gt=0, sla_breached=0)),
-    **{f"t_{m}": Count("pk", filter=_has("sla_targets", bit)) for m, bit in METRIC_BITS.items()},
-    **{f"b_{m}": Count("pk", filter=_has("sla_breached", bit)) for m, bit in METRIC_BITS.items()},
-}  # fmt: skip
-
-
-def cohort_figures(rows: QuerySet[TicketFact]) -> dict[str, Any]:
-    """The cohort's figures: counts, SLA and (on PostgreSQL) the time percentiles in one pass
-    over the rows, the next responses' percentiles in a second."""
-    counts = rows.aggregate(**COUNTS, **percentile_aggregates(TIMES))
-    times = percentiles_of(rows, TIMES, counts)
+def cohort_figures(rows: QuerySet[TicketFact], days: QuerySet[DailyBucket]) -> dict[str, Any]:
+    """A cohort's figures: counts from its daily buckets ``days``, time percentiles (exact)
+    from its facts ``rows`` (one pass for the four columns on PostgreSQL, a second for the
+    next responses)."""
+    counts = buckets.totals(days)
+    times = percentiles_of(rows, TIMES, rows.aggregate(**percentile_aggregates(TIMES)))
     fr_b, fr_w = times["first_response_business"], times["first_response_wall"]
     res_b, res_w = times["resolution_business"], times["resolution_wall"]
     next_b = list_percentiles(rows, "next_responses", (0.5, 0.9))
@@ -194,11 +180,17 @@ def sla_figures(counts: dict[str, Any]) -> dict[str, Any]:
     return {"sla_attainment_rate": _rate(counts["met"], counts["with_target"]), "sla": per_target}
 
 
-def backlogs(rows: QuerySet[TicketFact], instants: list[datetime]) -> list[dict[str, Any]]:
+def backlogs(
+    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket], instants: list[datetime]
+) -> list[dict[str, Any]]:
     """The backlog at each instant: tickets created before it and not yet (first) resolved by
-    then, by age. Those still unresolved and those resolved since an instant
-    are counted apart, each in one query for all instants, so each reads one covering index
-    (``fact_unresolved``, ``fact_resolved``) instead of every fact ever made."""
+    then, by age. Counted apart, each for all instants in one query: those still unresolved
+    that were created in the week before an instant (from the facts, a short range of the
+    ``fact_unresolved`` index), those still unresolved from earlier days (the buckets'
+    ``unresolved``: all aged 7 days and more), and those resolved since an instant (facts,
+    ``fact_resolved``)."""
+    cutoffs = [datetime.combine((at - timedelta(days=7)).astimezone(SHANGHAI).date(), time(),
+                                tzinfo=SHANGHAI) for at in instants]  # fmt: skip
     counts: dict[str, Any] = {}
     for n, at in enumerate(instants):
         counts[f"{n}_total"] = Count("created_at", filter=Q(created_at__lt=at))
@@ -209,7 +201,12 @@ def backlogs(rows: QuerySet[TicketFact], instants: list[datetime]) -> list[dict[
             counts[f"{n}_{low}-{high}d" if high else f"{n}_{low}d+"] = Count(
                 "created_at", filter=band
             )
-    still = rows.filter(resolved_at__isnull=True).aggregate(**counts)
+    recent = {key: Count("created_at", filter=count.filter & Q(created_at__gte=cutoffs[n]))
+              for n in range(len(instants)) for key, count in counts.items()
+              if key.startswith(f"{n}_")}  # fmt: skip
+    still = rows.filter(resolved_at__isnull=True, created_at__gte=min(cutoffs)).aggregate(**recent)
+    earlier = days.aggregate(**{str(n): Sum("unresolved", filter=Q(day__lt=cutoff.date()))
+                                for n, cutoff in enumerate(cutoffs)})  # fmt: skip
     later_counts = {}
     for n, at in enumerate(instants):  # resolved after this instant, created before it
         for key, count in counts.items():
@@ -222,32 +219,45 @@ def backlogs(rows: QuerySet[TicketFact], instants: list[datetime]) -> list[dict[
     for n in range(len(instants)):
         mine = {key.split("_", 1)[1]: still[key] + later[key] for key in still
                 if key.startswith(f"{n}_")}  # fmt: skip
+        old = earlier[str(n)] or 0
+        mine["total"] += old
+        mine[f"{AGE_BUCKETS[-1][0]}d+"] += old
         found.append({"backlog": mine.pop("total"), "backlog_by_age": mine})
     return found
 
 
 def summary(viewer: Viewer, period: Period, filters: Filters) -> dict[str, Any]:
-    rows = facts(viewer, filters)
+    rows, days = facts(viewer, filters), day_buckets(viewer, filters)
     now = timezone.now()
     before = period.previous()
-    waiting, waited = backlogs(rows, [min(period.end, now), min(before.end, now)])
+    waiting, waited = backlogs(rows, days, [min(period.end, now), min(before.end, now)])
     return {
         "from": period.first,
         "to": period.last,
         "calendar": report_calendar_code(),
-        **figures_for(rows, period, filters, now), **waiting,
+        **figures_for(rows, days, period, filters, now), **waiting,
         "previous": {"from": before.first, "to": before.last,
-                     **figures_for(rows, before, filters, now), **waited},
+                     **figures_for(rows, days, before, filters, now), **waited},
     }  # fmt: skip
 
 
+def in_period(rows: QuerySet[TicketFact], period: Period) -> QuerySet[TicketFact]:
+    return rows.filter(created_at__gte=period.start, created_at__lt=period.end)
+
+
 def figures_for(
-    rows: QuerySet[TicketFact], period: Period, filters: Filters, now: datetime
+    rows: QuerySet[TicketFact],
+    days: QuerySet[DailyBucket],
+    period: Period,
+    filters: Filters,
+    now: datetime,
 ) -> dict[str, Any]:
     """The cohort's figures and the deflection (the backlog is counted for both periods at
     once, in ``summary``)."""
-    cohort = rows.filter(created_at__gte=period.start, created_at__lt=period.end)
-    return {**cohort_figures(cohort), **deflection(period, filters, now)}
+    cohort = cohort_figures(
+        in_period(rows, period), buckets.between(days, period.first, period.last)
+    )
+    return {**cohort, **deflection(period, filters, now)}
 
 
 def shifted(filters: Filters, **changes: Any) -> Filters:

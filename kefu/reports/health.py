@@ -8,9 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 
 from kefu.accounts.access import Viewer
+from kefu.reports.buckets import between
 from kefu.reports.facts import report_calendar_code
-from kefu.reports.figures import Period, cohort_figures, may_see_reports
-from kefu.reports.models import ReportSettings, TicketFact
+from kefu.reports.figures import Period, cohort_figures, in_period, may_see_reports
+from kefu.reports.models import DailyBucket, ReportSettings, TicketFact
 
 
 def is_public() -> bool:
@@ -27,8 +28,8 @@ def optional_auth(request: HttpRequest) -> Any:
 
 
 def month_health(period: Period, month: str) -> dict[str, Any]:
-    rows = TicketFact.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
-    found = cohort_figures(rows)
+    rows = in_period(TicketFact.objects.all(), period)
+    found = cohort_figures(rows, between(DailyBucket.objects.all(), period.first, period.last))
     return {
         "month": month,
         "calendar": report_calendar_code(),

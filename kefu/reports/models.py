@@ -70,6 +70,56 @@ class TicketFact(models.Model):
         return self.number
 
 
+class DailyBucket(models.Model):
+    """The counts and sums of the facts created on one day (Asia/Shanghai) that share a team,
+    channel, category, agent, tier and language (``kefu.reports.buckets``): a period's counts
+    read at most days × combinations of these rows instead of every fact. A fact without a
+    team, category or agent counts under 0 (NULLs would never meet in the unique key)."""
+
+    day = models.DateField()
+    team_id = models.BigIntegerField()
+    channel = models.CharField(max_length=8)
+    category_id = models.BigIntegerField()
+    agent_id = models.BigIntegerField()
+    tier = models.CharField(max_length=12)
+    language = models.CharField(max_length=8)
+    created = models.BigIntegerField(default=0)
+    resolved = models.BigIntegerField(default=0)
+    unresolved = models.BigIntegerField(default=0)
+    within_24h = models.BigIntegerField(default=0)
+    reopened = models.BigIntegerField(default=0)
+    complaints = models.BigIntegerField(default=0)
+    nudges = models.BigIntegerField(default=0)
+    chats = models.BigIntegerField(default=0)
+    contained = models.BigIntegerField(default=0)
+    satisfied = models.BigIntegerField(default=0)
+    neutral = models.BigIntegerField(default=0)
+    unsatisfied = models.BigIntegerField(default=0)
+    with_target = models.BigIntegerField(default=0)
+    met = models.BigIntegerField(default=0)
+    # Per SLA metric (``facts.METRIC_BITS``): tickets with that clock, and those that breached it.
+    t_first_response = models.BigIntegerField(default=0)
+    t_next_response = models.BigIntegerField(default=0)
+    t_periodic_update = models.BigIntegerField(default=0)
+    t_resolution = models.BigIntegerField(default=0)
+    b_first_response = models.BigIntegerField(default=0)
+    b_next_response = models.BigIntegerField(default=0)
+    b_periodic_update = models.BigIntegerField(default=0)
+    b_resolution = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "team_id", "channel", "category_id", "agent_id", "tier",
+                        "language"],
+                name="bucket_key",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.day} team {self.team_id} {self.channel}: {self.created}"
+
+
 class ReportSettings(models.Model):
     """Admin switches for reports (one row)."""
 

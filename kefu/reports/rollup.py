@@ -4,7 +4,8 @@
 tiny row, so the change pays almost nothing. The sweeper reads a batch of marks, recomputes
 those tickets' facts from their events (three queries per batch, whatever its size) and
 removes each mark only if it was not renewed meanwhile (``marked_at`` unchanged), so a change
-that lands during a refresh is refreshed again.
+that lands during a refresh is refreshed again. The same transaction moves each refreshed
+fact's contribution in the daily buckets (``kefu.reports.buckets``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from kefu.jobs.sweepers import Sweeper
+from kefu.reports import buckets
 from kefu.reports.facts import build_fact, report_calendar_code, rows_by_ticket
 from kefu.reports.models import DirtyTicket, TicketFact
 from kefu.sla.models import SlaClock
@@ -42,7 +44,20 @@ def mark(ticket_ids: Iterable[int]) -> None:
 
 def refresh(ticket_ids: list[int]) -> list[TicketFact]:
     """Recompute and store the facts of ``ticket_ids`` (tickets that no longer exist keep the
-    fact they had: archived tickets stay in the reports)."""
+    fact they had: archived tickets stay in the reports), and move their contributions in the
+    daily buckets, in one transaction: the old facts are read locked, so two refreshes of a
+    ticket move it one after the other."""
+    with transaction.atomic():
+        old = list(TicketFact.objects.select_for_update().filter(pk__in=ticket_ids))
+        facts = _built(ticket_ids)
+        TicketFact.objects.bulk_create(
+            facts, update_conflicts=True, unique_fields=["ticket_id"], update_fields=FACT_FIELDS
+        )
+        buckets.move(old, facts)
+    return facts
+
+
+def _built(ticket_ids: list[int]) -> list[TicketFact]:
     tickets = Ticket.objects.filter(pk__in=ticket_ids).select_related("organization")
     events = rows_by_ticket(
         TicketEvent.objects.filter(ticket_id__in=ticket_ids)
@@ -55,15 +70,11 @@ def refresh(ticket_ids: list[int]) -> list[TicketFact]:
     ):
         clocks.setdefault(ticket_id, []).append(metric)
     code = report_calendar_code()
-    facts = [
+    return [
         build_fact(t, events.get(t.pk, []), clocks.get(t.pk, []),
                    calendar_for([code], around=t.created_at))
         for t in tickets
     ]  # fmt: skip
-    TicketFact.objects.bulk_create(
-        facts, update_conflicts=True, unique_fields=["ticket_id"], update_fields=FACT_FIELDS
-    )
-    return facts
 
 
 def sweep(now: datetime) -> int:

@@ -7,7 +7,7 @@ from kefu.ratings import actions
 from kefu.ratings.models import Rating
 from kefu.reports import rollup
 from kefu.reports.figures import cohort_figures
-from kefu.reports.models import TicketFact
+from kefu.reports.models import DailyBucket, TicketFact
 
 from .conftest import resolve
 
@@ -21,5 +21,5 @@ def test_a_ticket_rating_and_its_change_reach_the_csat_figures(personas):
     assert TicketFact.objects.get(ticket_id=rated.pk).rating == "neutral"
     actions.rate_ticket(ticket=rated, actor=anna, score="satisfied", via=Rating.Via.PORTAL)
     rollup.refresh([rated.pk, unrated.pk])
-    csat = cohort_figures(TicketFact.objects.all())["csat"]
+    csat = cohort_figures(TicketFact.objects.all(), DailyBucket.objects.all())["csat"]
     assert (csat["ratings"], csat["satisfied"], csat["response_rate"]) == (1, 1.0, 0.5)
