@@ -8,39 +8,45 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 
 from kefu.accounts.models import Agent, Team
 from kefu.escalation.models import QaReview
 from kefu.reports import buckets
 from kefu.reports.facts import SHANGHAI
-from kefu.reports.figures import SATISFACTION, Period, in_period
+from kefu.reports.figures import Period, in_period
 from kefu.reports.models import DailyBucket, TicketFact
-from kefu.reports.stats import grouped_medians
+from kefu.reports.stats import PercentileCont, grouped_medians
 from kefu.tickets.models import Category, Channel
 
 GROUPS = ("day", "channel", "category_id", "team_id", "utc_hour_of_week")
+BUCKETED = ("day", "channel", "team_id")  # the breakdowns the daily buckets can give
 # Per breakdown (a field of GROUPS): its value → (tickets created, of them solved within 24 h).
 Counts = dict[str, dict[Any, tuple[int, ...]]]
 
 
 def grouped_counts(
-    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket], period: Period
+    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket] | None, period: Period
 ) -> Counts:
-    """The period's tickets counted by day, channel, category and team from its daily buckets,
-    and by hour of the week from its facts (one GROUP BY; buckets have no hours)."""
-    in_days = buckets.between(days, period.first, period.last)
-    found = {field: buckets.grouped(in_days, field, "created", "within_24h")
-             for field in GROUPS if field != "utc_hour_of_week"}  # fmt: skip
-    hours = (
-        in_period(rows, period)
-        .values("utc_hour_of_week")
-        .annotate(n=Count("pk"), within=Count("pk", filter=Q(resolution_wall__lte=buckets.DAY)))
-    )
-    found["utc_hour_of_week"] = {
-        row["utc_hour_of_week"]: (row["n"], row["within"]) for row in hours.order_by()
-    }
+    """The period's tickets counted by day, channel and team from its daily buckets (from its
+    facts when there are none: a category or agent filter), by category and hour of the week
+    from its facts (one GROUP BY each)."""
+    cohort = in_period(rows, period)
+    found = {field: _counted(cohort, field) for field in GROUPS
+             if days is None or field not in BUCKETED}  # fmt: skip
+    if days is not None:
+        in_days = buckets.between(days, period.first, period.last)
+        found |= {field: buckets.grouped(in_days, field, "created", "within_24h")
+                  for field in BUCKETED}  # fmt: skip
     return found
+
+
+def _counted(cohort: QuerySet[TicketFact], field: str) -> dict[Any, tuple[int, ...]]:
+    counted = cohort.values(field).annotate(
+        n=Count("pk"), within=Count("pk", filter=Q(resolution_wall__lte=buckets.DAY))
+    )
+    return {row[field]: (row["n"], row["within"]) for row in counted.order_by()}
 
 
 def daily(counts: Counts, period: Period) -> list[dict[str, Any]]:
@@ -89,27 +95,34 @@ def _offset_hours(zone: str, at: datetime) -> int:
     return int(offset.total_seconds() // 3600) if offset else 0
 
 
-def agents(
-    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket], period: Period
-) -> list[dict[str, Any]]:
-    """Per agent: tickets handled and CSAT from the daily buckets, the first-response median
-    (exact) from the facts."""
-    in_days = buckets.between(days, period.first, period.last).exclude(agent_id=buckets.NONE)
-    counted = buckets.grouped(in_days, "agent_id", "created", *SATISFACTION)
-    medians = grouped_medians(
-        in_period(rows, period).filter(agent_id__isnull=False),
-        "agent_id",
-        "first_response_business",
+def agents(rows: QuerySet[TicketFact], period: Period) -> list[dict[str, Any]]:
+    cohort = in_period(rows, period).filter(agent_id__isnull=False)
+    in_sql = connection.vendor == "postgresql"
+    median = {"median": PercentileCont("first_response_business", share=0.5)} if in_sql else {}
+    counted = list(
+        cohort.values("agent_id")
+        .annotate(
+            handled=Count("pk"),
+            rated=Count("pk", filter=~Q(rating="")),
+            satisfied=Count("pk", filter=Q(rating="satisfied")),
+            **median,
+        )
+        .order_by()
     )
-    ids = [int(pk) for pk in counted]
+    medians: dict[Any, Any] = (
+        {row["agent_id"]: dict(row).get("median") for row in counted}
+        if in_sql  # in the same pass; SQLite computes them apart
+        else grouped_medians(cohort, "agent_id", "first_response_business")
+    )
+    ids = [int(row["agent_id"] or 0) for row in counted]
     codes = dict(Agent.objects.filter(pk__in=ids).values_list("pk", "code"))
     qa = qa_scores(ids, period)
     return sorted(
-        [{"agent": codes.get(pk, "—"), "handled": n[0],
-          "first_response_median_seconds": _round(medians.get(pk)),
-          "csat_satisfied_rate": _share(n[1], sum(n[1:])),
-          "qa_score": qa.get(pk)}
-         for pk, n in counted.items()],
+        [{"agent": codes.get(int(row["agent_id"] or 0), "—"), "handled": row["handled"],
+          "first_response_median_seconds": _round(medians.get(int(row["agent_id"] or 0))),
+          "csat_satisfied_rate": _share(row["satisfied"], row["rated"]),
+          "qa_score": qa.get(int(row["agent_id"] or 0))}
+         for row in counted],
         key=lambda r: (-r["handled"], r["agent"]),
     )  # fmt: skip
 

@@ -66,7 +66,7 @@ def build(viewer: Viewer, period: Period, filters: Filters, zone: str) -> dict[s
         "heatmap": breakdowns.heatmap(counts, period, SHANGHAI),
         "heatmap_local": breakdowns.heatmap(counts, period, zone),
         "zone": zone,
-        "agents": breakdowns.agents(rows, days, period),
+        "agents": breakdowns.agents(rows, period),
         "qa": breakdowns.qa_by_team(period, figures.team_scope(viewer)),
     }
 

@@ -113,7 +113,11 @@ def facts(viewer: Viewer, filters: Filters) -> QuerySet[TicketFact]:
     return narrowed(TicketFact.objects.all(), viewer, filters)
 
 
-def day_buckets(viewer: Viewer, filters: Filters) -> QuerySet[DailyBucket]:
+def day_buckets(viewer: Viewer, filters: Filters) -> QuerySet[DailyBucket] | None:
+    """The daily buckets in scope and filters; None under a category or agent filter (not in
+    the buckets' key: then the facts are counted)."""
+    if filters.category is not None or filters.agent is not None:
+        return None
     return narrowed(DailyBucket.objects.all(), viewer, filters)
 
 
@@ -133,12 +137,16 @@ TIMES = {field: (0.5, 0.9) for field in ("first_response_business", "first_respo
                                           "resolution_business", "resolution_wall")}  # fmt: skip
 
 
-def cohort_figures(rows: QuerySet[TicketFact], days: QuerySet[DailyBucket]) -> dict[str, Any]:
-    """A cohort's figures: counts from its daily buckets ``days``, time percentiles (exact)
-    from its facts ``rows`` (one pass for the four columns on PostgreSQL, a second for the
-    next responses)."""
-    counts = buckets.totals(days)
-    times = percentiles_of(rows, TIMES, rows.aggregate(**percentile_aggregates(TIMES)))
+def cohort_figures(
+    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket] | None
+) -> dict[str, Any]:
+    """A cohort's figures: counts from its daily buckets ``days`` (or, without buckets, from
+    its facts in the pass that takes the percentiles), time percentiles (exact) from its facts
+    ``rows`` (one pass for the four columns on PostgreSQL, a second for the next responses)."""
+    counted = {} if days is not None else buckets.COUNTS
+    found = rows.aggregate(**counted, **percentile_aggregates(TIMES))
+    counts = buckets.totals(days) if days is not None else found
+    times = percentiles_of(rows, TIMES, found)
     fr_b, fr_w = times["first_response_business"], times["first_response_wall"]
     res_b, res_w = times["resolution_business"], times["resolution_wall"]
     next_b = list_percentiles(rows, "next_responses", (0.5, 0.9))
@@ -181,14 +189,14 @@ def sla_figures(counts: dict[str, Any]) -> dict[str, Any]:
 
 
 def backlogs(
-    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket], instants: list[datetime]
+    rows: QuerySet[TicketFact], days: QuerySet[DailyBucket] | None, instants: list[datetime]
 ) -> list[dict[str, Any]]:
     """The backlog at each instant: tickets created before it and not yet (first) resolved by
     then, by age. Counted apart, each for all instants in one query: those still unresolved
     that were created in the week before an instant (from the facts, a short range of the
     ``fact_unresolved`` index), those still unresolved from earlier days (the buckets'
-    ``unresolved``: all aged 7 days and more), and those resolved since an instant (facts,
-    ``fact_resolved``)."""
+    ``unresolved``, or the facts without buckets: all aged 7 days and more), and those resolved
+    since an instant (facts, ``fact_resolved``)."""
     cutoffs = [datetime.combine((at - timedelta(days=7)).astimezone(SHANGHAI).date(), time(),
                                 tzinfo=SHANGHAI) for at in instants]  # fmt: skip
     counts: dict[str, Any] = {}
@@ -205,8 +213,14 @@ def backlogs(
               for n in range(len(instants)) for key, count in counts.items()
               if key.startswith(f"{n}_")}  # fmt: skip
     still = rows.filter(resolved_at__isnull=True, created_at__gte=min(cutoffs)).aggregate(**recent)
-    earlier = days.aggregate(**{str(n): Sum("unresolved", filter=Q(day__lt=cutoff.date()))
-                                for n, cutoff in enumerate(cutoffs)})  # fmt: skip
+    earlier = (
+        days.aggregate(**{str(n): Sum("unresolved", filter=Q(day__lt=cutoff.date()))
+                          for n, cutoff in enumerate(cutoffs)})
+        if days is not None
+        else rows.filter(resolved_at__isnull=True).aggregate(
+            **{str(n): Count("created_at", filter=Q(created_at__lt=cutoff))
+               for n, cutoff in enumerate(cutoffs)})
+    )  # fmt: skip
     later_counts = {}
     for n, at in enumerate(instants):  # resolved after this instant, created before it
         for key, count in counts.items():
@@ -247,7 +261,7 @@ def in_period(rows: QuerySet[TicketFact], period: Period) -> QuerySet[TicketFact
 
 def figures_for(
     rows: QuerySet[TicketFact],
-    days: QuerySet[DailyBucket],
+    days: QuerySet[DailyBucket] | None,
     period: Period,
     filters: Filters,
     now: datetime,
@@ -255,7 +269,8 @@ def figures_for(
     """The cohort's figures and the deflection (the backlog is counted for both periods at
     once, in ``summary``)."""
     cohort = cohort_figures(
-        in_period(rows, period), buckets.between(days, period.first, period.last)
+        in_period(rows, period),
+        None if days is None else buckets.between(days, period.first, period.last),
     )
     return {**cohort, **deflection(period, filters, now)}
 

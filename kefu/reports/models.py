@@ -72,15 +72,13 @@ class TicketFact(models.Model):
 
 class DailyBucket(models.Model):
     """The counts and sums of the facts created on one day (Asia/Shanghai) that share a team,
-    channel, category, agent, tier and language (``kefu.reports.buckets``): a period's counts
-    read at most days × combinations of these rows instead of every fact. A fact without a
-    team, category or agent counts under 0 (NULLs would never meet in the unique key)."""
+    channel, tier and language (``kefu.reports.buckets``): a period's counts read at most
+    days × combinations of these rows instead of every fact. A fact without a team counts
+    under team 0 (NULLs would never meet in the unique key)."""
 
     day = models.DateField()
     team_id = models.BigIntegerField()
     channel = models.CharField(max_length=8)
-    category_id = models.BigIntegerField()
-    agent_id = models.BigIntegerField()
     tier = models.CharField(max_length=12)
     language = models.CharField(max_length=8)
     created = models.BigIntegerField(default=0)
@@ -110,11 +108,9 @@ class DailyBucket(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "team_id", "channel", "category_id", "agent_id", "tier",
-                        "language"],
-                name="bucket_key",
+                fields=["day", "team_id", "channel", "tier", "language"], name="bucket_key"
             )
-        ]  # fmt: skip
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} team {self.team_id} {self.channel}: {self.created}"

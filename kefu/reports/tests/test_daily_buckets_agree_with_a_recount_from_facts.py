@@ -5,6 +5,7 @@ team, category or agent, and a ticket whose creation day moves — and the rebui
 gives back the same rows."""
 
 import random
+from contextlib import suppress
 from datetime import timedelta
 from io import StringIO
 
@@ -82,10 +83,8 @@ def test_buckets_follow_random_changes_and_equal_the_recount(personas):
     assert stored() == recounted() and sum(r["created"] for r in stored()) == 12
     for _ in range(4):
         for ticket in rng.sample(tickets, 8):
-            try:
+            with suppress(KefuError):  # e.g. resolving a resolved ticket: not a change
                 change(personas, rng, ticket)
-            except KefuError:  # e.g. resolving a resolved ticket: not a change
-                pass
         sweep()
         assert stored() == recounted()
     assert all(row["created"] > 0 for row in stored())  # emptied buckets are removed
