@@ -214,8 +214,9 @@ def backlogs(
               if key.startswith(f"{n}_")}  # fmt: skip
     still = rows.filter(resolved_at__isnull=True, created_at__gte=min(cutoffs)).aggregate(**recent)
     earlier = (
-        days.aggregate(**{str(n): Sum("unresolved", filter=Q(day__lt=cutoff.date()))
-                          for n, cutoff in enumerate(cutoffs)})
+        days.filter(unresolved__gt=0, day__lt=max(cutoffs).date())  # ``bucket_unresolved``
+        .aggregate(**{str(n): Sum("unresolved", filter=Q(day__lt=cutoff.date()))
+                      for n, cutoff in enumerate(cutoffs)})
         if days is not None
         else rows.filter(resolved_at__isnull=True).aggregate(
             **{str(n): Count("created_at", filter=Q(created_at__lt=cutoff))
