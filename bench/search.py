@@ -160,6 +160,9 @@ def seed(count: int) -> float:
     """Write ``count`` tickets with a message and a document each; seconds taken."""
     from django.db import connection
 
+    from kefu.search.documents import FILTER_COLUMNS
+    from kefu.search.tokens import filter_token
+
     began = time.perf_counter()
     columns, defaults = _ticket_columns()
     message_columns = ["ticket_id", "author_id", "author_role", "is_internal", "channel", "body",
@@ -173,7 +176,8 @@ def seed(count: int) -> float:
         batch[0].append([row[c] for c in columns])
         batch[1].append([ticket["id"], ticket["requester_id"], "customer", False,
                          ticket["channel"], body, "", "", ticket["created_at"]])  # fmt: skip
-        batch[2].append([ticket["id"], head, tokens, ""])
+        tags = " ".join(filter_token(c, row[c]) for c in FILTER_COLUMNS)
+        batch[2].append([ticket["id"], f"{head} {tags}", tokens, ""])
         if len(batch[0]) == CHUNK:
             _write(columns, message_columns, batch)
             batch = ([], [], [])
@@ -272,7 +276,8 @@ def check_plan(viewer: Any, query: str, **filters: str) -> str:
 
     chosen = queries.TicketFilters(**filters)
     tickets = queries._filtered(viewer, chosen)
-    plan = search.candidate_rows(tickets, query, staff=viewer.is_agent).explain()
+    required = queries.search_required(viewer, chosen)
+    plan = search.candidate_rows(tickets, query, staff=viewer.is_agent, required=required).explain()
     if connection.vendor == "postgresql":
         assert not any(f"Seq Scan on {t}" in plan for t in _PG_INDEXED), plan
         used = [n for n in ("search_ticketdocument_gin", "ticket_recent", "ticket_org_recent",
@@ -368,7 +373,7 @@ def main() -> None:
             SQLITE_FILE.unlink(missing_ok=True)
         setup(env)
         measure(args, 0.0) if args.reuse else _first_seed(args)
-        if not args.keep:
+        if not (args.keep or args.reuse):  # a kept database stays until removed by hand
             SQLITE_FILE.unlink(missing_ok=True)
         return
     if args.reuse:

@@ -10,26 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from kefu.accounts.models import Organization
-from kefu.search.documents import documents
+from kefu.search.documents import BATCH, store
 from kefu.search.models import TicketDocument
 from kefu.tickets.models import Message, Ticket
-
-BATCH = 2000
 
 
 def index_tickets(*, ids: Iterable[int]) -> int:
     """Write the documents of the tickets ``ids``; how many were written."""
-    rows = [
-        TicketDocument(ticket_id=d.ticket_id, head=d.head, body=d.body, notes=d.notes)
-        for d in documents(Ticket, Message, ids)
-    ]
-    TicketDocument.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["ticket"],
-        update_fields=["head", "body", "notes"],
-    )
-    return len(rows)
+    return store(TicketDocument, Ticket, Message, ids)
 
 
 def reindex_organization(*, organization: Organization) -> int:

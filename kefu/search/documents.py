@@ -1,7 +1,7 @@
 """What a ticket's search document holds, read from the database in batches.
 
-Plain ``values()`` reads over the models it is given, so the data migration that builds the
-index for existing tickets passes its historical models and gets the same documents as
+Plain ``values()`` reads over the models it is given, so the data migrations that build the
+index for existing tickets pass their historical models and get the same documents as
 ``search.actions``.
 """
 
@@ -12,12 +12,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kefu.search.tokens import document
+from kefu.search.tokens import document, filter_token
 
 # The ticket's own fields and who it is from: number, subject, customer, organisation, codes.
 HEAD_COLUMNS = (
     "number", "subject", "order_id", "shipment_code", "error_code", "requester__name",
     "requester__email", "organization__name", "organization__code",
+)  # fmt: skip
+BATCH = 2000  # tickets per pair of reads and bulk write
+# What the desk and the API filter on (``tickets.queries.TicketFilters``): ``search.tokens.
+# filter_token`` tokens at the end of the head, so the full-text index narrows by them.
+FILTER_COLUMNS = (
+    "status", "priority", "channel", "category_id", "team_id", "organization_id", "assignee_id",
 )  # fmt: skip
 
 
@@ -32,7 +38,9 @@ class Document:
 def documents(ticket_model: Any, message_model: Any, ids: Iterable[int]) -> list[Document]:
     """The documents of the tickets ``ids`` (those that exist), from two queries."""
     ids = list(ids)
-    heads = ticket_model.objects.filter(pk__in=ids).values_list("pk", *HEAD_COLUMNS)
+    heads = ticket_model.objects.filter(pk__in=ids).values_list(
+        "pk", *FILTER_COLUMNS, *HEAD_COLUMNS
+    )
     public: dict[int, list[str]] = defaultdict(list)
     internal: dict[int, list[str]] = defaultdict(list)
     messages = (
@@ -42,12 +50,35 @@ def documents(ticket_model: Any, message_model: Any, ids: Iterable[int]) -> list
     )
     for ticket_id, is_internal, body in messages:
         (internal if is_internal else public)[ticket_id].append(body)
-    return [
-        Document(
-            ticket_id=pk,
-            head=document(value or "" for value in values),
-            body=document(public[pk]),
-            notes=document(internal[pk]),
-        )
-        for pk, *values in heads
+    found = []
+    for pk, *values in heads:
+        attributes, texts = values[: len(FILTER_COLUMNS)], values[len(FILTER_COLUMNS) :]
+        tags = " ".join(map(filter_token, FILTER_COLUMNS, attributes))
+        head = document(value or "" for value in texts)
+        head = f"{head} {tags}" if head else tags
+        found.append(Document(pk, head, document(public[pk]), document(internal[pk])))
+    return found
+
+
+def store(document_model: Any, ticket_model: Any, message_model: Any, ids: Iterable[int]) -> int:
+    """Write (insert or replace) the documents of the tickets ``ids``; how many were written."""
+    rows = [
+        document_model(ticket_id=d.ticket_id, head=d.head, body=d.body, notes=d.notes)
+        for d in documents(ticket_model, message_model, ids)
     ]
+    document_model.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["head", "body", "notes"],
+    )
+    return len(rows)
+
+
+def build_documents(apps: Any, schema_editor: Any) -> None:
+    """A data migration's step: write every ticket's document, ``BATCH`` tickets at a time."""
+    names = ("search.TicketDocument", "tickets.Ticket", "tickets.Message")
+    document_model, ticket_model, message_model = (apps.get_model(name) for name in names)
+    ids = list(ticket_model.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        store(document_model, ticket_model, message_model, ids[start : start + BATCH])

@@ -1,6 +1,7 @@
 """What the search index follows of ticket changes (``kefu.flow``): every event that changes a
-ticket's indexed text rebuilds its document, inside the unit of work, so a ticket is findable by
-what it says as soon as the change commits."""
+ticket's indexed text or filter attributes rebuilds its document, inside the unit of work, so a
+ticket is findable by what it says, and under the filters it passes, as soon as the change
+commits."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from kefu.search import actions
 from kefu.tickets.models import EventKind as E
 from kefu.tickets.models import Ticket, TicketEvent
 
-# New text (messages, codes), text moved between tickets (merge, split) or masked away.
+# New text (messages, codes), text moved between tickets (merge, split) or masked away, and
+# the filter attributes (``search.documents.FILTER_COLUMNS``; the channel never changes).
 KINDS = frozenset({
     E.CREATED, E.REPLY, E.NOTE, E.ORDER_ID, E.SHIPMENT_CODE, E.ERROR_CODE, E.MERGED,
     E.MERGED_INTO, E.SPLIT, E.SPLIT_FROM, E.MASKED,
+    E.STATUS, E.REOPENED, E.PRIORITY, E.CATEGORY, E.ASSIGNEE, E.TEAM,
 })  # fmt: skip
 
 

@@ -10,6 +10,10 @@ and no index ranks 100,000 rows in 50 ms. So relevance ranks only the most recen
 full-text index when it is rare — its planner picks by the term's frequency — and Python scores
 those few hundred by where the terms occur (the ticket's own fields weigh three times a
 message). Older matches of a common word are found by adding words or filters.
+
+The filters are in the index as well (``search.tokens.filter_token``): the caller passes their
+tokens as ``required`` and they are ANDed into the match, so the full-text index narrows by
+them instead of the database checking the filters ticket by ticket.
 """
 
 from __future__ import annotations
@@ -36,30 +40,38 @@ HEAD_WEIGHT, BODY_WEIGHT, NOTES_WEIGHT = 3.0, 1.0, 0.5
 _TSQUERY_SQL = "SELECT ticket_id FROM search_ticketdocument WHERE document @@ '{}'::tsquery"
 
 
-def fts_match(terms: Iterable[Term], *, staff: bool) -> str:
-    """An FTS5 query: every term, quoted; customers' limited to the head and public messages."""
-    quoted = " AND ".join(
-        '"{}"{}'.format(t.text.replace('"', '""'), "*" if t.prefix else "") for t in terms
-    )
-    return quoted if staff else f"{{head body}} : ({quoted})"
+def fts_match(terms: Iterable[Term], *, staff: bool, required: Iterable[str] = ()) -> str:
+    """An FTS5 query: every term, quoted; customers' limited to the head and public messages;
+    the ``required`` filter tokens in the head."""
+
+    def quote(text: str, prefix: bool) -> str:
+        return '"{}"{}'.format(text.replace('"', '""'), "*" if prefix else "")
+
+    quoted = " AND ".join(quote(t.text, t.prefix) for t in terms)
+    words = quoted if staff else f"{{head body}} : ({quoted})"
+    return " AND ".join([f"({words})", *(f"head : {quote(t, False)}" for t in required)])
 
 
-def tsquery(terms: Iterable[Term], *, staff: bool) -> str:
-    """A ``tsquery`` of the tokens as they are; staff also match the notes' ``~`` tokens."""
+def tsquery(terms: Iterable[Term], *, staff: bool, required: Iterable[str] = ()) -> str:
+    """A ``tsquery`` of the tokens as they are; staff also match the notes' ``~`` tokens; the
+    ``required`` filter tokens first."""
 
     def lexeme(text: str, prefix: bool) -> str:
         quoted = "'{}'".format(text.replace("\\", "\\\\").replace("'", "''"))
         return quoted + (":*" if prefix else "")
 
-    parts = []
+    parts = [lexeme(token, False) for token in required]
     for t in terms:
         public = lexeme(t.text, t.prefix)
         parts.append(f"({public} | {lexeme(NOTE_MARK + t.text, t.prefix)})" if staff else public)
     return " & ".join(parts)
 
 
-def candidate_rows(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> QuerySet[Any]:
-    """The query of the most recent ``CANDIDATES`` matches: (id, created_at), newest first.
+def candidate_rows(
+    tickets: QuerySet[Ticket], query: str, *, staff: bool, required: tuple[str, ...] = ()
+) -> QuerySet[Any]:
+    """The query of the most recent ``CANDIDATES`` matches: (id, created_at), newest first;
+    ``required``: the filters' tokens (``tickets`` are filtered by them already).
 
     On SQLite the FTS5 table leads, newest id first (ids follow creation), so a common term
     stops after ``CANDIDATES`` matches that pass the filters instead of collecting all of them.
@@ -71,26 +83,32 @@ def candidate_rows(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> Que
         # The query is a literal, not a parameter: PostgreSQL plans it for its terms (walk the
         # newest tickets for a common one, the GIN index for a rare one), where a prepared
         # statement's generic plan would choose once for all.
-        literal = tsquery(terms, staff=staff).replace("'", "''").replace("%", "%%")
+        literal = (
+            tsquery(terms, staff=staff, required=required).replace("'", "''").replace("%", "%%")
+        )
         matching = tickets.filter(pk__in=RawSQL(_TSQUERY_SQL.format(literal), []))
         found = matching.order_by("-created_at", "-id")
     else:
         found = tickets.extra(  # fixed SQL; the query is a parameter
             tables=[FTS_TABLE],
             where=[f"{FTS_TABLE}.rowid = tickets_ticket.id", f"{FTS_TABLE} MATCH %s"],
-            params=[fts_match(terms, staff=staff)],
+            params=[fts_match(terms, staff=staff, required=required)],
             order_by=[f"-{FTS_TABLE}.rowid"],
         )
     return found.values_list("pk", "created_at")[:CANDIDATES]
 
 
-def candidates(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> list[tuple[int, datetime]]:
-    return list(candidate_rows(tickets, query, staff=staff))
+def candidates(
+    tickets: QuerySet[Ticket], query: str, *, staff: bool, required: tuple[str, ...] = ()
+) -> list[tuple[int, datetime]]:
+    return list(candidate_rows(tickets, query, staff=staff, required=required))
 
 
-def ranked_ids(tickets: QuerySet[Ticket], query: str, *, staff: bool) -> list[int]:
+def ranked_ids(
+    tickets: QuerySet[Ticket], query: str, *, staff: bool, required: tuple[str, ...] = ()
+) -> list[int]:
     """Ids of the matching tickets, most relevant first, then the newest (see the module)."""
-    found = candidates(tickets, query, staff=staff)
+    found = candidates(tickets, query, staff=staff, required=required)
     terms = query_terms(query)
     fields = TicketDocument.objects.filter(pk__in=[pk for pk, _ in found])
     scores = {

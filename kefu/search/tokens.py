@@ -11,6 +11,10 @@ domain), order ids, tracking numbers and error codes (a word with a digit, or wo
 ``-``, ``_``, ``.`` or ``/``, which also yields its parts: "AE-ERR-403" → "ae-err-403", "ae",
 "err", "403").
 
+A ticket's filter attributes (status, team, …) are tokens too, ``@field.value``
+(``filter_token``): no text yields a token starting with ``@``, so only filters match them, and
+the full-text index narrows a filtered search by them.
+
 Tokens never contain spaces, so a document is stored as its tokens joined by spaces; the
 database's own tokenizer (FTS5 ``unicode61`` with extra token characters, PostgreSQL
 ``string_to_array``) only splits on them.
@@ -84,6 +88,11 @@ def tokens(text: str) -> Iterator[str]:
 def document(texts: Iterable[str]) -> str:
     """A field of the index: the tokens of ``texts``, space-joined."""
     return " ".join(token for text in texts for token in tokens(text))
+
+
+def filter_token(field: str, value: object) -> str:
+    """The token of a ticket's filter attribute, ``@status.open``; no value is ``none``."""
+    return f"@{field}.{'none' if value is None else value}"
 
 
 @dataclass(frozen=True)

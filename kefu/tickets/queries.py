@@ -19,6 +19,7 @@ from kefu.accounts.models import Agent, Organization, Team, User, shown_name
 from kefu.errors import NotFound
 from kefu.lib.process_cache import ProcessCache
 from kefu.search import queries as search
+from kefu.search.tokens import filter_token
 from kefu.tickets.models import (
     OPEN_STATUSES,
     Attachment,
@@ -123,7 +124,7 @@ def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     tickets = _filtered(viewer, filters)
     if filters.q:
         # The ids come from ``tickets``: they are scoped and filtered already.
-        ids = search.ranked_ids(tickets, filters.q, staff=viewer.is_agent or viewer.system)
+        ids = _search(viewer, filters, tickets)
         _keep(_search_count_key(viewer, filters), len(ids))
         found = Ticket.objects.filter(pk__in=ids) if ids else tickets.none()
         return found.select_related(*TICKET_RELATIONS).order_by(search.in_order(ids))
@@ -131,34 +132,60 @@ def list_tickets(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     return tickets.select_related(*TICKET_RELATIONS).order_by(*order)
 
 
+def _search(viewer: Viewer, filters: TicketFilters, tickets: QuerySet[Ticket]) -> list[int]:
+    """The ranked ids of ``filters.q`` in ``tickets``, the filters ANDed into the match too."""
+    staff = viewer.is_agent or viewer.system
+    required = search_required(viewer, filters)
+    return search.ranked_ids(tickets, filters.q or "", staff=staff, required=required)
+
+
 def _filtered(viewer: Viewer, filters: TicketFilters) -> QuerySet[Ticket]:
     """The viewer's tickets that pass every filter but the search query."""
-    tickets = visible_tickets(viewer)
-    if filters.status:
-        tickets = tickets.filter(status=filters.status)
-    elif filters.open_only and not filters.q:  # a search finds resolved tickets too
+    tickets = visible_tickets(viewer).filter(**_filter_columns(viewer, filters))
+    # A search finds resolved tickets too.
+    if not filters.status and filters.open_only and not filters.q:
         tickets = tickets.filter(status__in=OPEN_STATUSES)
-    # Codes become ids in a subquery, not a join: PostgreSQL can then walk the ticket indexes
-    # that lead with the id (a join on the code filtered the newest tickets one by one).
-    if filters.category:
-        tickets = tickets.filter(category_id=_id_of(Category, filters.category))
-    if filters.priority:
-        tickets = tickets.filter(priority=filters.priority)
-    if filters.team:
-        tickets = tickets.filter(team_id=_id_of(Team, filters.team))
-    if filters.org:
-        tickets = tickets.filter(organization_id=_id_of(Organization, filters.org))
-    if filters.assignee == "none":
-        tickets = tickets.filter(assignee__isnull=True)
-    elif filters.assignee == "me":
-        tickets = tickets.filter(assignee_id=viewer.agent.pk if viewer.agent else None)
-    elif filters.assignee:
-        tickets = tickets.filter(assignee_id=_id_of(Agent, filters.assignee))
-    if filters.channel:
-        tickets = tickets.filter(channel=filters.channel)
     if filters.breaching in BREACHING_WITHIN:
         tickets = tickets.filter(id__in=_breaching_ids(BREACHING_WITHIN[filters.breaching]))
     return tickets
+
+
+def _filter_columns(viewer: Viewer, filters: TicketFilters) -> dict[str, Any]:
+    """The ticket columns the filters ask for. Codes become ids in a subquery, not a join:
+    PostgreSQL can then walk the ticket indexes that lead with the id (a join on the code
+    filtered the newest tickets one by one)."""
+    columns: dict[str, Any] = {}
+    if filters.status:
+        columns["status"] = filters.status
+    if filters.category:
+        columns["category_id"] = _id_of(Category, filters.category)
+    if filters.priority:
+        columns["priority"] = filters.priority
+    if filters.team:
+        columns["team_id"] = _id_of(Team, filters.team)
+    if filters.org:
+        columns["organization_id"] = _id_of(Organization, filters.org)
+    if filters.assignee == "none":
+        columns["assignee_id"] = None
+    elif filters.assignee == "me":
+        columns["assignee_id"] = viewer.agent.pk if viewer.agent else None
+    elif filters.assignee:
+        columns["assignee_id"] = _id_of(Agent, filters.assignee)
+    if filters.channel:
+        columns["channel"] = filters.channel
+    return columns
+
+
+def search_required(viewer: Viewer, filters: TicketFilters) -> tuple[str, ...]:
+    """The filters' tokens in the search index (``search.documents.FILTER_COLUMNS``), a code's
+    id looked up (an unknown code: ``none``, and the ticket filter matches nothing anyway)."""
+    tokens = []
+    for column, value in _filter_columns(viewer, filters).items():
+        if isinstance(value, QuerySet):
+            found = list(value)
+            value = found[0]["pk"] if found else None
+        tokens.append(filter_token(column, value))
+    return tuple(tokens)
 
 
 # Paging through a list asks for the same count page after page, and counting up to the limit
@@ -194,7 +221,9 @@ def count_up_to(viewer: Viewer, filters: TicketFilters, limit: int) -> int:
             return known
     if filters.q:
         staff = viewer.is_agent or viewer.system
-        counted = len(search.candidates(_filtered(viewer, filters), filters.q, staff=staff))
+        required = search_required(viewer, filters)
+        tickets = _filtered(viewer, filters)
+        counted = len(search.candidates(tickets, filters.q, staff=staff, required=required))
     else:
         counted = list_tickets(viewer, filters).order_by()[: limit + 1].count()
     _keep(key, counted)
