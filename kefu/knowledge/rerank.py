@@ -88,6 +88,7 @@ class ArticleIndex:
             d.id: (d.language, fold(f"{d.title} {d.keywords} {d.body}")) for d in documents
         }
         self.term_weight = lru_cache(maxsize=4096)(self._term_weight)
+        self.document_count = lru_cache(maxsize=4096)(self._document_count)
         self.groups: dict[str, tuple[slice, _FieldMatrices]] = {}
         start = 0
         for group in dict.fromkeys(group_of(d.language) for d in documents):
@@ -117,11 +118,14 @@ class ArticleIndex:
         order = np.argsort(-similarity, kind="stable")[:limit]
         return {int(self.ids[i]): float(similarity[i]) for i in order if similarity[i] > 0}
 
+    def _document_count(self, term: str, language: str | None = None) -> int:
+        """How many documents (in ``language``) contain ``term``, folded, in any field."""
+        return sum(term in text for lang, text in self.texts.values() if language in (None, lang))
+
     def _term_weight(self, term: str, language: str | None = None) -> float:
         """Inverse document frequency of ``term`` among the documents (in ``language``)."""
-        texts = [text for lang, text in self.texts.values() if language in (None, lang)]
-        found = sum(term in text for text in texts)
-        return math.log((len(texts) + 1) / (found + 1)) + 1
+        total = sum(language in (None, lang) for lang, _text in self.texts.values())
+        return math.log((total + 1) / (self.document_count(term, language) + 1)) + 1
 
     def coverage(self, terms: Sequence[str], document_id: int) -> float:
         """The IDF-weighted share of ``terms`` that the document contains, in [0, 1].

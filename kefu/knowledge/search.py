@@ -11,7 +11,9 @@ How a query is answered:
    published article; it catches what substring matching misses (paraphrase, typos) and, being
    the same on both databases, keeps their results alike.
 4. The final score mixes both with the query's coverage: the IDF-weighted share of its words
-   an article contains. Articles with none of the words are dropped.
+   an article contains. Articles with none of the words are dropped. A Chinese run that some
+   article contains whole counts as one word: an article with only a bigram of it has that
+   bigram in another word (保证金 is not in 不保证).
 
 Snippets are built in Python from the body's text: escaped, with ``<mark>`` around matches.
 """
@@ -96,7 +98,7 @@ def _scores(
     weights = {term: index.term_weight(term, lang) for term in terms.all}
     lexical_scores = lexical.scores(terms, lang, CANDIDATES, weights)
     rerank_scores = index.scores(query, lang, CANDIDATES)
-    words = highlight_terms(query)
+    words = highlight_terms(query, is_word=lambda run: index.document_count(run, lang) > 0)
     coverage = {i: index.coverage(words, i) for i in set(lexical_scores) | set(rerank_scores)}
     top = max(lexical_scores.values(), default=0.0)
     scores = {

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -172,11 +173,17 @@ def query_terms(query: str) -> QueryTerms:
     return QueryTerms(tuple(trigram)[:MAX_TERMS], tuple(short_terms)[:MAX_TERMS])
 
 
-def highlight_terms(query: str) -> list[str]:
-    """Terms to mark in snippets: Latin stems, and CJK bigrams (or single characters)."""
+def highlight_terms(query: str, is_word: Callable[[str], bool] | None = None) -> list[str]:
+    """The query's words: Latin stems, and CJK bigrams (or single characters), used to mark
+    snippets and to measure coverage.
+
+    A CJK run of more than two characters is cut into bigrams, unless ``is_word(run)`` says it
+    is a word of its own (search asks whether some article contains it whole): then it stays
+    whole, since its bigrams found elsewhere belong to other words (保证 of 不保证 is no 保证金).
+    """
     terms: dict[str, None] = {}
     for token in tokens(query[:MAX_QUERY_CHARS]):
-        if is_cjk(token) and len(token) > 2:
+        if is_cjk(token) and len(token) > 2 and not (is_word and is_word(token)):
             terms.update(dict.fromkeys(token[i : i + 2] for i in range(len(token) - 1)))
         elif len(token) > 1 or is_cjk(token):
             terms[token] = None
