@@ -55,6 +55,8 @@ FIELD_LABELS = {
     "team": gettext_lazy("Team"),
     "organization": gettext_lazy("Organisation"),
     "requester_email": gettext_lazy("Requester email"),
+    "requester": gettext_lazy("Requester"),
+    "channel": gettext_lazy("Channel"),
     "internal": gettext_lazy("Internal note"),
     "file": gettext_lazy("File"),
     "page": gettext_lazy("Page"),

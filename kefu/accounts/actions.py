@@ -83,9 +83,13 @@ def set_agent_status(*, agent: Agent, status: str) -> Agent:
     return agent
 
 
-def create_contact(*, email: str, name: str = "", language: str = "zh-hans") -> User:
+def create_contact(
+    *, email: str, name: str = "", phone: str = "", language: str = "zh-hans"
+) -> User:
     """Someone known only by address (e.g. a stranger's email); cannot sign in."""
-    return User.objects.create_user(email, None, name=name[:150], language=language)
+    return User.objects.create_user(
+        email, None, name=name[:150], phone=phone[:32], language=language
+    )
 
 
 def set_account_scopes(*, account: Account, scopes: Iterable[str]) -> Account:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from kefu.accounts.access import USER_PROFILES, Viewer
+from kefu.accounts.access import USER_PROFILES, Viewer, may_create_ticket
 from kefu.accounts.actions import TOKEN_PREFIX, token_digest
-from kefu.accounts.models import Account, ApiToken
+from kefu.accounts.models import Account, ApiToken, User
 from kefu.errors import NotFound
 
 
@@ -43,3 +43,37 @@ def managed_sub_account(viewer: Viewer, account_id: int) -> Account:
     if account is None:
         raise NotFound()
     return account
+
+
+# The desk's customer search shows this many people; a longer query narrows it.
+CUSTOMER_RESULTS = 20
+
+
+def _customers(viewer: Viewer) -> QuerySet[User]:
+    if not (viewer.is_agent and may_create_ticket(viewer, None)):
+        return User.objects.none()
+    return User.objects.filter(agent__isnull=True, is_active=True).select_related(
+        "account__organization"
+    )
+
+
+def customer_by_id(viewer: Viewer, user_id: int) -> User | None:
+    """One customer or contact the agent may open a ticket for (see ``find_customers``)."""
+    return _customers(viewer).filter(pk=user_id).first()
+
+
+def find_customers(viewer: Viewer, text: str) -> QuerySet[User]:
+    """Customers and contacts an agent may open a ticket for, by name, email, phone or
+    organisation. Staff who may not open tickets (QA) and customers find no one; staff are never
+    results (a ticket is for a customer)."""
+    text = text.strip()
+    if not text:
+        return User.objects.none()
+    match = (
+        Q(name__icontains=text)
+        | Q(email__icontains=text)
+        | Q(phone__icontains=text)
+        | Q(account__organization__name__icontains=text)
+        | Q(account__organization__code__iexact=text)
+    )
+    return _customers(viewer).filter(match).order_by("name", "email")[:CUSTOMER_RESULTS]

@@ -63,7 +63,7 @@ def check_fields(fields: ContactFields) -> ContactFields:
             raise Invalid(message, field=name)
     if fields.role not in Role.values:
         raise Invalid(_("Choose one of the roles offered."), field="role")
-    if fields.phone and not _valid_phone(fields.phone):
+    if fields.phone and not valid_phone(fields.phone):
         raise Invalid(
             _("Enter a phone number of 6 to 20 digits, e.g. +86 138 0013 8000 or 021-5555 1234."),
             field="phone",
@@ -90,7 +90,7 @@ def check_fields(fields: ContactFields) -> ContactFields:
     return fields
 
 
-def _valid_phone(text: str) -> bool:
+def valid_phone(text: str) -> bool:
     digits = sum(ch.isdigit() for ch in text)
     return bool(PHONE.match(text)) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]
 

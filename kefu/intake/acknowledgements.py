@@ -20,16 +20,24 @@ def _phone_caller_known(message: InboundMessage) -> bool:
     return bool(message.sender_proof) and mailable(message.sender_address)
 
 
+def _acknowledged(message: InboundMessage) -> bool:
+    """Mail senders, verified callers, and customers an agent opened a ticket for (whatever the
+    channel: they learn its number and can follow it) are sent the receipt."""
+    if message.acting is not None and message.acting.is_agent:
+        return mailable(message.sender_address)
+    if message.channel == Channel.PHONE:
+        return _phone_caller_known(message)
+    return message.channel == Channel.EMAIL
+
+
 def queue_for(message: InboundMessage, result: IngestResult) -> None:
-    """Email senders and verified callers get a receipt with their ticket number (and, for mail,
-    the list of refused files).
+    """Email senders, verified callers and customers an agent filed for get a receipt with their
+    ticket number (and, for mail, the list of refused files).
 
     Machine mail, mail relayed by lists and our own mail coming back are never answered.
     """
     ticket = result.ticket
-    if ticket is None or message.channel not in (Channel.EMAIL, Channel.PHONE):
-        return
-    if message.channel == Channel.PHONE and not _phone_caller_known(message):
+    if ticket is None or not _acknowledged(message):
         return
     if message.auto_kind or message.suppress_ack or message.from_us:
         return

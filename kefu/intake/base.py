@@ -61,6 +61,8 @@ class InboundMessage:
     full_text: str = ""
     sender_address: str = ""
     sender_name: str = ""
+    # A number staff took down for a new contact (kept on the contact they make).
+    sender_phone: str = ""
     # Already authenticated (portal, API, signed-in chat): no need to resolve the sender.
     user: User | None = None
     # How the channel proved that ``sender_address`` is the sender's ("mail:dmarc" for mail that

@@ -102,7 +102,9 @@ def resolve_identity(message: InboundMessage) -> Identity | None:
     if message.user is not None:
         account = getattr(message.user, "account", None)
         organization = message.organization or (account.organization if account else None)
-        return Identity(message.user, organization, verified=True)
+        # A contact that staff file for has no account to prove: the ticket stays unverified.
+        contact = account is None and message.acting is not None
+        return Identity(message.user, organization, verified=not contact)
     address = message.sender_address.strip().lower()
     if not EMAIL.fullmatch(address):
         raise IntakeRefused(f"no usable sender address ({message.sender_address!r})")
@@ -114,7 +116,7 @@ def resolve_identity(message: InboundMessage) -> Identity | None:
     if user is None and message.auto_kind:
         return None
     if user is None:
-        user = _new_contact(address, message.sender_name)
+        user = _new_contact(address, message.sender_name, message.sender_phone)
         first = user is not None
         # None: a concurrent delivery from them has just made it.
         user = user or User.objects.get(email__iexact=address)
@@ -127,15 +129,17 @@ def _known(user: User, message: InboundMessage, first_contact: bool = False) -> 
         return _unproven(user, message, first_contact)
     if getattr(user, "account", None) is not None:
         return Identity(user, user.account.organization, verified=True)
-    organization = _organization_by_domain(user.email)
+    # Staff filing for a contact may say whose organisation they are with.
+    chosen = message.organization if message.acting is not None else None
+    organization = chosen or _organization_by_domain(user.email)
     return Identity(user, organization, verified=False, first_contact=first_contact)
 
 
-def _new_contact(address: str, name: str) -> User | None:
+def _new_contact(address: str, name: str, phone: str) -> User | None:
     """A contact for a new sender; None if one was made meanwhile."""
     try:
         with transaction.atomic():
-            contact = create_contact(email=address, name=name)
+            contact = create_contact(email=address, name=name, phone=phone)
     except IntegrityError:
         return None
     # A new contact has neither profile: say so, or the viewer would load the user again.

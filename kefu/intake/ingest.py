@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM, Viewer, may_create_ticket
@@ -28,7 +29,15 @@ from kefu.lib.html import html_to_text
 from kefu.lib.masking import mask_sensitive
 from kefu.lib.subject import parse_service_subject, strip_reply_prefixes
 from kefu.tickets import actions
-from kefu.tickets.models import Category, EventKind, Message, Relation, Status, Ticket
+from kefu.tickets.models import (
+    LIVE_CHANNELS,
+    Category,
+    EventKind,
+    Message,
+    Relation,
+    Status,
+    Ticket,
+)
 from kefu.tickets.queries import active_category
 from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import unit_of_work
@@ -251,7 +260,28 @@ def _open(
     refused = _attach(ticket, saved, message)
     stage("routing")
     triage.after_create(ticket=ticket, verdict=verdict, inbound=message)
+    _note_on_behalf(ticket, message)
     return IngestResult(Outcome.TICKET, ticket, saved, refused_files=refused)
+
+
+def _note_on_behalf(ticket: Ticket, message: InboundMessage) -> None:
+    """An agent opened the ticket for the customer: the history names them, and on a call or at
+    the desk their conversation with the customer is the first response and the ticket is
+    theirs (a public line at that moment, as when an agent answers a hotline call: ``sla.cycles``
+    counts it)."""
+    agent = message.acting
+    if agent is None or not agent.is_agent:
+        return
+    actions.record_event(ticket, agent, EventKind.ON_BEHALF, new=message.channel,
+                         data={"channel": message.channel})  # fmt: skip
+    if message.channel not in LIVE_CHANNELS:
+        return
+    assert agent.agent is not None
+    with translation.override("zh-hans" if ticket.language == "zh" else "en"):
+        body = str(_("Agent %(agent)s spoke with you and opened this ticket."))
+    actions.add_message(ticket=ticket, actor=agent, body=body % {"agent": agent.agent.code})
+    if ticket.assignee_id != agent.agent.pk:
+        actions.update_ticket(ticket=ticket, actor=SYSTEM, changes={"assignee": agent.agent})
 
 
 def _by_staff(actor: Viewer) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,17 @@ def _checked(result: IngestResult) -> IngestResult:
     return result
 
 
-def _acting(viewer: Viewer, requester: User) -> Viewer | None:
+@dataclass(frozen=True)
+class NewContact:
+    """Someone an agent files for who is not known yet: the pipeline makes them a contact, as it
+    does an unknown sender (``intake.identity``). No email: their number stands in for one."""
+
+    email: str
+    name: str = ""
+    phone: str = ""
+
+
+def _acting(viewer: Viewer, requester: User | NewContact) -> Viewer | None:
     """Staff filing or answering for a customer act in their own name."""
     return viewer if viewer.user is not None and viewer.user != requester else None
 
@@ -43,7 +54,7 @@ def open_ticket(
     *,
     channel: str,
     viewer: Viewer,
-    requester: User,
+    requester: User | NewContact,
     organization: Organization | None,
     subject: str,
     body: str,
@@ -58,7 +69,8 @@ def open_ticket(
         subject=subject,
         sender_address=requester.email,
         sender_name=requester.name,
-        user=requester,
+        sender_phone=requester.phone,
+        user=requester if isinstance(requester, User) else None,
         acting=_acting(viewer, requester),
         organization=organization,
         fields=fields,

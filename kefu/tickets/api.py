@@ -13,9 +13,11 @@ from pydantic import Field, StringConstraints
 
 from kefu.accounts.access import Viewer, request_viewer
 from kefu.accounts.models import Agent, Organization, Team, User
+from kefu.accounts.queries import customer_by_id
 from kefu.errors import Forbidden, Invalid
 from kefu.intake import interactive
 from kefu.intake.base import TicketFields
+from kefu.intake.interactive import NewContact
 from kefu.intake.models import Outcome
 from kefu.schemas import errors
 from kefu.tickets import actions, queries
@@ -75,21 +77,46 @@ def category_by_code(code: str | None) -> Category | None:
     return category
 
 
-def _requester_for(viewer: Viewer, payload: TicketCreate) -> tuple[User, Organization | None]:
+# What only staff send: who the ticket is for, and how that customer asked.
+ON_BEHALF_FIELDS = ("organization", "requester", "requester_email", "channel")
+
+
+def _refuse_on_behalf(viewer: Viewer, payload: TicketCreate) -> None:
+    """A customer files as themselves: naming another requester or channel is refused."""
+    used = [name for name in ON_BEHALF_FIELDS if getattr(payload, name) is not None]
+    if used and not (viewer.is_agent or viewer.system):
+        raise Forbidden(_("Only support staff open tickets on a customer's behalf."), field=used[0])
+
+
+def _organization(code: str | None) -> Organization | None:
+    if not code:
+        return None
+    organization = Organization.objects.filter(code=code).first()
+    if organization is None:
+        raise Invalid(_("Unknown organisation."), field="organization")
+    return organization
+
+
+def _requester_for(
+    viewer: Viewer, payload: TicketCreate
+) -> tuple[User | NewContact, Organization | None]:
     if viewer.account is not None:
         return viewer.account.user, viewer.account.organization
     assert viewer.user is not None
-    organization = None
-    if payload.organization:
-        organization = Organization.objects.filter(code=payload.organization).first()
-        if organization is None:
-            raise Invalid(_("Unknown organisation."), field="organization")
-    if not payload.requester_email:
+    organization = _organization(payload.organization)
+    if payload.requester is not None:
+        requester = customer_by_id(viewer, payload.requester)
+        if requester is None:
+            raise Invalid(_("Unknown customer."), field="requester")
+    elif payload.requester_email:
+        requester = User.objects.filter(email__iexact=payload.requester_email).first()
+        if requester is None:  # a stranger: the pipeline makes them a contact
+            return NewContact(email=payload.requester_email.lower()), organization
+    else:
         return viewer.user, organization
-    requester = User.objects.filter(email__iexact=payload.requester_email).first()
-    if requester is None or (
-        organization and not organization.accounts.filter(user=requester).exists()
-    ):
+    if organization and not organization.accounts.filter(user=requester).exists():
+        if payload.requester is not None:
+            raise Invalid(_("This customer is not in that organisation."), field="requester")
         raise Invalid(
             _("No customer with this email in that organisation."), field="requester_email"
         )
@@ -105,10 +132,11 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status:
     viewer = request_viewer(request)
     if payload.priority and not (viewer.is_agent or viewer.system):
         raise Invalid(_CUSTOMER_PRIORITY, field="priority")
+    _refuse_on_behalf(viewer, payload)
     requester, organization = _requester_for(viewer, payload)
     category_by_code(payload.category)  # an unknown category is the caller's error (422)
     result = interactive.open_ticket(
-        channel=Channel.API,
+        channel=payload.channel or Channel.API,
         viewer=viewer,
         requester=requester,
         organization=organization,

@@ -8,9 +8,13 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from kefu.accounts.models import Agent, Team
+from kefu.accounts.models import Agent, Organization, Team, User
+from kefu.contacts.actions import valid_phone
 from kefu.errors import AttachmentRejected
-from kefu.tickets.models import Category, Complexity, Priority, Status
+from kefu.intake.base import TicketFields
+from kefu.intake.interactive import NewContact
+from kefu.intake.phone.actions import caller_address
+from kefu.tickets.models import ON_BEHALF_CHANNELS, Category, Channel, Complexity, Priority, Status
 from kefu.tickets.uploads import read_upload, validate_attachment
 
 MAX_FILES = 10
@@ -74,6 +78,71 @@ class PortalTicketForm(forms.Form):
         required=False,
         help_text=_("Support sees that you asked and sets the priority."),
     )
+
+    def ticket_fields(self) -> TicketFields:
+        """What the form says about the ticket, as the intake pipeline takes it."""
+        data = self.cleaned_data
+        return TicketFields(
+            category=data["category"].code if data["category"] else "",
+            order_id=data["order_id"],
+            desired_outcome=data["desired_outcome"],
+            expected_by=data["expected_by"],
+            urgent=data["urgent"],
+        )
+
+
+class OnBehalfTicketForm(PortalTicketForm):
+    """The portal's form as an agent fills it in for a customer: who (a customer found by the
+    search, or a new contact) and through which channel they asked."""
+
+    requester = forms.ModelChoiceField(
+        queryset=User.objects.filter(agent__isnull=True, is_active=True),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    contact_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    contact_email = forms.EmailField(label=_("Email"), required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    contact_organization = forms.ModelChoiceField(
+        label=_("Organisation (optional)"),
+        queryset=Organization.objects.all(),
+        required=False,
+        empty_label=_("None or not known"),
+    )
+    channel = forms.ChoiceField(
+        label=_("How the customer asked"),
+        choices=[(c.value, c.label) for c in map(Channel, ON_BEHALF_CHANNELS)],
+        initial=Channel.PHONE,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("requester") is None:
+            self._check_new_contact(data)
+        return data
+
+    def _check_new_contact(self, data: dict[str, Any]) -> None:
+        email, phone = data.get("contact_email") or "", data.get("contact_phone") or ""
+        if not (data.get("contact_name") or "").strip():
+            self.add_error("contact_name", _("Give the customer's name, or find them above."))
+        if not (email or phone) and "contact_email" not in self.errors:
+            self.add_error("contact_email", _("Give an email or a phone number (or both)."))
+        if phone and not valid_phone(phone):
+            self.add_error("contact_phone", _(
+                "Enter a phone number of 6 to 20 digits, e.g. +86 138 0013 8000 or 021-5555 1234."
+            ))  # fmt: skip
+        if email and User.objects.filter(email__iexact=email).exists():
+            self.add_error("contact_email", _("Someone with this email is known: find them above."))
+
+    def requester_or_contact(self) -> User | NewContact:
+        """The chosen customer, or the new contact to make (their number stands in for an
+        email they did not give)."""
+        data = self.cleaned_data
+        if data["requester"] is not None:
+            return data["requester"]
+        phone = data["contact_phone"].strip()
+        email = data["contact_email"].lower() or caller_address(phone)
+        return NewContact(email=email, name=data["contact_name"].strip(), phone=phone)
 
 
 # "Submit and set status": where a reply usually leaves the ticket.

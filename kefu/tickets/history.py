@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.tickets.models import (
+    Channel,
     Complexity,
     EventKind,
     Message,
@@ -50,6 +51,10 @@ def value_label(field: str, value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "—"
     return str(value)
+
+
+def _channel_label(code: str) -> str:
+    return str(Channel(code).label) if code in Channel.values else code
 
 
 def _metric(event: TicketEvent) -> str:
@@ -96,6 +101,10 @@ SENTENCES: dict[str, Callable[[TicketEvent], str]] = {
     E.NOTE: lambda e: _("added an internal note"),
     E.ATTACHMENT: lambda e: _("attached %(file)s") % {"file": e.new},
     E.REOPENED: lambda e: _("reopened the ticket"),
+    E.ON_BEHALF: lambda e: (
+        _("opened the ticket on the customer's behalf (%(channel)s)")
+        % {"channel": _channel_label(str(e.new or ""))}
+    ),
     E.SCORE: lambda e: _("raised the queue score (%(reason)s)") % {"reason": _score_reason(e)},
     E.RELATED_TO: lambda e: _("linked the ticket to %(number)s") % {"number": e.new},
     E.MERGED_INTO: lambda e: _("merged this ticket into %(number)s") % {"number": e.new},

@@ -54,6 +54,15 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     WECHAT = "wechat", _("WeChat")
     API = "api", _("API")
+    # At the service desk in person; filed by the agent who served them.
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+# What an agent may open a ticket on a customer's behalf through (``intake.interactive``) …
+ON_BEHALF_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.EMAIL, Channel.WECHAT)
+# … and of those, the ones where the agent was talking with the customer as they filed it: that
+# contact is the ticket's first response.
+LIVE_CHANNELS = (Channel.PHONE, Channel.WALK_IN)
 
 
 class Complexity(models.TextChoices):
@@ -99,6 +108,8 @@ class EventKind(models.TextChoices):
     MERGED = "merged", _("Another ticket merged in")
     SPLIT = "split", _("Messages split off")
     SPLIT_FROM = "split_from", _("Split off from a ticket")
+    # An agent opened it for the customer (a call, a visit, a mail or WeChat message to them).
+    ON_BEHALF = "on_behalf", _("Opened on the customer's behalf")
     # Intake and triage.
     MASKED = "masked", _("Sensitive data masked")
     DUPLICATE = "duplicate", _("Repeated message")

@@ -66,9 +66,22 @@ class TicketCreate(Schema):
         description="Staff: the ticket's tags. Customers: their own labels (``customer_tags``), "
         "which never select SLA policies",
     )
-    # Agents filing for a customer (e.g. from a phone call) name the organisation and requester.
-    organization: Code | None = None
-    requester_email: Email | None = None
+    # Agents filing for a customer (e.g. from a phone call) name the requester and the channel
+    # the customer used; customers' tokens may not send these (403).
+    organization: Code | None = Field(
+        None, description="Staff only: the customer's organisation (its code)"
+    )
+    requester: Id | None = Field(None, description="Staff only: the customer's user id")
+    requester_email: Email | None = Field(
+        None,
+        description="Staff only: the customer's email; an unknown one becomes a new contact "
+        "(unverified), as for mail from a stranger",
+    )
+    channel: Literal["phone", "walk_in", "email", "wechat"] | None = Field(
+        None,
+        description="Staff only: how the customer asked (default: api); a phone call or a visit "
+        "is the ticket's first response",
+    )
 
 
 class TicketUpdate(Schema):

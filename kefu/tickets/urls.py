@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.tickets.views import bulk, desk, files, links, portal, saved
+from kefu.tickets.views import bulk, desk, files, links, on_behalf, portal, saved
 
 urlpatterns = [
     path("portal/", portal.portal_list, name="portal_list"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("desk/", desk.desk_queue, name="desk_queue"),
     path("desk/t/<str:number>/", desk.desk_ticket, name="desk_ticket"),
     path("desk/t/<str:number>/update/", desk.desk_update, name="desk_update"),
+    path("desk/new/", on_behalf.desk_new, name="desk_new"),
     path("desk/next/", desk.desk_next, name="desk_next"),
     path("desk/views/", desk.desk_queue_views, name="desk_queue_views"),
     path("desk/t/<str:number>/merge/", desk.desk_merge, name="desk_merge"),

@@ -198,7 +198,9 @@ def lacks_details(message: InboundMessage) -> bool:
     no file or structured field. Conversations (chat, WeChat) start with "你好" on purpose:
     the bot or the agent asks what is needed there."""
     fields = message.fields
-    if message.channel in CONVERSATIONAL_CHANNELS:
+    # A conversation's opening "你好" is answered there; an agent filing for a customer is not
+    # in that conversation and must say what the customer needs, like the portal.
+    if message.channel in CONVERSATIONAL_CHANNELS and message.acting is None:
         return False
     if message.attachments or fields.order_id or fields.error_code or fields.category:
         return False

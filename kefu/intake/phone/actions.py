@@ -97,9 +97,10 @@ def note_order(*, call: Call, keyed: str) -> None:
     call.save(update_fields=["order_id", "path"])
 
 
-def _caller_address(call: Call) -> str:
-    """A contact's stand-in address: a caller known only by number (``.invalid``: never mailed)."""
-    return f"caller-{NOT_DIGITS.sub('', call.from_number) or 'unknown'}@{CALLER_DOMAIN}"
+def caller_address(number: str) -> str:
+    """A contact's stand-in address: a caller known only by number (``.invalid``: never mailed).
+    Also used for a contact an agent takes down with a phone number and no email."""
+    return f"caller-{NOT_DIGITS.sub('', number) or 'unknown'}@{CALLER_DOMAIN}"
 
 
 def _summary(call: Call) -> tuple[str, str]:
@@ -146,7 +147,7 @@ def open_ticket_for_call(*, call: Call, emergency: bool = False) -> Ticket | Non
         external_id=f"call:{call.call_sid}",
         text=text,
         subject=subject,
-        sender_address=caller.email if caller else _caller_address(call),
+        sender_address=caller.email if caller else caller_address(call.from_number),
         sender_name="" if caller else call.from_number,
         sender_proof=(PIN_PROOF if call.verification == Verification.PIN else PROOF)
         if caller

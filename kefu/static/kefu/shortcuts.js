@@ -75,6 +75,7 @@
       case "j": if (head) go(head.dataset.nextUrl); else moveInQueue(1); break;
       case "k": if (head) go(head.dataset.prevUrl); else moveInQueue(-1); break;
       case "u": go("/desk/"); break;
+      case "c": go("/desk/new/"); break;
       case "r": handled = focusReply(false); break;
       case "n": handled = focusReply(true); break;
       case "a": {

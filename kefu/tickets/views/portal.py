@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from kefu.accounts.access import may_create_ticket
 from kefu.errors import KefuError
 from kefu.intake import interactive
-from kefu.intake.base import TicketFields
 from kefu.ratings.queries import with_last_rating
 from kefu.tickets import actions, queries
 from kefu.tickets.forms import CustomerReplyForm, PortalTicketForm
@@ -51,13 +50,7 @@ def portal_new(request: HttpRequest) -> HttpResponse:
                 organization=account.organization,
                 subject=data["subject"],
                 body=data["body"],
-                fields=TicketFields(
-                    category=data["category"].code if data["category"] else "",
-                    order_id=data["order_id"],
-                    desired_outcome=data["desired_outcome"],
-                    expected_by=data["expected_by"],
-                    urgent=data["urgent"],
-                ),
+                fields=form.ticket_fields(),
                 attachments=data["attachments"],
             )
         except KefuError as exc:
