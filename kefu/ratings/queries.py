@@ -13,8 +13,8 @@ from django.utils import timezone
 from kefu.accounts.access import Viewer
 from kefu.ratings.actions import CHANGE_DAYS, RATEABLE
 from kefu.ratings.models import Rating, Resolution
-from kefu.tickets.models import Ticket
-from kefu.tickets.queries import visible_tickets
+from kefu.tickets.models import OPEN_STATUSES, Ticket
+from kefu.tickets.queries import customer_tickets, visible_tickets
 
 HISTORY = 10
 
@@ -64,11 +64,21 @@ def with_last_rating(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
     )
 
 
-def customer_history(viewer: Viewer, ticket: Ticket) -> QuerySet[Ticket]:
-    """The requester's other tickets the viewer may see, newest first, with their latest
-    rating."""
-    others = visible_tickets(viewer).filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
-    return with_last_rating(others).order_by("-created_at")[:HISTORY]
+def customer_history(viewer: Viewer, ticket: Ticket) -> tuple[list[Ticket], list[Ticket]]:
+    """The requester's other tickets the viewer may see, still open and done, newest first,
+    each with its latest rating (two bounded queries)."""
+    others = with_last_rating(customer_tickets(viewer, ticket)).order_by("-created_at", "-id")
+    still_open = list(others.filter(status__in=OPEN_STATUSES)[:HISTORY])
+    done = list(others.exclude(status__in=OPEN_STATUSES)[:HISTORY])
+    return still_open, done
+
+
+def customer_ratings(viewer: Viewer, ticket: Ticket) -> list[Rating]:
+    """The requester's ratings on the tickets the viewer may see, this one included, newest
+    first."""
+    rated = visible_tickets(viewer).filter(requester_id=ticket.requester_id)
+    ratings = Rating.objects.filter(ticket__in=rated).select_related("ticket", "resolution")
+    return list(ratings.order_by("-created_at", "-pk")[:HISTORY])
 
 
 def window_of(ticket: Ticket) -> Resolution | None:

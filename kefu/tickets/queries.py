@@ -96,6 +96,38 @@ def get_ticket(viewer: Viewer, number: str) -> Ticket:
     return ticket
 
 
+def customer_tickets(viewer: Viewer, ticket: Ticket) -> QuerySet[Ticket]:
+    """The requester's other tickets that the viewer may see."""
+    return visible_tickets(viewer).filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk)
+
+
+# How many of the requester's tickets the desk reads for the order ids and shipment codes they
+# mention: the customer panel stays one bounded query however long their history.
+MENTION_TICKETS = 50
+
+
+def customer_mentions(
+    viewer: Viewer, ticket: Ticket
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Order ids and shipment codes on the requester's tickets (this one included), newest
+    first, each with the numbers of the tickets that mention it."""
+    rows = (
+        visible_tickets(viewer)
+        .filter(requester_id=ticket.requester_id)
+        .filter(~Q(order_id="") | ~Q(shipment_code=""))
+        .order_by("-created_at", "-id")
+        .values_list("number", "order_id", "shipment_code")[:MENTION_TICKETS]
+    )
+    orders: dict[str, list[str]] = {}
+    shipments: dict[str, list[str]] = {}
+    for number, order_id, shipment_code in rows:
+        if order_id:
+            orders.setdefault(order_id, []).append(number)
+        if shipment_code:
+            shipments.setdefault(shipment_code, []).append(number)
+    return orders, shipments
+
+
 def queue_neighbours(viewer: Viewer, ticket: Ticket) -> tuple[str | None, str | None]:
     """The open tickets before and after ``ticket`` in the viewer's queue order (the desk's
     previous/next ticket keys), as numbers."""

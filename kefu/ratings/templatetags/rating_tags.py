@@ -7,7 +7,6 @@ from typing import Any
 from django import template
 
 from kefu.accounts.access import viewer_for
-from kefu.accounts.models import User
 from kefu.ratings import queries
 from kefu.ratings.models import Score
 from kefu.tickets.models import Ticket
@@ -35,10 +34,7 @@ def score_label(score: str | None) -> str:
 
 
 @register.simple_tag
-def desk_ratings(ticket: Ticket, user: User) -> dict[str, Any]:
-    """The ticket's ratings (resolutions and chats alike) and the customer's other tickets."""
-    return {
-        "ratings": queries.ratings_of(ticket),
-        "history": list(queries.customer_history(viewer_for(user), ticket)),
-        "window": queries.window_of(ticket),
-    }
+def desk_ratings(ticket: Ticket) -> dict[str, Any]:
+    """The ticket's ratings (resolutions and chats alike); the customer's other tickets are on
+    the customer panel (``{% customer_panel %}``)."""
+    return {"ratings": queries.ratings_of(ticket), "window": queries.window_of(ticket)}

@@ -1,5 +1,5 @@
 """Ratings of tickets and chats show alike wherever a customer's tickets are listed: the
-desk's ticket page (its ratings, and the customer's other tickets), the chat console's side
+desk's ticket page (its ratings, and the customer's other tickets on the customer panel), the chat console's side
 panel, and the customer's own ticket list."""
 
 import pytest
@@ -26,7 +26,7 @@ def test_ticket_and_chat_ratings_show_in_every_history(personas):
 
     alice = session_client(personas.alice)
     page = alice.get(f"/desk/t/{live.number}/").content.decode()
-    history = page[page.index('class="desk-ratings"') :]
+    history = page[page.index('id="customer-panel"') :]
     assert rated.number in history and chat_ticket.number in history
     assert "score-unsatisfied" in history and "score-satisfied" in history
     chat_page = alice.get(f"/desk/t/{chat_ticket.number}/").content.decode()
