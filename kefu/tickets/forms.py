@@ -115,6 +115,13 @@ class OnBehalfTicketForm(PortalTicketForm):
         initial=Channel.PHONE,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The portal's words, as the agent reads them about the customer.
+        self.fields["desired_outcome"].label = _("What the customer wants")
+        self.fields["urgent"].label = _("The customer asked for urgent handling")
+        self.fields["urgent"].help_text = ""
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("requester") is None:
