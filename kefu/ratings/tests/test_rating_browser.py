@@ -176,7 +176,8 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         lead.goto(f"{server.url}/desk/t/{by_mail.number}/")
         expect(lead.locator(".desk-ratings")).to_contain_text("Unsatisfied")
         expect(lead.locator(".desk-ratings")).to_contain_text("等了一周才回复")
-        expect(lead.locator(".desk-ratings")).to_contain_text(still_open.number)  # her history
+        # Her history, on the customer panel.
+        expect(lead.locator("#customer-panel")).to_contain_text(still_open.number)
         expect(lead.locator(".desk-ratings")).to_contain_text("closes by itself at")
         _shot(lead, "desk-en")
         with lead.expect_navigation():  # the top bar's language menu
@@ -185,7 +186,7 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
             )
         lead.goto(f"{server.url}/desk/t/{by_mail.number}/")
         expect(lead.locator(".desk-ratings")).to_contain_text("不满意")
-        expect(lead.locator(".desk-ratings")).to_contain_text("客户历史")
+        expect(lead.locator("#customer-panel")).to_contain_text("评价记录")
         assert "Unsatisfied" not in lead.locator(".desk-ratings").inner_text()
         _shot(lead, "desk-zh")
         browser.close()
