@@ -216,6 +216,7 @@ def measure(args: argparse.Namespace, refresh: list[float], generated: float) ->
     from kefu.accounts.access import viewer_for
     from kefu.accounts.models import User
     from kefu.reports import dashboard, figures, params
+    from kefu.tickets.queries import forget_counts
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -232,7 +233,14 @@ def measure(args: argparse.Namespace, refresh: list[float], generated: float) ->
     client = Client()
     client.force_login(admin)
     assert client.get("/desk/reports/").status_code == 200
-    page = time_calls(lambda: client.get("/desk/reports/"), max(5, args.runs // 3))
+
+    def page_as_first_seen() -> object:
+        # The desk's top bar keeps its open-ticket counts for 2 s per process (kefu.tickets.
+        # queries): a page opened afresh counts them, so each timed page does.
+        forget_counts()
+        return client.get("/desk/reports/")
+
+    page = time_calls(page_as_first_seen, max(5, args.runs // 3))
     load_after = os.getloadavg()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     made = f"generated in {generated:.0f} s" if generated else "a kept database"
