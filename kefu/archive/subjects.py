@@ -31,6 +31,7 @@ from kefu.intake import rawstore
 from kefu.intake.models import ChatSession, InboundRecord, Quarantine
 from kefu.notifications.models import Notification
 from kefu.ratings.models import Rating
+from kefu.search.actions import index_tickets
 from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 from kefu.triage.models import Recategorisation
 
@@ -142,6 +143,9 @@ def erase_person(*, user: User, actor: Any = None) -> Erasure:
     User.objects.filter(pk=user.pk).update(
         email=label, name="", phone="", is_active=False, password="!erased"
     )
+    # The search documents hold the person's name, email and words: rebuilt from the scrubbed rows.
+    authored = Message.objects.filter(author=user).values_list("ticket_id", flat=True)
+    index_tickets(ids={*Ticket.objects.filter(mine).values_list("pk", flat=True), *authored})
     erasure = Erasure.objects.create(
         user_id=user.pk, tombstone=label, actor_id=getattr(actor, "pk", None), counts=counts
     )
