@@ -8,8 +8,10 @@ Bob (billing team), Lena (lead of orders), Quinn (QA) and Ada (admin).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
 
@@ -266,6 +268,14 @@ class RunningServer:
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# What every browser test module starts with: its marks, where its screenshots go, the viewports.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 # Runs before any page script (Playwright injects it outside the page's CSP): the page reports
 # each violation itself, besides the "Refused to …" lines Chromium writes to the console.
 _REPORT_CSP_VIOLATIONS = """

@@ -3,18 +3,18 @@ rest of Kefu, with a way back home. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from kefu.testing import CHROMIUM, RunningServer, launch_chromium, server_env, watched_context
+from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
+    RunningServer,
+    launch_chromium,
+    server_env,
+    watched_context,
+)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from kefu.testing import (
-    CHROMIUM,
+    BROWSER_TEST,
     RunningServer,
     assigned_ticket,
     launch_chromium,
@@ -29,8 +29,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 LANGUAGES = {"en": "en-US", "zh": "zh-CN"}
 
 pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+    *BROWSER_TEST,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 

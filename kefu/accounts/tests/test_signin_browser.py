@@ -7,22 +7,25 @@ import re
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pyotp
 import pytest
 
 from kefu.accounts.tests.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeProvider
-from kefu.testing import PASSWORD, RunningServer, free_port, server_env, watched_context
+from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
+    PASSWORD,
+    RunningServer,
+    free_port,
+    server_env,
+    watched_context,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 NEW_PASSWORD = "harbour-lantern-47"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _orm(function):  # type: ignore[no-untyped-def]

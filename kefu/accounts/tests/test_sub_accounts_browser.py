@@ -6,14 +6,16 @@ reactivates it; the invitee follows the mailed link, chooses a password and sign
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from kefu.accounts.models import User
 from kefu.delivery.models import Delivery
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
     RunningServer,
     free_port,
     launch_chromium,
@@ -23,14 +25,7 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _shot(page, name: str) -> None:

@@ -6,7 +6,6 @@ and records the arrival with the ID number masked."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,7 +13,10 @@ from django.utils import timezone
 from kefu.appointments import rules
 from kefu.appointments.models import Booking, BookingStatus, OpeningWindow, Site
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
     RunningServer,
     free_port,
     launch_chromium,
@@ -24,14 +26,7 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,7 +5,6 @@ English and on a desktop; the admin confirms it from the desk's panel."""
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +13,10 @@ from django.utils import timezone
 from kefu.appointments import rules
 from kefu.appointments.models import Booking, BookingStatus
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
     RunningServer,
     free_port,
     launch_chromium,
@@ -24,15 +26,9 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,13 +5,13 @@ and comes back to the ticket where the panel shows the change."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kefu.contacts.models import StoreContact
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
     RunningServer,
     assigned_ticket,
     free_port,
@@ -22,13 +22,7 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -4,13 +4,14 @@ English; the agent working Acme's ticket sees them on the desk's customer panel.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kefu.contacts.models import StoreContact
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
     RunningServer,
     assigned_ticket,
     free_port,
@@ -21,14 +22,7 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _fill(page, **values: str) -> None:

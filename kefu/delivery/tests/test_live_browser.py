@@ -5,11 +5,12 @@ page and a second agent's queue — each within a second, without a reload."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
     PASSWORD,
     RunningServer,
     make_ticket,
@@ -19,13 +20,9 @@ from kefu.testing import (
 )
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 WITHIN_A_SECOND = 1000  # ms
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _browser(playwright):

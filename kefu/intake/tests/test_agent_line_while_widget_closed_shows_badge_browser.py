@@ -3,12 +3,11 @@ title; opening the widget clears both. On a phone (390 px) the open widget fills
 the portal, a signed-in customer's widget is there too, and the chat with the agent follows them
 to the help centre (issue #14)."""
 
-from pathlib import Path
-
 import pytest
 
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     launch_chromium,
     open_chat_around_the_clock,
@@ -17,12 +16,7 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

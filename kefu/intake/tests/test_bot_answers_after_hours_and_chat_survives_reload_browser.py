@@ -3,14 +3,13 @@ the help centre still greets, the bot answers from the knowledge base, asking fo
 the next opening time on the visitor's own clock and leave-a-message; a reload and a move to
 another page of the site bring back every line of the chat (issue #14, must-show 4)."""
 
-from pathlib import Path
-
 import pytest
 
 from kefu.intake.chat.service import chat_open, next_opening
 from kefu.intake.models import ChatSession
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     close_chat_for_now,
     launch_chromium,
@@ -18,7 +17,6 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 VISITOR_ZONE = "America/New_York"  # a buyer in New York: the opening time on their clock
 QUESTIONS = {
     "zh": "子账号怎么设置权限，只能看订单？",
@@ -28,10 +26,7 @@ PERSON = {"zh": "人工客服", "en": "Talk to a person"}
 CLOSED = {"zh": "非在线服务时间", "en": "Outside chat hours"}
 REFUSAL = {"zh": "人工客服将于", "en": "Our agents answer chats again from"}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _chat_after_hours(browser, url: str, lang: str, width: int, opening: str):

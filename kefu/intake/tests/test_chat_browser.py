@@ -2,13 +2,12 @@
 a second browser context, messages both ways, 满意, and the ticket that keeps it all — with the
 pages' Content-Security-Policy enforced and not one violation."""
 
-from pathlib import Path
-
 import pytest
 
 from kefu.intake.models import ChatSession
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     PASSWORD,
     RunningServer,
     launch_chromium,
@@ -17,13 +16,9 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 _chat_open_around_the_clock = open_chat_around_the_clock  # the name other tests import
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _photo() -> bytes:

@@ -3,12 +3,13 @@ browser's language, the panel right-to-left for Arabic, and the bot answering a 
 visitor's language from an article in that language. Screenshots in test-artifacts/."""
 
 import re
-from pathlib import Path
 
 import pytest
 
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    PHONE,
     RunningServer,
     launch_chromium,
     open_chat_around_the_clock,
@@ -16,8 +17,6 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
 CASES = [
     # locale, question, the widget's "Talk to a person", the bot's answer opening, direction
     ("es-ES", "el banco me rechazó la tarjeta al pagar el pedido", "Hablar con una persona",
@@ -26,10 +25,7 @@ CASES = [
      "يُفترض أن تجيب هذه المقالة عن سؤالك", "rtl"),
 ]  # fmt: skip
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -2,19 +2,19 @@
 article-language filter, the Arabic list and an Arabic article right to left in a page that stays
 English. Screenshots in test-artifacts/."""
 
-from pathlib import Path
-
 import pytest
 
-from kefu.testing import CHROMIUM, RunningServer, launch_chromium, server_env, watched_context
+from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
+    PHONE,
+    RunningServer,
+    launch_chromium,
+    server_env,
+    watched_context,
+)
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -6,14 +6,15 @@ and editor, and a macro in the chat console — with the pages' CSP enforced thr
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from kefu.intake.models import ChatSession
 from kefu.macros.models import Macro, Scope
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
     RunningServer,
     assigned_ticket,
     launch_chromium,
@@ -26,13 +27,7 @@ from kefu.testing import (
 )
 from kefu.tickets.models import Status, Ticket
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-DESK = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 # English a Chinese desk page must not show: status and priority labels, field and event words.
 ENGLISH = re.compile(
@@ -71,7 +66,7 @@ def test_a_macro_by_keyboard_sets_text_status_and_tags_in_one_submit(personas, t
                          subject="包裹破损")  # fmt: skip
     with RunningServer(server_env(tmp_path)) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        context, csp = watched_context(browser, locale="en-US", viewport=DESK)
+        context, csp = watched_context(browser, locale="en-US", viewport=DESKTOP)
         page = context.new_page()
         sign_in(page, server.url, personas.alice)
         switch_language(page, "en")
@@ -231,7 +226,7 @@ def test_a_macro_in_the_chat_console_works_the_same(personas, tmp_path):
         visitor.press(".kefu-compose textarea", "Enter")
         expect(visitor.locator(".kefu-status")).to_contain_text("排队", timeout=15000)
 
-        agent_context, agent_csp = watched_context(browser, locale="zh-CN", viewport=DESK)
+        agent_context, agent_csp = watched_context(browser, locale="zh-CN", viewport=DESKTOP)
         agent = agent_context.new_page()
         sign_in(agent, server.url, personas.lena)
         switch_language(agent, "zh-hans")

@@ -5,15 +5,14 @@ The preferences page has the column and the permission state, in zh and en."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import translation
 
 from kefu.accounts.models import User
 from kefu.notifications.models import Preference
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     assigned_ticket,
     launch_chromium,
@@ -22,13 +21,9 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 LIVE_WAIT = 15_000  # ms
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 # Observe (not replace) the browser's Notification: every one constructed is recorded.
 RECORD_NOTIFICATIONS = """

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
 from kefu.delivery.models import Delivery
 from kefu.notifications.models import Preference
 from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
     PASSWORD,
+    PHONE,
     RunningServer,
     assigned_ticket,
     free_port,
@@ -24,13 +26,8 @@ from kefu.testing import (
 from kefu.tickets import actions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 WATCHES: list = []

@@ -11,7 +11,6 @@ import re
 import shutil
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -21,7 +20,11 @@ from kefu.escalation.models import QaReview
 from kefu.notifications.models import Notification
 from kefu.ratings.models import Rating
 from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
     PASSWORD,
+    PHONE,
     RunningServer,
     assigned_ticket,
     free_port,
@@ -33,15 +36,9 @@ from kefu.testing import (
 from kefu.tickets import actions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESK = {"width": 1280, "height": 900}
 RATE_LINK = re.compile(r"https?://[^\s/]+(/t/[^/\s]+/\?score=unsatisfied)")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 WATCHES: list = []
 
 
@@ -102,7 +99,7 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         browser = launch_chromium(playwright)
 
         # Alice resolves Anna's ticket in the desk.
-        desk = _page(browser, "en-US", DESK)
+        desk = _page(browser, "en-US", DESKTOP)
         _sign_in(desk, server.url, personas.alice.email)
         desk.goto(f"{server.url}/desk/t/{by_mail.number}/")
         desk.select_option("select[name=status]", "resolved")
@@ -171,7 +168,7 @@ def test_rating_by_mail_link_portal_and_api(personas, tmp_path, monkeypatch):
         _shot(own, "portal-list-zh-390")
 
         # The team lead sees the ratings on the ticket, in English and in Chinese.
-        lead = _page(browser, "en-US", DESK)
+        lead = _page(browser, "en-US", DESKTOP)
         _sign_in(lead, server.url, personas.lena.email)
         lead.goto(f"{server.url}/desk/t/{by_mail.number}/")
         expect(lead.locator(".desk-ratings")).to_contain_text("Unsatisfied")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,16 +13,12 @@ from django.utils import timezone
 from kefu.escalation.actions import open_qa_review
 from kefu.escalation.models import QaReview
 from kefu.reports import rollup
-from kefu.testing import PASSWORD, RunningServer, make_ticket, server_env
+from kefu.testing import ARTIFACTS, BROWSER_TEST, PASSWORD, RunningServer, make_ticket, server_env
 from kefu.tickets import actions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _history(personas) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,17 +13,21 @@ from django.utils import timezone
 from kefu.archive import actions as archive
 from kefu.escalation.actions import open_qa_review
 from kefu.escalation.models import QaReview
-from kefu.testing import RunningServer, assigned_ticket, make_ticket, server_env, sign_in
+from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
+    RunningServer,
+    assigned_ticket,
+    make_ticket,
+    server_env,
+    sign_in,
+)
 from kefu.tickets import actions
 from kefu.tickets.models import Ticket
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _history(personas) -> tuple[int, str]:  # type: ignore[no-untyped-def]

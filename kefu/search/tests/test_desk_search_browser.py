@@ -4,14 +4,13 @@ customer typed shown as text."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import translation
 
 from kefu.accounts.models import User
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     launch_chromium,
     make_ticket,
@@ -22,12 +21,7 @@ from kefu.testing import (
 from kefu.tickets import actions
 from kefu.tickets.models import Status
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

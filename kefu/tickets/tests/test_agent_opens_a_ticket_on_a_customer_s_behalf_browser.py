@@ -5,15 +5,15 @@ and the customer panel (organisation, tier, manager, scopes, other tickets, orde
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kefu.accounts.models import Organization
 from kefu.ratings import actions as ratings
 from kefu.ratings.models import Rating
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
     RunningServer,
     assigned_ticket,
     free_port,
@@ -26,13 +26,7 @@ from kefu.testing import (
 from kefu.tickets import actions
 from kefu.tickets.models import Ticket
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-DESK = {"width": 1280, "height": 900}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 WORDS = {
     "en": {"title": "New ticket for a customer", "event": "on the customer's behalf (Phone)",
@@ -116,7 +110,7 @@ def test_an_agent_opens_a_ticket_for_a_caller_by_keyboard(personas, tmp_path):
     with RunningServer(env, port=port) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for language in ("en", "zh-hans"):
-            context, watch = watched_context(browser, locale="en-US", viewport=DESK)
+            context, watch = watched_context(browser, locale="en-US", viewport=DESKTOP)
             watches.append(watch)
             page = context.new_page()
             sign_in(page, server.url, personas.alice)

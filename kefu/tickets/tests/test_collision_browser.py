@@ -5,14 +5,13 @@ change, is refused with a message and the text B typed is still in the reply box
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.utils import translation
 
 from kefu.accounts.models import User
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     PASSWORD,
     RunningServer,
     launch_chromium,
@@ -23,14 +22,10 @@ from kefu.testing import (
 from kefu.tickets.concurrency import STALE_MESSAGE
 from kefu.tickets.models import Status
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 WITHIN_A_SECOND = 1000  # ms
 LIVE_WAIT = 15_000  # ms: the socket connecting, not the behaviour under test
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _signed_in(browser, server, user, watches, locale):

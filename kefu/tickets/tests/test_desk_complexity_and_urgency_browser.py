@@ -6,14 +6,14 @@ request, the customer's history and why it no longer raises the score (issue 14)
 from __future__ import annotations
 
 from itertools import count
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 
 from kefu.sla.models import SlaPolicy
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     launch_chromium,
     make_ticket,
@@ -25,7 +25,6 @@ from kefu.testing import (
 from kefu.tickets.models import Complexity
 from kefu.triage.score import URGENCY_MIN_TICKETS
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 ORDERS = count(1)
 ASKED = (
     "Asked urgent on %(asked)s of their last %(tickets)s ticket (30 days)",
@@ -36,10 +35,7 @@ IGNORED = (
     "set the priority if it really is urgent."
 )
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _texts(language: str) -> dict[str, str]:

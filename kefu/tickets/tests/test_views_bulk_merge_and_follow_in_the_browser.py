@@ -6,14 +6,14 @@ Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 
 from kefu.accounts.models import User
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     launch_chromium,
     make_ticket,
@@ -24,13 +24,9 @@ from kefu.testing import (
 from kefu.tickets import actions
 from kefu.tickets.models import SavedView, Status, Ticket
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 WAIT = 15_000  # ms: pages and the live socket answering, not the behaviour under test
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _texts(language: str) -> dict[str, str]:

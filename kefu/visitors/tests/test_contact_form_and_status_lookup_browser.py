@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +18,10 @@ from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.email.inbound import deliver
 from kefu.intake.models import Outcome
 from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
+    DESKTOP,
+    PHONE,
     RunningServer,
     free_port,
     launch_chromium,
@@ -31,17 +34,11 @@ from kefu.tickets.models import Ticket
 from kefu.visitors.models import ContactRequest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
 VISITOR = "li.wei@visitor.test"
 VERIFY_LINK = re.compile(r"https?://[^\s/]+(/contact/v/\S+/)")
 STATUS_LINK = re.compile(r"https?://[^\s/]+(/status/v/\S+/)")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 WATCHES: list = []
 
 

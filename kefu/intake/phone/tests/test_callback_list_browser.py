@@ -4,15 +4,14 @@ marks it called back; the ticket's page shows the call (verification, menu path,
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kefu.intake.phone import actions
 from kefu.intake.phone.defaults import install_hotline
 from kefu.intake.phone.models import CallbackTask, IvrOption
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     free_port,
     launch_chromium,
@@ -21,13 +20,9 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
 VOICEMAIL = "https://api.twilio.com/2010-04-01/Accounts/AC0/Recordings/RE00000000000000voice"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _voicemail_left(personas) -> CallbackTask:  # type: ignore[no-untyped-def]

@@ -16,7 +16,8 @@ from kefu.intake.phone.models import Call, Verification
 from kefu.intake.phone.tests.fake_platform import FakeTelephony
 from kefu.sla.models import BusinessCalendar
 from kefu.testing import (
-    CHROMIUM,
+    ARTIFACTS,
+    BROWSER_TEST,
     RunningServer,
     free_port,
     launch_chromium,
@@ -27,17 +28,13 @@ from kefu.testing import (
     watched_context,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
 SECRET = "pop-secret"
 NUMBER = "+864008001234"
 OTTO_MOBILE = "+8613800138000"
 STRANGER = "+8613700000000"
 A_FEW_SECONDS = 5000  # ms
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _live(page) -> None:  # type: ignore[no-untyped-def]

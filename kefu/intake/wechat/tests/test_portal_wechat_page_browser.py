@@ -4,7 +4,6 @@ Chinese and English: get a binding code, see the linked WeChat users, unlink one
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,7 +13,10 @@ from kefu.intake.wechat.inbound import contact_for
 from kefu.intake.wechat.models import WechatFollower
 from kefu.intake.wechat.tests.fakes import make_account
 from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
     PASSWORD,
+    PHONE,
     RunningServer,
     launch_chromium,
     server_env,
@@ -23,13 +25,8 @@ from kefu.testing import (
 )
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 def _signed_in(browser, url: str, email: str, locale: str, viewport: dict[str, int]):

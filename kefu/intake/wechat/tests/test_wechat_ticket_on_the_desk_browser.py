@@ -5,7 +5,6 @@ WeChat's reason when the account cannot send (no AppSecret)."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -16,6 +15,8 @@ from kefu.delivery import outbox
 from kefu.intake.wechat.models import WechatAccount
 from kefu.intake.wechat.tests.fakes import make_account, message_xml, post_encrypted
 from kefu.testing import (
+    ARTIFACTS,
+    BROWSER_TEST,
     PASSWORD,
     RunningServer,
     api_client,
@@ -26,12 +27,8 @@ from kefu.testing import (
 from kefu.tickets.models import Ticket
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_TEST
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
