@@ -32,7 +32,8 @@ def version(ticket: Ticket) -> str:
 
 @register.inclusion_tag("tickets/_queue_views.html", takes_context=True)
 def queue_views(context: Any) -> dict[str, Any]:
-    return {"counts": queries.queue_view_counts(request_viewer(context["request"]))}
+    viewer = request_viewer(context["request"])
+    return {"counts": queries.queue_view_counts(viewer), "limit": queries.VIEW_COUNT_LIMIT}
 
 
 def _scopes(account: Account | None) -> list[str]:

@@ -41,3 +41,13 @@ def test_the_views_count_open_tickets_the_agent_may_see(personas):
 @pytest.mark.django_db
 def test_customers_cannot_read_the_desk_counts(personas):
     assert session_client(personas.anna).get("/desk/views/").status_code in (302, 403, 404)
+
+
+@pytest.mark.django_db
+def test_a_count_stops_at_the_limit_and_says_so(personas, monkeypatch):
+    monkeypatch.setattr("kefu.tickets.queries.VIEW_COUNT_LIMIT", 2)
+    for _ in range(3):
+        make_ticket(personas.anna)
+    html = session_client(personas.alice).get("/desk/views/").content.decode()
+    assert 'data-view="queue">Queue <span class="count">3+</span>' in html
+    assert 'data-view="mine">Mine <span class="count">0</span>' in html

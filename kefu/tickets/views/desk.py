@@ -73,9 +73,9 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
 @agent_required
 def desk_queue_views(request: HttpRequest) -> HttpResponse:
     """The views in the top bar with their counts, re-read when a live push says tickets moved."""
-    return render(request, "tickets/_queue_views.html", {"counts": queries.queue_view_counts(
-        request.viewer  # type: ignore[attr-defined]
-    )})  # fmt: skip
+    counts = queries.queue_view_counts(request.viewer)  # type: ignore[attr-defined]
+    context = {"counts": counts, "limit": queries.VIEW_COUNT_LIMIT}
+    return render(request, "tickets/_queue_views.html", context)
 
 
 def _timeline(viewer: Viewer, ticket: Ticket) -> list[tuple[str, Message | TicketEvent]]:
