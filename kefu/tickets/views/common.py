@@ -1,4 +1,5 @@
-"""What the portal and the workspace views share: who is asking, and how errors show."""
+"""What the portal and the workspace views share: who is asking, how errors show, and how a
+ticket form's fields open a ticket."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from kefu.accounts.access import Viewer, viewer_for
+from kefu.accounts.models import Organization, User
 from kefu.errors import KefuError, NotFound
+from kefu.intake import interactive
+from kefu.intake.interactive import NewContact
+from kefu.tickets.forms import PortalTicketForm
+from kefu.tickets.models import Ticket
 
 View = Callable[..., HttpResponse]
 
@@ -56,6 +62,35 @@ agent_required = _role_required(lambda viewer: viewer.is_agent)
 
 def flash_error(request: HttpRequest, error: KefuError) -> None:
     messages.error(request, str(error.message))
+
+
+def open_from_form(
+    form: PortalTicketForm,
+    *,
+    channel: str,
+    viewer: Viewer,
+    requester: User | NewContact,
+    organization: Organization | None,
+) -> Ticket | None:
+    """The ticket a valid form opens through the intake pipeline, or None with the pipeline's
+    refusal put on the form (on the field it names)."""
+    data = form.cleaned_data
+    try:
+        result = interactive.open_ticket(
+            channel=channel,
+            viewer=viewer,
+            requester=requester,
+            organization=organization,
+            subject=data["subject"],
+            body=data["body"],
+            fields=form.ticket_fields(),
+            attachments=data["attachments"],
+        )
+    except KefuError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        return None
+    assert result.ticket is not None  # a new message from a form opens or continues a ticket
+    return result.ticket
 
 
 def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = 25) -> Page:

@@ -13,12 +13,10 @@ from django.utils.translation import gettext as _
 
 from kefu.accounts.access import Viewer, may_create_ticket
 from kefu.accounts.queries import customer_by_id, find_customers
-from kefu.errors import KefuError
-from kefu.intake import interactive
 from kefu.tickets import queries
 from kefu.tickets.forms import OnBehalfTicketForm, PortalTicketForm
 from kefu.tickets.models import Ticket
-from kefu.tickets.views.common import agent_required
+from kefu.tickets.views.common import agent_required, open_from_form
 
 MAX_QUERY = 200
 
@@ -53,22 +51,13 @@ def desk_new(request: HttpRequest) -> HttpResponse:
 def _open(form: OnBehalfTicketForm, viewer: Viewer) -> Ticket | None:
     """The ticket, or None with the pipeline's refusal on the form (the field it names)."""
     data = form.cleaned_data
-    try:
-        result = interactive.open_ticket(
-            channel=data["channel"],
-            viewer=viewer,
-            requester=form.requester_or_contact(),
-            organization=data["contact_organization"] if data["requester"] is None else None,
-            subject=data["subject"],
-            body=data["body"],
-            fields=form.ticket_fields(),
-            attachments=data["attachments"],
-        )
-    except KefuError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        return None
-    assert result.ticket is not None  # an interactive message opens or continues a ticket
-    return result.ticket
+    return open_from_form(
+        form,
+        channel=data["channel"],
+        viewer=viewer,
+        requester=form.requester_or_contact(),
+        organization=data["contact_organization"] if data["requester"] is None else None,
+    )
 
 
 def _after_opening(request: HttpRequest, viewer: Viewer, ticket: Ticket) -> HttpResponse:

@@ -15,7 +15,7 @@ from kefu.ratings.queries import with_last_rating
 from kefu.tickets import actions, queries
 from kefu.tickets.forms import CustomerReplyForm, PortalTicketForm
 from kefu.tickets.models import OPEN_STATUSES, Channel, Status
-from kefu.tickets.views.common import customer_required, flash_error, paginate
+from kefu.tickets.views.common import customer_required, flash_error, open_from_form, paginate
 
 
 @customer_required
@@ -40,24 +40,16 @@ def portal_new(request: HttpRequest) -> HttpResponse:
     viewer = request.viewer  # type: ignore[attr-defined]
     form = PortalTicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         account = viewer.account
-        try:
-            result = interactive.open_ticket(
-                channel=Channel.WEB,
-                viewer=viewer,
-                requester=account.user,
-                organization=account.organization,
-                subject=data["subject"],
-                body=data["body"],
-                fields=form.ticket_fields(),
-                attachments=data["attachments"],
-            )
-        except KefuError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
-        else:
-            assert result.ticket is not None  # a portal submission opens or continues one
-            number = result.ticket.number
+        ticket = open_from_form(
+            form,
+            channel=Channel.WEB,
+            viewer=viewer,
+            requester=account.user,
+            organization=account.organization,
+        )
+        if ticket is not None:
+            number = ticket.number
             messages.success(request, _("Ticket %(number)s was created.") % {"number": number})
             return redirect("portal_ticket", number=number)
     return render(request, "tickets/portal_new.html", {"form": form})
