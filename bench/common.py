@@ -1,4 +1,4 @@
-"""What the benchmarks share: percentiles and scratch databases.
+"""What the benchmarks share: timing calls, percentiles and scratch databases.
 
 Scripts put the repository root first on ``sys.path`` before importing this (run as scripts,
 ``bench/`` would come first and ``bench/email.py`` would shadow the standard library).
@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+
+
+def time_calls(call: Callable[[], object], runs: int) -> list[float]:
+    """Milliseconds of ``runs`` calls, after one untimed call that warms caches as a running
+    server would have them."""
+    call()
+    samples = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
 
 
 def percentile(samples: Sequence[float], share: float) -> float:

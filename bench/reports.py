@@ -37,7 +37,7 @@ import resource
 import time
 from typing import Any
 
-from bench.common import percentile, scratch_postgres
+from bench.common import percentile, scratch_postgres, time_calls
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_MS = 300.0
@@ -154,16 +154,6 @@ def build_facts(ids: list[int]) -> list[float]:
             pass
         per_thousand.append(time.perf_counter() - began)
     return per_thousand
-
-
-def time_calls(call, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
-    call()  # warm caches as a running server would have them
-    samples = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
 
 
 def main() -> None:

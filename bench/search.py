@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
-from bench.common import percentile, scratch_postgres
+from bench.common import percentile, scratch_postgres, time_calls
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DB_NAME = "kefu_bench_search"
@@ -239,16 +239,6 @@ def _create_pg_indexes(cursor: Any) -> None:
 
 
 # --- measuring ------------------------------------------------------------------------------
-
-
-def time_calls(call: Callable[[], object], runs: int) -> list[float]:
-    call()  # warm caches as a running server would have them
-    samples = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
 
 
 def _api_search(viewer: Any, **filters: str) -> Callable[[], object]:
