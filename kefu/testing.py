@@ -7,6 +7,8 @@ Bob (billing team), Lena (lead of orders), Quinn (QA) and Ada (admin).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,6 +194,17 @@ def sample_file(kind: str, size: int = 0) -> bytes:
     elif size > len(data):
         data += b"\x00" * (size - len(data))
     return data
+
+
+def within(seconds: float, found: Callable[[], object]) -> object:
+    """``found()``'s first true value, asked every 0.2 s; AssertionError after ``seconds``
+    (what another process does shows up some time later)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := found():
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"not within {seconds} s")
 
 
 def free_port() -> int:

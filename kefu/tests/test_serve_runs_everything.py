@@ -5,8 +5,6 @@ SMTP server (issue #12, must show 4)."""
 from __future__ import annotations
 
 import re
-import time
-from collections.abc import Callable
 
 import httpx
 import pytest
@@ -16,20 +14,11 @@ from django.db import connection
 from kefu.accounts.actions import create_api_token
 from kefu.delivery.tests.test_email_smtp import CapturingHandler, customer_mail
 from kefu.sla.models import BusinessCalendar, SlaPolicy
-from kefu.testing import RunningServer, free_port, server_env
+from kefu.testing import RunningServer, free_port, server_env, within
 from kefu.tickets.models import EventKind, Ticket, TicketEvent
 
 LINK = re.compile(r"https?://\S+/t/[^/\s]+/")
 ANNA = "anna@acme.test"
-
-
-def _within(seconds: float, found: Callable[[], object]) -> object:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := found():
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s")
 
 
 def _mail_to(handler: CapturingHandler, to: str, number: str, words: str) -> str:
@@ -69,15 +58,15 @@ def test_kefu_serve_alone_fires_the_sla_and_sends_the_mail(personas, tmp_path):
             delivered = httpx.post(f"{server.url}/api/v1/inbound/email?mailbox=service",
                                    content=raw, headers=headers)  # fmt: skip
             number = delivered.json()["ticket"]
-            _within(10, lambda: _mail_to(handler, ANNA, number, number))  # the acknowledgement
+            within(10, lambda: _mail_to(handler, ANNA, number, number))  # the acknowledgement
             ticket = Ticket.objects.get(number=number)
             for kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACH):
-                _within(90, TicketEvent.objects.filter(ticket=ticket, kind=kind).exists)
+                within(90, TicketEvent.objects.filter(ticket=ticket, kind=kind).exists)
 
             resolved = httpx.patch(f"{server.url}/api/v1/tickets/{number}",
                                    json={"status": "resolved"}, headers=headers)  # fmt: skip
             assert resolved.status_code == 200
-            text = str(_within(10, lambda: _mail_to(handler, ANNA, number, "/t/")))
+            text = str(within(10, lambda: _mail_to(handler, ANNA, number, "/t/")))
             confirm = LINK.findall(text)[0]
             page = httpx.get(confirm)
             token = page.cookies["csrftoken"]

@@ -11,8 +11,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
@@ -38,6 +37,7 @@ from kefu.testing import (
     sign_in,
     switch_language,
     watched_context,
+    within,
 )
 from kefu.tickets.models import Attachment, Ticket
 
@@ -49,15 +49,6 @@ pytestmark = [
     ),
     pytest.mark.skipif(not _redis_answers(), reason=f"Redis does not answer at {REDIS_URL}"),
 ]
-
-
-def _within(seconds: float, found: Callable[[], object]) -> object:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := found():
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s")
 
 
 @contextmanager
@@ -195,7 +186,7 @@ def test_two_servers_and_two_workers_serve_one_journey(personas, tmp_path, monke
 
         reply = Delivery.objects.get(ticket__number=number, kind=Delivery.Kind.REPLY)
         sent = Delivery.objects.filter(pk=reply.pk, state=Delivery.State.SENT)
-        _within(60, sent.exists)
+        within(60, sent.exists)
         keys = set(s3.object_keys())
     assert heard == ("from process B", "from process A")
     # Both files in the shared bucket, none on a node's own disk.

@@ -8,14 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from kefu.delivery.models import Delivery
 from kefu.delivery.tests.test_email_smtp import CapturingHandler
-from kefu.testing import assigned_ticket, free_port, server_env
+from kefu.testing import assigned_ticket, free_port, server_env, within
 from kefu.tickets import actions
 
 
@@ -40,13 +39,6 @@ def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def _within(seconds: float, check) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"not within {seconds} s"
-        time.sleep(0.1)
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_mail_goes_out_at_most_twice_and_the_row_says_so(personas, tmp_path):
     handler = KillsTheSender()
@@ -61,12 +53,12 @@ def test_the_mail_goes_out_at_most_twice_and_the_row_says_so(personas, tmp_path)
     first = _worker(env)
     try:
         handler.victim = first.pid
-        _within(30, lambda: first.poll() is not None)  # killed mid-send
+        within(30, lambda: first.poll() is not None)  # killed mid-send
         mail.refresh_from_db()
         assert (mail.state, mail.attempts, len(handler.received)) == ("sending", 1, 1)
         second = _worker(env)
         try:
-            _within(30, lambda: Delivery.objects.filter(pk=mail.pk, state="sent").exists())
+            within(30, lambda: Delivery.objects.filter(pk=mail.pk, state="sent").exists())
         finally:
             second.terminate()
             log = second.communicate(timeout=15)[1].decode()
