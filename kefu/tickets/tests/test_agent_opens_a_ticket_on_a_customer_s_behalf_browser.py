@@ -55,11 +55,13 @@ def _open_for_anna(page, base: str, language: str) -> None:
     page.goto(f"{base}/desk/")
     page.keyboard.press("c")
     page.wait_for_url(f"{base}/desk/new/")
-    assert page.evaluate("document.activeElement.id") == "customer-q"  # the search has the focus
+    page.wait_for_function("document.activeElement.id === 'customer-q'")  # the search has the focus
     page.keyboard.type("acme")
     page.keyboard.press("Enter")
     page.wait_for_url("**/desk/new/?q=acme")
-    page.keyboard.press("Tab")  # the search field again holds the focus: Tab → Find
+    # the search field again holds the focus (autofocus lands at the next rendering, after load)
+    page.wait_for_function("document.activeElement.id === 'customer-q'")
+    page.keyboard.press("Tab")  # Tab → Find
     page.keyboard.press("Tab")  # → the first customer found
     assert "Anna" in page.evaluate("document.activeElement.textContent")
     page.screenshot(path=str(ARTIFACTS / f"on-behalf-search-{language}.png"), full_page=True)
