@@ -38,6 +38,7 @@ from kefu.tickets.schemas import (
     TicketUpdate,
 )
 from kefu.tickets.uploads import read_upload
+from kefu.tickets.work import unit_of_work
 from kefu.validation import Id
 
 router = Router(tags=["tickets"])
@@ -228,12 +229,14 @@ def update_ticket(request: HttpRequest, number: str, payload: TicketUpdate) -> T
     ticket = queries.get_ticket(viewer, number)
     changes = payload.model_dump(exclude_unset=True)
     seen = changes.pop("version", None) or request.headers.get("If-Match", "").strip('"W/ ')
-    check_version(ticket, seen or None)
     if not (viewer.is_agent or viewer.system) and set(changes) - {"status"}:
         raise Forbidden(
             _("Customers may only confirm or reopen a resolved ticket."), field="status"
         )
-    return actions.update_ticket(ticket=ticket, actor=viewer, changes=_resolve_update(changes))
+    resolved = _resolve_update(changes)
+    with unit_of_work():
+        check_version(ticket, seen or None)
+        return actions.update_ticket(ticket=ticket, actor=viewer, changes=resolved)
 
 
 @router.post(

@@ -4,6 +4,11 @@ A page (or an API client) reads the ticket's version — its ``updated_at``, whi
 note and change moves — and sends it back with a reply or a change. If the ticket moved in the
 meantime the submit is refused with ``StaleTicket`` (409): the person reviews what is new and
 sends again. A submit without a version is not checked (older API clients keep working).
+
+The check runs inside the unit of work that makes the change and locks the ticket's row
+(``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writers already take turns), so two submits
+made from the same read cannot both pass: the second waits for the first and then sees its
+version.
 """
 
 from __future__ import annotations
@@ -25,9 +30,13 @@ def ticket_version(ticket: Ticket) -> str:
 
 
 def check_version(ticket: Ticket, seen: str | None) -> None:
-    """Refuse a change made from a stale read; the ticket is read fresh from the database."""
+    """Refuse a change made from a stale read; the ticket is read fresh, its row locked.
+
+    Call it inside the unit of work that makes the change, so the lock lasts until it commits.
+    """
     if not seen:
         return
-    current = Ticket.objects.filter(pk=ticket.pk).values_list("updated_at", flat=True).first()
+    rows = Ticket.objects.select_for_update().filter(pk=ticket.pk)
+    current = rows.values_list("updated_at", flat=True).first()
     if current is None or current.isoformat(timespec="microseconds") != seen.strip():
         raise StaleTicket(STALE_MESSAGE, field="version")

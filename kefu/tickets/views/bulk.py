@@ -26,6 +26,7 @@ from kefu.tickets import queries
 from kefu.tickets.concurrency import check_version
 from kefu.tickets.models import Status
 from kefu.tickets.views.common import agent_required
+from kefu.tickets.work import unit_of_work
 
 MAX_ROWS = 100
 
@@ -83,8 +84,11 @@ def desk_bulk(request: HttpRequest) -> HttpResponse:
     for number in numbers:
         try:
             ticket = queries.get_ticket(viewer, number.strip().upper()[:24])
-            check_version(ticket, request.POST.get(f"version-{ticket.number}"))
-            change_in_bulk(ticket=ticket, actor=viewer, changes=changes, add_tags=tags, macro=macro)
+            with unit_of_work():
+                check_version(ticket, request.POST.get(f"version-{ticket.number}"))
+                change_in_bulk(
+                    ticket=ticket, actor=viewer, changes=changes, add_tags=tags, macro=macro
+                )
         except StaleTicket:
             skipped.append((number, _("it changed since the queue was shown; review it first")))
         except KefuError as exc:

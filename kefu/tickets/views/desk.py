@@ -99,8 +99,8 @@ def desk_ticket(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST" and reply.is_valid():
         data = reply.cleaned_data
         try:
-            check_version(ticket, request.POST.get("version"))
             with unit_of_work():  # reply, files, the macro's changes and the status: all or none
+                check_version(ticket, request.POST.get("version"))
                 macro = usable_macro(viewer, data["macro"]) if data["macro"] else None
                 reply_with_macro(
                     ticket=ticket,
@@ -181,8 +181,9 @@ def desk_update(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("desk_ticket", number=number)
         changes = form.cleaned_data
     try:
-        check_version(ticket, request.POST.get("version"))
-        actions.update_ticket(ticket=ticket, actor=viewer, changes=changes)
+        with unit_of_work():
+            check_version(ticket, request.POST.get("version"))
+            actions.update_ticket(ticket=ticket, actor=viewer, changes=changes)
     except StaleTicket as exc:  # the chosen values come back; nothing is overwritten
         fresh = queries.get_ticket(viewer, number)
         chosen = None if request.POST.get("take") else TicketUpdateForm(request.POST)
