@@ -2,10 +2,14 @@
 
 ninja answers the errors of the operations it runs; these cover what never reaches one: a path
 under ``/api/`` that matches no operation (a ticket number with a slash in it), a request Django
-itself refuses (400), and the last resort (500). Pages elsewhere keep Django's HTML views.
+itself refuses (400), a method no operation of the path takes (405: ninja answers it in plain
+text, so a middleware rewrites it), and the last resort (500). Pages elsewhere keep Django's
+HTML views.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
@@ -42,3 +46,23 @@ def server_error(request: HttpRequest) -> HttpResponse:
         body = {"detail": _("Something went wrong on our side."), "code": "server_error"}
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+def api_method_not_allowed(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Middleware: a 405 under ``/api/`` in the API's JSON, keeping its ``Allow`` header."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if response.status_code != 405 or not _is_api(request):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        body = {"detail": _("This method is not allowed here."), "code": "method_not_allowed"}
+        answer = JsonResponse(body, status=405)
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer
+
+    return middleware

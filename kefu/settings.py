@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kefu.error_pages.api_method_not_allowed",
     "django.middleware.common.CommonMiddleware",
     "kefu.input_guard.InputGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from kefu import error_pages
+from kefu.testing import api_client
 
 
 @pytest.mark.django_db
@@ -40,3 +41,13 @@ def test_a_forbidden_page_and_a_server_error_are_styled():
 def test_the_api_still_answers_json():
     response = Client().get("/api/v1/no-such-thing")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language,words", [("en", "not allowed"), ("zh-hans", "不允许")])
+def test_a_method_the_api_does_not_take_is_refused_in_json(personas, language, words):
+    client = api_client(personas.anna, **{"Accept-Language": language})
+    response = client.delete("/api/v1/tickets")
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert words in response.json()["detail"]
+    assert "GET" in response["Allow"] and "POST" in response["Allow"]
