@@ -70,14 +70,54 @@ _PERSON_EN = re.compile(
 )
 
 
-def asks_for_person(text: str) -> bool:
-    """The visitor asks for a person ("人工客服", "转人工", "人工", "human", "agent", …).
+# The bot's ten other languages (folded: lower case, Arabic alef and yaa forms alike): request
+# phrases only, as in English — "agente" or "оператор" alone is too common inside a question.
+_PERSON_OTHER = re.compile(
+    # es, pt, it: "hablar con una persona", "falar com um atendente", "parlare con un operatore"
+    r"\b(hablar|falar|parlare)\s+(con|com)\s+(un|una|um|uma|alguien|alguém|qualcuno)?\s*"
+    r"(persona|pessoa|humano|umano|agente|asesor|operador|operatore|atendente|ser humano)\b"
+    r"|\b(agente|operador|atendente|operatore)\s+(humano|umano)\b"
+    r"|\b(persona|pessoa)\s+(real|reale)\b"
+    # fr: "parler à un conseiller", "une vraie personne"
+    r"|\bparler\s+(a|à|avec)\s+(un|une|quelqu.un)?\s*(personne|humain|agent|conseiller|"
+    r"conseillère|opérateur)\b|\bvraie\s+personne\b|\bconseiller\s+humain\b"
+    # de: "mit einem Menschen sprechen", "echter Mensch"
+    r"|\bmit\s+(einem|einer)\s+(menschen|person|mitarbeiter|mitarbeiterin|berater)\s+"
+    r"(sprechen|reden|verbinden)\b|\becht(er|en)\s+menschen?\b"
+    # ru: "соедините с оператором", "живой человек"
+    r"|\b(поговорить|связаться|соединить|соедините|свяжите)\s+(меня\s+)?с\s+"
+    r"(человеком|оператором|сотрудником|менеджером|консультантом|живым)"
+    r"|\bживо(й|го)\s+(человек|оператор)"
+    # tr: "müşteri temsilcisiyle görüşmek", "canlı destek", "gerçek bir insan"
+    r"|\b(insanla|temsilciyle|temsilcisiyle|yetkiliyle|operatörle)\s+(konuşmak|görüşmek|"
+    r"konuşabilir|görüşebilir|bağla)|\bcanlı\s+desteke?\s+(bağla|istiyorum|lütfen)"
+    r"|\bgerçek\s+(bir\s+)?insan\b"
+    # ar: "أريد التحدث إلى موظف", "شخص حقيقي"
+    r"|(التحدث|اتحدث|اكلم|التكلم)\s+(مع|الي)\s+(شخص|موظف|انسان|ممثل|وكيل)"
+    r"|(شخص|موظف|انسان)\s+حقيقي"
+)
+# ja and ko, read without spaces: "オペレーターと話したい", "상담원 연결해 주세요"
+_PERSON_JA_KO = re.compile(
+    r"(オペレーター|担当者|スタッフ|人間|有人)(と話|に繋|につな|に代わ|をお願い|対応)"
+    r"|(상담원|상담사|사람)(과|와|이랑|랑|하고)?(연결|통화|대화|얘기|이야기)"
+)
 
-    English words alone are too common inside real questions ("customs agent", "user agent"),
-    so they count as a request only as the whole message or in a request phrase.
+
+def asks_for_person(text: str) -> bool:
+    """The visitor asks for a person ("人工客服", "转人工", "人工", "human", "agent", …), in any
+    of the bot's twelve languages.
+
+    Words alone are too common inside real questions ("customs agent", "user agent"), so they
+    count as a request only as the whole message or in a request phrase.
     """
     folded = " ".join(re.sub(r"[^\w\s]", " ", fold(text)).split())
-    return bool(_PERSON_ZH.search(folded.replace(" ", "")) or _PERSON_EN.search(folded))
+    unspaced = folded.replace(" ", "")
+    return bool(
+        _PERSON_ZH.search(unspaced)
+        or _PERSON_JA_KO.search(unspaced)
+        or _PERSON_EN.search(folded)
+        or _PERSON_OTHER.search(folded)
+    )
 
 
 # --- sentiment --------------------------------------------------------------------------------

@@ -27,6 +27,30 @@ def test_asking_for_a_person(text):
 
 @pytest.mark.parametrize(
     "text",
+    ["Quiero hablar con una persona", "¿Puedo hablar con un agente humano?",
+     "Quero falar com um atendente", "Vorrei parlare con un operatore",
+     "Je veux parler à un conseiller, s'il vous plaît", "Ich möchte mit einem Menschen sprechen",
+     "Соедините меня с оператором", "Мне нужен живой человек",
+     "Müşteri temsilcisiyle görüşmek istiyorum", "Canlı destek lütfen",
+     "أريد التحدث إلى موظف", "オペレーターと話したいです", "상담원 연결해 주세요"],
+)  # fmt: skip
+def test_asking_for_a_person_in_the_bot_s_other_languages(text):
+    assert handoff_reason(text) == HandoffReason.REQUESTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["¿Cuánto cobra el agente de aduanas?", "O operador logístico não atualizou o rastreio",
+     "Mein Paket ist beim Menschen an der Tür nicht angekommen", "Мой оператор связи не работает",
+     "配送業者の担当者から連絡がありません",
+     "Cumartesi canlı destek saat kaça kadar açık?", "택배 기사님이 연락이 없어요"],
+)  # fmt: skip
+def test_mentioning_people_in_other_languages_is_not_asking_for_one(text):
+    assert handoff_reason(text) != HandoffReason.REQUESTED
+
+
+@pytest.mark.parametrize(
+    "text",
     ["the customs agent wants a commercial invoice, where do I download it",
      "support asked me for the console log, how do i get it in chrome",
      "人工智能能帮我查物流吗 物流一直没有更新"],
