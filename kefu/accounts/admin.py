@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from kefu.accounts.actions import unlock_sign_in
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
-from kefu.search.actions import reindex_organization
+from kefu.search.actions import reindex_organization, reindex_requester
 
 
 @admin.register(User)
@@ -27,6 +27,11 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     actions = ["unlock"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and {"name", "email"} & set(form.changed_data):  # both are in the index
+            reindex_requester(user=obj)
 
     @admin.action(description=_("Unlock sign-in (clear failed attempts)"))
     def unlock(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

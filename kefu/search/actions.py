@@ -1,7 +1,8 @@
 """The only writer of the ticket search index: a ticket's document (re)built from its rows.
 
 ``kefu.flow`` calls ``index_tickets`` inside the unit of work of every change that alters
-indexed text; an organisation's rename reindexes its tickets (``reindex_organization``), and
+indexed text; an organisation's rename reindexes its tickets (``reindex_organization``), a
+person's new name or address the tickets they asked (``reindex_requester``), and
 ``kefu rebuild_ticket_index`` rebuilds everything (``rebuild_index``).
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from kefu.accounts.models import Organization
+from django.db.models import QuerySet
+
+from kefu.accounts.models import Organization, User
 from kefu.search.documents import BATCH, store
 from kefu.search.models import TicketDocument
 from kefu.tickets.models import Message, Ticket
@@ -22,15 +25,23 @@ def index_tickets(*, ids: Iterable[int]) -> int:
 
 def reindex_organization(*, organization: Organization) -> int:
     """The organisation's name is in its tickets' documents: rebuild them (after a rename)."""
-    ids = Ticket.objects.filter(organization=organization).values_list("pk", flat=True)
+    return _reindex(Ticket.objects.filter(organization=organization))
+
+
+def reindex_requester(*, user: User) -> int:
+    """The requester's name and address are in their tickets' documents: rebuild them."""
+    return _reindex(Ticket.objects.filter(requester=user))
+
+
+def _reindex(tickets: QuerySet[Ticket]) -> int:
+    ids = tickets.order_by("pk").values_list("pk", flat=True)
     return sum(index_tickets(ids=batch) for batch in _batches(ids.iterator()))
 
 
 def rebuild_index() -> int:
     """Every ticket's document, in batches; how many tickets were indexed."""
     TicketDocument.objects.exclude(ticket__in=Ticket.objects.all()).delete()
-    ids = Ticket.objects.order_by("pk").values_list("pk", flat=True)
-    return sum(index_tickets(ids=batch) for batch in _batches(ids.iterator()))
+    return _reindex(Ticket.objects.all())
 
 
 def _batches(ids: Iterator[int]) -> Iterator[list[int]]:

@@ -74,3 +74,21 @@ def test_the_command_rebuilds_the_index(personas: Personas):
     assert _numbers(personas, "退款") == []
     call_command("rebuild_ticket_index", stdout=StringIO())
     assert _numbers(personas, "退款") == [ticket.number]
+
+
+@pytest.mark.django_db
+def test_a_customer_renamed_in_the_admin_is_found_by_the_new_name_and_address(personas):
+    ticket = make_ticket(personas.anna)
+    personas.ada.is_staff = personas.ada.is_superuser = True
+    personas.ada.save()
+    client = Client()
+    client.force_login(personas.ada)
+    response = client.post(
+        f"/admin/accounts/user/{personas.anna.pk}/change/",
+        {"email": "anna.li@acme-trading.test", "name": "李安娜", "phone": "",
+         "language": "zh-hans", "time_zone": "Asia/Shanghai", "is_active": "on"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _numbers(personas, "李安娜") == [ticket.number]
+    assert _numbers(personas, "anna.li@acme-trading.test") == [ticket.number]
+    assert _numbers(personas, "anna@acme.test") == []
