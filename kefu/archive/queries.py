@@ -1,12 +1,18 @@
 """Reads of archived tickets, scoped like live ones: staff by team (admins and QA all),
-customers by organisation and scope (sub-accounts see their own)."""
+customers by organisation and by the sub-account's scopes (``accounts.access``'s matrix, read
+from the snapshot's order id and category: their own tickets, the organisation's order tickets
+or its billing tickets, or all of them)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
-from kefu.accounts.access import Viewer
+from kefu.accounts.access import BILLING_CATEGORY, ORDER_CATEGORIES, Viewer
+from kefu.accounts.models import Account
 from kefu.archive.models import ArchivedTicket
+from kefu.tickets.models import Category
 
 
 def visible(viewer: Viewer) -> QuerySet[ArchivedTicket]:
@@ -17,11 +23,31 @@ def visible(viewer: Viewer) -> QuerySet[ArchivedTicket]:
         return rows.filter(Q(team_id__in=viewer.team_ids) | Q(assignee_id=viewer.agent.pk))
     account = viewer.account
     if account is not None:
-        rows = rows.filter(organization_id=account.organization_id)
-        return rows if account.is_main else rows.filter(requester_id=account.user_id)
+        return rows.filter(organization_id=account.organization_id).filter(_scope(account))
     if viewer.user is not None:
         return rows.filter(requester_id=viewer.user.pk)
     return rows.none()
+
+
+def _scope(account: Account) -> Q:
+    """``accounts.access``'s sub-account scopes, on the snapshot's fields."""
+    if account.is_main or Account.Scope.VIEW_ORG_TICKETS in account.scopes:
+        return Q()
+    scope = Q(requester_id=account.user_id)
+    billing = Q(snapshot__ticket__category_id__in=_category_ids([BILLING_CATEGORY]))
+    if Account.Scope.ORDER_TICKETS in account.scopes:
+        named_order = Q(snapshot__ticket__order_id__gt="")
+        about_orders = named_order | Q(
+            snapshot__ticket__category_id__in=_category_ids(ORDER_CATEGORIES)
+        )
+        scope |= about_orders & ~billing
+    if Account.Scope.BILLING_TICKETS in account.scopes:
+        scope |= billing
+    return scope
+
+
+def _category_ids(codes: Iterable[str]) -> list[int]:
+    return list(Category.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 def search(viewer: Viewer, text: str) -> QuerySet[ArchivedTicket]:
