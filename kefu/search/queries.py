@@ -129,6 +129,12 @@ def candidate_rows(
             sql += f" AND ticket_id >= {int(window.lowest)}"
         if window.above is not None:
             sql += f" AND ticket_id < {int(window.above)}"
+        if not window.walk:
+            # The index's matches are collected first (an InitPlan), then their tickets read
+            # by id: joined straight to the tickets, PostgreSQL counted on the LIMIT and merged
+            # them with the tickets' primary key from the newest down, all of it when there
+            # were fewer matches than the LIMIT (an e-mail's 179: 390 ms).
+            sql = f"SELECT unnest(ARRAY({sql}))"
         found = tickets.filter(pk__in=RawSQL(sql, [])).order_by("-pk")
     else:
         found = tickets.extra(  # fixed SQL; the query is a parameter
