@@ -115,26 +115,13 @@ def candidate_rows(
         # prepared statement's generic plan would choose once for all. ``ts_match_vq`` is what
         # ``@@`` calls, but no index serves a function: PostgreSQL walks the window by primary
         # key rather than decode the GIN index's list of a word in a third of the documents.
-        every = _literal(tsquery(terms, staff=staff, required=required))
-        match = f"ts_match_vq(document, {every})"
+        sql = _documents_sql(terms, staff=staff, required=required, window=window)
         if not window.walk:
-            known = frequencies.frequencies()
-            rare_terms, rare_tokens = (
-                known.rarest(terms, staff=staff, required=required) if known else (terms, required)
-            )
-            rarest = _literal(tsquery(rare_terms, staff=staff, required=rare_tokens))
-            match = f"document @@ {rarest}" + (f" AND {match}" if rarest != every else "")
-        sql = f"SELECT ticket_id FROM search_ticketdocument WHERE {match}"
-        if window.lowest is not None:
-            sql += f" AND ticket_id >= {int(window.lowest)}"
-        if window.above is not None:
-            sql += f" AND ticket_id < {int(window.above)}"
-        if not window.walk:
-            # The index's matches are collected first (an InitPlan), then their tickets read
-            # by id: joined straight to the tickets, PostgreSQL counted on the LIMIT and merged
-            # them with the tickets' primary key from the newest down, all of it when there
-            # were fewer matches than the LIMIT (an e-mail's 179: 390 ms).
-            sql = f"SELECT unnest(ARRAY({sql}))"
+            # The index's newest matches are collected first (an InitPlan), then their tickets
+            # read by id: joined straight to the tickets, PostgreSQL counted on the LIMIT and
+            # merged them with the tickets' primary key from the newest down, all of it when
+            # there were fewer matches than the LIMIT (an e-mail's 179: 390 ms).
+            sql = f"SELECT unnest(ARRAY({sql} ORDER BY ticket_id DESC LIMIT {_kept()}))"
         found = tickets.filter(pk__in=RawSQL(sql, [])).order_by("-pk")
     else:
         found = tickets.extra(  # fixed SQL; the query is a parameter
@@ -144,6 +131,50 @@ def candidate_rows(
             order_by=[f"-{FTS_TABLE}.rowid"],
         )
     return found.values_list("pk", "created_at")[:CANDIDATES]
+
+
+def _documents_sql(
+    terms: tuple[Term, ...], *, staff: bool, required: tuple[str, ...], window: Window
+) -> str:
+    """The ids of the documents in ``window`` that match. The query is a literal, not a
+    parameter: PostgreSQL plans it for its terms, where a prepared statement's generic plan
+    would choose once for all. ``ts_match_vq`` is what ``@@`` calls, but no index serves a
+    function: PostgreSQL walks the window by primary key rather than decode the GIN index's list
+    of a word in a third of the documents."""
+    every = _literal(tsquery(terms, staff=staff, required=required))
+    match = f"ts_match_vq(document, {every})"
+    if not window.walk:
+        known = frequencies.frequencies()
+        rare_terms, rare_tokens = (
+            known.rarest(terms, staff=staff, required=required) if known else (terms, required)
+        )
+        rarest = _literal(tsquery(rare_terms, staff=staff, required=rare_tokens))
+        match = f"document @@ {rarest}" + (f" AND {match}" if rarest != every else "")
+    sql = f"SELECT ticket_id FROM search_ticketdocument WHERE {match}"
+    if window.lowest is not None:
+        sql += f" AND ticket_id >= {int(window.lowest)}"
+    if window.above is not None:
+        sql += f" AND ticket_id < {int(window.above)}"
+    return sql
+
+
+def _kept() -> int:
+    """How many of the GIN index's newest matches in a window a step reads the tickets of:
+    twice the candidates, so that the tickets' filters not in the index (an agent's teams)
+    rarely leave too few (then the step goes on below them, ``_below``)."""
+    return 2 * CANDIDATES
+
+
+def _below(query: str, *, staff: bool, required: tuple[str, ...], window: Window) -> int | None:
+    """The lowest id an index step kept, if it kept ``_kept()`` (more may match below it)."""
+    sql = _documents_sql(query_terms(query), staff=staff, required=required, window=window)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), min(ticket_id) FROM ({sql} ORDER BY ticket_id DESC "
+            f"LIMIT {_kept()}) AS kept".replace("%%", "%")
+        )
+        row = cursor.fetchone()
+    return int(row[1]) if row and row[0] == _kept() else None
 
 
 def _literal(query: str) -> str:
@@ -168,16 +199,22 @@ def candidates(
     if span is None:
         span = first_span(query, staff=staff, required=required, newest=newest)
     found: list[tuple[int, datetime]] = []
-    above = None
+    window = next_window(newest, None, span)
     with _serial():
         while True:
-            window = next_window(newest, above, span)
             rows = candidate_rows(tickets, query, staff=staff, required=required, window=window)
             found += rows[: CANDIDATES - len(found)]
-            if len(found) >= CANDIDATES or window.lowest is None or span is None:
+            if len(found) >= CANDIDATES:
                 return found
-            span = next_span(len(found), newest + 1 - window.lowest, span)
-            above = window.lowest
+            below = None if window.walk else _below(query, staff=staff, required=required,
+                                                    window=window)  # fmt: skip
+            if below is not None:  # the rest of the window, below what the step kept
+                window = Window(window.lowest, below)
+            elif window.lowest is None or span is None:
+                return found
+            else:
+                span = next_span(len(found), newest + 1 - window.lowest, span)
+                window = next_window(newest, window.lowest, span)
 
 
 @contextmanager

@@ -21,6 +21,9 @@ from kefu.tickets.models import Ticket
 from kefu.tickets.queries import visible_tickets
 
 SPANS = (1, 2, 3, 5, 1000)
+# Windows of up to WALK_IDS ids are walked by primary key, wider ones read through the GIN
+# index: 0 makes every window an index one.
+walk_or_index = pytest.mark.parametrize("walk_ids", [0, search.WALK_IDS])
 
 
 def _ids(found: list[tuple[int, object]]) -> list[int]:
@@ -43,8 +46,12 @@ def _newest_first(tickets: list[Ticket]) -> list[int]:
     return sorted((t.pk for t in tickets), reverse=True)
 
 
+@walk_or_index
 @pytest.mark.django_db
-def test_any_windows_find_the_same_tickets_newest_first(personas: Personas, invoices):
+def test_any_windows_find_the_same_tickets_newest_first(
+    personas: Personas, invoices, monkeypatch: pytest.MonkeyPatch, walk_ids: int
+):
+    monkeypatch.setattr(search, "WALK_IDS", walk_ids)
     everything = Ticket.objects.all()
     refunds = [t for n, t in enumerate(invoices) if n % 3 == 0]
     assert _ids(search.candidates(everything, "发票", staff=True)) == _newest_first(invoices)
@@ -58,8 +65,12 @@ def test_any_windows_find_the_same_tickets_newest_first(personas: Personas, invo
         assert _ids(found) == _newest_first(refunds), span
 
 
+@walk_or_index
 @pytest.mark.django_db
-def test_windows_keep_to_the_viewers_scope_and_the_filters(personas: Personas, invoices):
+def test_windows_keep_to_the_viewers_scope_and_the_filters(
+    personas: Personas, invoices, monkeypatch: pytest.MonkeyPatch, walk_ids: int
+):
+    monkeypatch.setattr(search, "WALK_IDS", walk_ids)
     annas = visible_tickets(personas.viewer(personas.anna))
     hers = [t for t in invoices if t.requester_id == personas.anna.pk]
     assert _ids(search.candidates(annas, "发票", staff=False)) == _newest_first(hers)
@@ -74,10 +85,12 @@ def test_windows_keep_to_the_viewers_scope_and_the_filters(personas: Personas, i
         assert found == []
 
 
+@walk_or_index
 @pytest.mark.django_db
 def test_the_windows_stop_at_the_newest_candidates(
-    personas: Personas, invoices, monkeypatch: pytest.MonkeyPatch
+    personas: Personas, invoices, monkeypatch: pytest.MonkeyPatch, walk_ids: int
 ):
+    monkeypatch.setattr(search, "WALK_IDS", walk_ids)
     monkeypatch.setattr(search, "CANDIDATES", 5)
     everything = Ticket.objects.all()
     newest = _newest_first(invoices)[:5]
@@ -85,6 +98,24 @@ def test_the_windows_stop_at_the_newest_candidates(
     if connection.vendor == "postgresql":
         for span in SPANS:
             assert _ids(search.candidates(everything, "发票", staff=True, span=span)) == newest
+
+
+@walk_or_index
+@pytest.mark.django_db
+def test_a_scope_that_passes_only_old_matches_still_finds_them(
+    personas: Personas, invoices, monkeypatch: pytest.MonkeyPatch, walk_ids: int
+):
+    """An index step reads the tickets of its newest ``2 × CANDIDATES`` matches; when none of
+    them passes, it goes on below them."""
+    monkeypatch.setattr(search, "WALK_IDS", walk_ids)
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    oldest = sorted(t.pk for t in invoices)[:3]
+    scoped = Ticket.objects.filter(pk__in=oldest)
+    expected = sorted(oldest, reverse=True)[:2]
+    assert _ids(search.candidates(scoped, "发票", staff=True)) == expected
+    if connection.vendor == "postgresql":
+        for span in SPANS:
+            assert _ids(search.candidates(scoped, "发票", staff=True, span=span)) == expected
 
 
 @pytest.mark.django_db
