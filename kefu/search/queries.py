@@ -102,7 +102,8 @@ def candidate_rows(
 ) -> QuerySet[Any]:
     """The query of the newest ``CANDIDATES`` matches: (id, created_at), highest id first (ids
     follow creation); ``required``: the filters' tokens (``tickets`` are filtered by them
-    already); on PostgreSQL, in ``window`` only.
+    already); on PostgreSQL, in ``window`` only (and for an index window, among its
+    ``_kept()`` newest matches: ``_below`` says whether more match below them).
 
     On SQLite the FTS5 table leads, newest id first, so a common term stops after
     ``CANDIDATES`` matches that pass the filters instead of collecting all of them.
@@ -111,10 +112,6 @@ def candidate_rows(
     if not terms:
         found = tickets.none()
     elif connection.vendor == "postgresql":
-        # The query is a literal, not a parameter: PostgreSQL plans it for its terms, where a
-        # prepared statement's generic plan would choose once for all. ``ts_match_vq`` is what
-        # ``@@`` calls, but no index serves a function: PostgreSQL walks the window by primary
-        # key rather than decode the GIN index's list of a word in a third of the documents.
         sql = _documents_sql(terms, staff=staff, required=required, window=window)
         if not window.walk:
             # The index's newest matches are collected first (an InitPlan), then their tickets
