@@ -37,6 +37,7 @@ from contextlib import contextmanager
 import httpx
 
 from bench.common import database, percentile
+from bench.cost import CpuMeter
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -307,7 +308,9 @@ def list_request(query: str):
 
 def run(kind: str, args: argparse.Namespace) -> list[tuple]:
     rows = []
-    with database(kind, args.pg_url, "kefu_bench") as env:
+    costs: dict[str, object] = {}
+    # Its own database name: another run beside this one would drop a shared one.
+    with database(kind, args.pg_url, f"kefu_bench_{os.getpid()}") as env:
         kefu(env, "migrate", "-v0")
         seed_started = time.perf_counter()
         seeded_out = subprocess.run(
@@ -330,10 +333,14 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
                 ("list (filtered)", admin, args.lists, 4,
                  list_request("&status=open&category=payment_billing")),
             ]  # fmt: skip
+            meter = CpuMeter(pids, env.get("KEFU_DATABASE_URL"))
             for name, token, count, concurrency, request in cases:
+                before = meter.read()
                 latencies, elapsed, failures = asyncio.run(
                     timed_requests(url, token, count, concurrency, request)
                 )
+                if name == "create":
+                    costs["cpu"] = meter.per_unit(before, meter.read(), count - failures)
                 rows.append((kind, name, count, concurrency, count / elapsed,
                              statistics.median(latencies), percentile(latencies, 0.95),
                              percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
@@ -347,12 +354,38 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
                 rows.append((kind, name, args.creates, args.concurrency, args.creates / elapsed,
                              statistics.median(latencies), percentile(latencies, 0.95),
                              percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
+        counted = subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "cost.py"), "--count", "20", "--profile",
+             str(args.profile)], env={**env, "BENCH_TOKENS": " ".join(senders)}, cwd=ROOT,
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if counted.returncode:
+            raise SystemExit(f"bench/cost.py failed:\n{counted.stderr[-3000:]}")
+        print(counted.stderr, file=sys.stderr, end="")
+        costs["statements"] = json.loads(counted.stdout)
         latencies, elapsed = bare_creates(env, args.creates // workers, workers)
         rows.append((kind, "floor: bare create writes, in-process", len(latencies), workers,
                      len(latencies) / elapsed, statistics.median(latencies),
                      percentile(latencies, 0.95), percentile(latencies, 0.99), 0, 0))  # fmt: skip
     print(f"  ({kind}: seeded {args.tickets:,} tickets in {seeded:.1f}s)", file=sys.stderr)
+    print_costs(kind, costs, args.statements)
     return rows
+
+
+def print_costs(kind: str, costs: dict, statements: bool) -> None:
+    """Per new ticket: statements (counted in a bench-side process with the server's settings,
+    warm caches) and CPU (the server's processes and the database's backends over the timed
+    creates, see bench/cost.py)."""
+    app_ms, pg_ms = costs["cpu"]
+    counted = costs["statements"]
+    pg = f", PostgreSQL CPU {pg_ms:.2f} ms" if kind == "postgres" else ""
+    print(f"\n{kind}: per new ticket {counted['per_create']:.1f} SQL statements, "
+          f"app CPU {app_ms:.2f} ms{pg}")  # fmt: skip
+    if statements:
+        for share, sql in counted["kinds"]:
+            print(f"  {share:4.1f} × {sql}")
+    if counted.get("profile"):
+        print(counted["profile"])
 
 
 def main() -> None:
@@ -364,6 +397,15 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--statements", action="store_true", help="list the statements of a create, by kind"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        help="profile this many creates in-process and print the top items",
+    )
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     rows = [row for kind in kinds for row in run(kind, args)]

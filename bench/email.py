@@ -10,7 +10,7 @@ floor: how fast the same processes only parse, reply-split and mask the corpus (
     .venv/bin/python bench/email.py                      # SQLite and PostgreSQL, 1 and 2 processes
     .venv/bin/python bench/email.py --db postgres --rounds 10 --processes 1 4
 
-Each database is a scratch one (a temporary SQLite file; ``kefu_bench_email`` on the local
+Each database is a scratch one (a temporary SQLite file; ``kefu_bench_email_<pid>`` on the local
 PostgreSQL, created and dropped here), migrated first.
 """
 
@@ -26,6 +26,7 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 import argparse
 import contextlib
 import json
+import os
 import re
 import resource
 import subprocess
@@ -35,6 +36,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from bench.common import database, percentile
+from bench.cost import counting_statements, cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "data" / "emails"
@@ -121,19 +123,36 @@ def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
     while not (sync / "go").exists():
         time.sleep(0.01)
     outcomes: Counter[str] = Counter()
-    latencies = [t for n in range(rounds) for t in deliver_round(str(n), share, outcomes)]
+    # The database's CPU: this process's backend (PostgreSQL on this machine), read from /proc.
+    from django.db import connection
+
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+    pg_before, app_before = cpu_seconds(backend) if backend else 0.0, time.process_time()
+    with counting_statements() as statements:
+        latencies = [t for n in range(rounds) for t in deliver_round(str(n), share, outcomes)]
     finished = time.time()
+    pg_cpu = (cpu_seconds(backend) - pg_before) if backend else 0.0
+    app_cpu = time.process_time() - app_before
     return {
         "latencies": latencies,
         "finished": finished,
         "parse": [t for n in range(rounds) for t in parse_round(f"p{n}", share)],
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "outcomes": dict(outcomes),
+        "statements": sum(statements.values()),
+        "pg_cpu": pg_cpu,
+        "app_cpu": app_cpu,
     }
 
 
 def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
-    with database(kind, pg_url, "kefu_bench_email") as env, tempfile.TemporaryDirectory() as sync:
+    # Its own database name: another run beside this one would drop a shared one.
+    name = f"kefu_bench_email_{os.getpid()}"
+    with database(kind, pg_url, name) as env, tempfile.TemporaryDirectory() as sync:
         subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v", "0"], env=env,
                        cwd=ROOT, check=True)  # fmt: skip
         command = [sys.executable, __file__, "--rounds", str(rounds), "--sync", sync]
@@ -168,6 +187,10 @@ def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
         # The floor, per process, added up (each process parses its share alone, afterwards).
         "parse_per_second": sum(len(r["parse"]) / sum(r["parse"]) for r in results),
         "outcomes": outcomes,
+        # Per inbound mail: SQL statements, the app's CPU and PostgreSQL's (ms).
+        "statements": sum(r["statements"] for r in results) / len(latencies),
+        "app_ms": sum(r["app_cpu"] for r in results) * 1000 / len(latencies),
+        "pg_ms": sum(r["pg_cpu"] for r in results) * 1000 / len(latencies),
     }
 
 
@@ -189,16 +212,19 @@ def main() -> None:
     print(f"corpus: {len(corpus())} messages, {shared} the shared set; "
           f"{args.rounds} measured rounds after a warm-up round")  # fmt: skip
     print("floor msg/s: parsing, reply-splitting and masking alone (no database), in the same "
-          "processes")  # fmt: skip
+          "processes; stmts, app ms, PG ms: SQL statements, the delivering process's CPU and "
+          "its PostgreSQL backend's CPU per message")  # fmt: skip
     print(f"{'database':<10} {'procs':>5} {'msgs':>6} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'p99 ms':>7} {'peak MB':>8} {'floor msg/s':>12}  outcomes")  # fmt: skip
+          f"{'p99 ms':>7} {'peak MB':>8} {'floor msg/s':>12} {'stmts':>6} {'app ms':>7} "
+          f"{'PG ms':>6}  outcomes")  # fmt: skip
     for kind in kinds:
         for processes in args.processes:
             row = measure(kind, processes, args.rounds, args.pg_url)
             outcomes = ", ".join(f"{k} {v}" for k, v in sorted(row["outcomes"].items()))
             print(f"{kind:<10} {processes:>5} {row['messages']:>6} {row['per_second']:>7.1f} "
                   f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['p99']:>7.1f} "
-                  f"{row['peak_mb']:>8.0f} {row['parse_per_second']:>12.0f}  "
+                  f"{row['peak_mb']:>8.0f} {row['parse_per_second']:>12.0f} "
+                  f"{row['statements']:>6.1f} {row['app_ms']:>7.2f} {row['pg_ms']:>6.2f}  "
                   f"{outcomes}")  # fmt: skip
 
 
