@@ -13,14 +13,24 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 
 from kefu.accounts.models import Organization, User
-from kefu.search.documents import BATCH, store
+from kefu.search.documents import BATCH, document_of, store, write
 from kefu.search.models import TicketDocument
 from kefu.tickets.models import Message, Ticket
+from kefu.tickets.work import created_here
 
 
 def index_tickets(*, ids: Iterable[int]) -> int:
     """Write the documents of the tickets ``ids``; how many were written."""
     return store(TicketDocument, Ticket, Message, ids)
+
+
+def index_new_ticket(ticket: Ticket) -> int:
+    """Write the document of a ticket created in this unit of work from what the unit wrote
+    (the instance, its messages), without reading it back; otherwise as ``index_tickets``."""
+    new = created_here(ticket.pk)
+    if new is None:  # rows moved in or out of it (merge, split): read them
+        return index_tickets(ids=[ticket.pk])
+    return write(TicketDocument, [document_of(ticket, new.ordered_messages())])
 
 
 def reindex_organization(*, organization: Organization) -> int:

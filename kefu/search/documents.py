@@ -50,21 +50,49 @@ def documents(ticket_model: Any, message_model: Any, ids: Iterable[int]) -> list
     )
     for ticket_id, is_internal, body in messages:
         (internal if is_internal else public)[ticket_id].append(body)
-    found = []
-    for pk, *values in heads:
-        attributes, texts = values[: len(FILTER_COLUMNS)], values[len(FILTER_COLUMNS) :]
-        tags = " ".join(map(filter_token, FILTER_COLUMNS, attributes))
-        head = document(value or "" for value in texts)
-        head = f"{head} {tags}" if head else tags
-        found.append(Document(pk, head, document(public[pk]), document(internal[pk])))
-    return found
+    return [
+        _document(pk, values[: len(FILTER_COLUMNS)], values[len(FILTER_COLUMNS) :],
+                  public[pk], internal[pk])
+        for pk, *values in heads
+    ]  # fmt: skip
 
 
-def store(document_model: Any, ticket_model: Any, message_model: Any, ids: Iterable[int]) -> int:
-    """Write (insert or replace) the documents of the tickets ``ids``; how many were written."""
+def _document(
+    pk: int, attributes: list[Any], texts: list[Any], public: list[str], internal: list[str]
+) -> Document:
+    tags = " ".join(map(filter_token, FILTER_COLUMNS, attributes))
+    head = document(value or "" for value in texts)
+    head = f"{head} {tags}" if head else tags
+    return Document(pk, head, document(public), document(internal))
+
+
+def _path(instance: Any, path: str) -> Any:
+    """``requester__email`` of a ticket instance, as ``values_list`` reads it (None on a null)."""
+    for name in path.split("__"):
+        if instance is None:
+            return None
+        instance = getattr(instance, name)
+    return instance
+
+
+def document_of(ticket: Any, messages: Iterable[Any]) -> Document:
+    """The document of a ticket from the instance and its messages in order, as ``documents``
+    reads them: for a ticket whose every row the caller holds (created in this unit of work)."""
+    messages = list(messages)
+    return _document(
+        ticket.pk,
+        [_path(ticket, column) for column in FILTER_COLUMNS],
+        [_path(ticket, column) for column in HEAD_COLUMNS],
+        [m.body for m in messages if not m.is_internal],
+        [m.body for m in messages if m.is_internal],
+    )
+
+
+def write(document_model: Any, found: list[Document]) -> int:
+    """Insert or replace these documents; how many were written."""
     rows = [
         document_model(ticket_id=d.ticket_id, head=d.head, body=d.body, notes=d.notes)
-        for d in documents(ticket_model, message_model, ids)
+        for d in found
     ]
     document_model.objects.bulk_create(
         rows,
@@ -73,6 +101,11 @@ def store(document_model: Any, ticket_model: Any, message_model: Any, ids: Itera
         update_fields=["head", "body", "notes"],
     )
     return len(rows)
+
+
+def store(document_model: Any, ticket_model: Any, message_model: Any, ids: Iterable[int]) -> int:
+    """Write (insert or replace) the documents of the tickets ``ids``; how many were written."""
+    return write(document_model, documents(ticket_model, message_model, ids))
 
 
 def build_documents(apps: Any, schema_editor: Any) -> None:

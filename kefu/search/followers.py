@@ -8,6 +8,7 @@ from __future__ import annotations
 from kefu.search import actions
 from kefu.tickets.models import EventKind as E
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.work import before_commit, created_here
 
 # New text (messages, codes), text moved between tickets (merge, split) or masked away, and
 # the filter attributes (``search.documents.FILTER_COLUMNS``; the channel never changes).
@@ -19,4 +20,8 @@ KINDS = frozenset({
 
 
 def reindex(ticket: Ticket, events: list[TicketEvent]) -> None:
+    if created_here(ticket.pk) is not None:
+        # Written once, at the end of the unit, from what the unit wrote (no read back).
+        before_commit("search-index", ticket, actions.index_new_ticket)
+        return
     actions.index_tickets(ids=[ticket.pk])

@@ -634,10 +634,15 @@ def follow_ticket(*, ticket: Ticket, actor: Viewer, following: bool) -> None:
     """Start or stop following ``ticket``: a follower is told of the customer's new messages."""
     if actor.user is None or not actor.is_agent:
         raise Forbidden(_("Only agents follow tickets."), field="ticket")
+    new_ticket = created_here(ticket.pk)
     if following:
-        Follow.objects.get_or_create(ticket=ticket, user=actor.user)
+        _follow, made = Follow.objects.get_or_create(ticket=ticket, user=actor.user)
+        if made and new_ticket is not None:
+            new_ticket.followers.append(actor.user)
     else:
         Follow.objects.filter(ticket=ticket, user=actor.user).delete()
+        if new_ticket is not None:
+            new_ticket.followers[:] = [u for u in new_ticket.followers if u.pk != actor.user.pk]
 
 
 VIEW_NAME_MAX = 60

@@ -32,6 +32,7 @@ from kefu.tickets.models import (
     TicketEvent,
 )
 from kefu.tickets.models import EventKind as E
+from kefu.tickets.work import created_here
 
 # Events a customer may read on their own tickets; the rest is the team's business.
 CUSTOMER_EVENT_KINDS = (E.CREATED, E.STATUS, E.REOPENED, E.REPLY, E.ATTACHMENT)
@@ -476,6 +477,8 @@ def merge_differences(source: Ticket, target: Ticket) -> list[str]:
 
 def following(ticket: Ticket) -> list[User]:
     """The agents following ``ticket``."""
+    if (new := created_here(ticket.pk)) is not None:  # only this unit can have followed it
+        return list(new.followers)  # agents: ``actions.follow_ticket`` refuses anyone else
     return list(User.objects.filter(follows__ticket=ticket, agent__isnull=False))
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.db import transaction
 
 if TYPE_CHECKING:
+    from kefu.accounts.models import User
     from kefu.tickets.models import Attachment, Message, Ticket, TicketEvent
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,12 +101,16 @@ class NewTicket:
     events: list[TicketEvent] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    followers: list[User] = field(default_factory=list)  # agents who followed it in the unit
 
     def public_messages(self) -> list[Message]:
         return sorted((m for m in self.messages if not m.is_internal), key=_in_order)
 
     def ordered_events(self) -> list[TicketEvent]:
         return sorted(self.events, key=_in_order)
+
+    def ordered_messages(self) -> list[Message]:
+        return sorted(self.messages, key=_in_order)
 
 
 def _in_order(row: Message | TicketEvent) -> tuple[datetime, int]:
