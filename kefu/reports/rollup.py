@@ -1,11 +1,12 @@
 """Keeping the report facts current: the flow marks changed tickets, the worker refreshes them.
 
 ``mark_dirty`` runs inside every ticket change's unit of work (``kefu.flow``): one upsert of a
-tiny row, so the change pays almost nothing. The sweeper reads a batch of marks, recomputes
-those tickets' facts from their events (three queries per batch, whatever its size) and
-removes each mark only if it was not renewed meanwhile (``marked_at`` unchanged), so a change
-that lands during a refresh is refreshed again. The same transaction moves each refreshed
-fact's contribution in the daily buckets (``kefu.reports.buckets``).
+tiny row per changed ticket, just before the unit commits, so the change pays almost nothing.
+The sweeper reads a batch of marks, recomputes those tickets' facts from their events (three
+queries per batch, whatever its size) and removes each mark only if it was not renewed
+meanwhile (``marked_at`` unchanged), so a change that lands during a refresh is refreshed
+again. The same transaction moves each refreshed fact's contribution in the daily buckets
+(``kefu.reports.buckets``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,19 @@ from kefu.reports.models import DirtyTicket, TicketFact
 from kefu.sla.models import SlaClock
 from kefu.sla.specs import calendar_for
 from kefu.tickets.models import Ticket, TicketEvent
+from kefu.tickets.work import before_commit
 
 BATCH = 500
 FACT_FIELDS = [f.name for f in TicketFact._meta.concrete_fields if f.name != "ticket_id"]
 
 
 def mark_dirty(ticket: Ticket, events: list[TicketEvent]) -> None:
-    """A follower (``kefu.flow``): the ticket's fact must be recomputed."""
+    """A follower (``kefu.flow``): the ticket's fact must be recomputed. Marked once per unit
+    of work, however many rounds of events it follows (a new ticket has two or three)."""
+    before_commit("report-fact-dirty", ticket, _mark_one)
+
+
+def _mark_one(ticket: Ticket) -> None:
     mark([ticket.pk])
 
 
