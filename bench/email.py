@@ -39,7 +39,13 @@ from bench.common import database, percentile
 from bench.cost import counting_statements, cpu_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT / ".." / "shared" / "data" / "emails"
+# The shared mail beside the repository (/work/main → /work/shared), or beside the folder of
+# worktrees (/work/wt/<name> → /work/shared).
+SHARED = next(
+    (path for up in (ROOT.parent, ROOT.parent.parent)
+     if (path := up / "shared" / "data" / "emails").is_dir()),
+    ROOT.parent / "shared" / "data" / "emails",
+)  # fmt: skip
 OWN = ROOT / "kefu" / "lib" / "tests" / "fixtures" / "emails"
 MESSAGE_ID = re.compile(rb"^Message-ID:[^\n]*\n", re.IGNORECASE | re.MULTILINE)
 SENDER = re.compile(rb"^From:[^\n@]*@", re.IGNORECASE | re.MULTILINE)  # up to the domain
