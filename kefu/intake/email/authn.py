@@ -21,7 +21,8 @@ from __future__ import annotations
 import functools
 import ipaddress
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from email.message import Message
 from email.parser import BytesParser
 from email.policy import compat32
 from email.utils import getaddresses
@@ -56,6 +57,7 @@ class Results:
     policy: str = ""
     proof: str = ""  # "spf" or "dkim" when aligned with From (or "relay" believed); "" = none
     by: str = "kefu"  # who evaluated: us, or the trusted authserv-id
+    domain: str = ""  # the one From address's domain it was evaluated for ("" when none)
     details: list[str] = field(default_factory=list)
 
     @property
@@ -100,15 +102,19 @@ def aligned(domain: str, from_domain: str, mode: str = "r") -> bool:
     return organizational(domain) == organizational(from_domain)
 
 
-def _headers(raw: bytes, name: str) -> list[str]:
-    """All values of header ``name``, top first (the stdlib parser: it survives broken ones)."""
-    parsed = BytesParser(policy=compat32).parsebytes(raw, headersonly=True)
-    return [str(value) for value in parsed.get_all(name) or []]
+def _head(raw: bytes) -> Message:
+    """The header block (the stdlib parser: it survives broken ones), parsed once per message."""
+    return BytesParser(policy=compat32).parsebytes(raw, headersonly=True)
 
 
-def from_domain(raw: bytes) -> str | None:
+def _headers(head: Message, name: str) -> list[str]:
+    """All values of header ``name``, top first."""
+    return [str(value) for value in head.get_all(name) or []]
+
+
+def _from_domain(head: Message) -> str | None:
     """The one From address's domain; None when there is none or several (DMARC 6.6.1)."""
-    values = _headers(raw, "From")
+    values = _headers(head, "From")
     addresses = [a for _n, a in getaddresses([" ".join(v.split()) for v in values]) if a]
     if len(values) != 1 or len(addresses) != 1 or "@" not in addresses[0]:
         return None
@@ -118,19 +124,20 @@ def from_domain(raw: bytes) -> str | None:
 def authenticate(raw: bytes, hop: Hop) -> Results:
     """SPF, DKIM and DMARC of one raw message as it reached us through ``hop``."""
     try:
-        domain = from_domain(raw)
+        head = _head(raw)
+        domain = _from_domain(head)
         if domain is None:
             return Results(dmarc="permerror", details=["no single From address"])
-        upstream = _believed_results(raw, domain) if hop.relay_trusted else None
-        return upstream or _evaluate(raw, hop, domain)
+        upstream = _believed_results(head, domain) if hop.relay_trusted else None
+        return replace(upstream or _evaluate(raw, head, hop, domain), domain=domain)
     except Exception as error:  # a broken record or message: unproven, never a lost mail
         log.warning("mail authentication failed: %s", error)
         return Results(dmarc="temperror", details=[f"{type(error).__name__}: {error}"[:200]])
 
 
-def _evaluate(raw: bytes, hop: Hop, domain: str) -> Results:
+def _evaluate(raw: bytes, head: Message, hop: Hop, domain: str) -> Results:
     spf_result, spf_domain = _spf(hop)
-    dkim_result, signers = _dkim(raw)
+    dkim_result, signers = _dkim(raw, head)
     record = _dmarc_record(domain)
     adkim, aspf = record.get("adkim", "r"), record.get("aspf", "r")
     proof = ""
@@ -154,9 +161,9 @@ def _spf(hop: Hop) -> tuple[str, str]:
     return str(result), sender.rpartition("@")[2].lower()
 
 
-def _dkim(raw: bytes) -> tuple[str, list[str]]:
+def _dkim(raw: bytes, head: Message) -> tuple[str, list[str]]:
     """(result, the domains whose signatures verify)."""
-    signatures = len(_headers(raw, "DKIM-Signature"))
+    signatures = len(_headers(head, "DKIM-Signature"))
     if not signatures:
         return "none", []
     verifier = dkim.DKIM(raw, timeout=int(float(settings.KEFU_MAIL_DNS_TIMEOUT)) or 1)
@@ -190,12 +197,12 @@ def _tags(text: str) -> dict[str, str]:
     return {key.strip().lower(): value.strip().lower() for key, value in pairs}
 
 
-def _believed_results(raw: bytes, domain: str) -> Results | None:
+def _believed_results(head: Message, domain: str) -> Results | None:
     """The topmost Authentication-Results of our trusted authserv-id, if there is one."""
     trusted = settings.KEFU_MAIL_AUTHSERV_ID
     if not trusted:
         return None
-    for value in _headers(raw, "Authentication-Results"):
+    for value in _headers(head, "Authentication-Results"):
         try:
             header = authres.AuthenticationResultsHeader.parse(
                 "Authentication-Results: " + " ".join(value.split())

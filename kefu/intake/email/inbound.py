@@ -102,6 +102,6 @@ def _authenticate(message: InboundMessage, raw: bytes, hop: authn.Hop) -> None:
         return  # machine mail and our own: nobody to prove
     results = authn.authenticate(raw, hop)
     domain = message.sender_address.rpartition("@")[2].lower()
-    if results.proven and authn.from_domain(raw) == domain:
+    if results.proven and results.domain == domain:
         message.sender_proof = f"mail:{results.proof}"
     message.proof_note = results.note[:500]
