@@ -20,6 +20,14 @@ def _numbers(personas: Personas, query: str) -> list[str]:
     return [t.number for t in list_tickets(viewer, TicketFilters(q=query))]
 
 
+def _admin(personas: Personas) -> Client:
+    personas.ada.is_staff = personas.ada.is_superuser = True
+    personas.ada.save()
+    client = Client()
+    client.force_login(personas.ada)
+    return client
+
+
 @pytest.mark.django_db
 def test_codes_set_by_an_agent_are_found(personas: Personas):
     ticket = make_ticket(personas.anna)
@@ -41,10 +49,7 @@ def test_a_merged_tickets_messages_are_found_on_the_target(personas: Personas):
 @pytest.mark.django_db
 def test_an_organisation_renamed_in_the_admin_is_found_by_its_new_name(personas: Personas):
     ticket = make_ticket(personas.anna)
-    personas.ada.is_staff = personas.ada.is_superuser = True
-    personas.ada.save()
-    client = Client()
-    client.force_login(personas.ada)
+    client = _admin(personas)
     response = client.post(
         f"/admin/accounts/organization/{personas.acme.pk}/change/",
         {
@@ -79,10 +84,7 @@ def test_the_command_rebuilds_the_index(personas: Personas):
 @pytest.mark.django_db
 def test_a_customer_renamed_in_the_admin_is_found_by_the_new_name_and_address(personas):
     ticket = make_ticket(personas.anna)
-    personas.ada.is_staff = personas.ada.is_superuser = True
-    personas.ada.save()
-    client = Client()
-    client.force_login(personas.ada)
+    client = _admin(personas)
     response = client.post(
         f"/admin/accounts/user/{personas.anna.pk}/change/",
         {"email": "anna.li@acme-trading.test", "name": "李安娜", "phone": "",
