@@ -17,6 +17,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kefu.accounts import token_cache
 from kefu.accounts.access import Viewer
 from kefu.accounts.models import Account, Agent, ApiToken, Organization, Team, User
 from kefu.audit.actions import record as audit
@@ -49,11 +50,13 @@ def touch_api_token(*, token: ApiToken) -> None:
     now = timezone.now()
     if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token_cache.used(token.digest, now)
 
 
 def revoke_api_token(*, token: ApiToken) -> None:
     revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
     if revoked.update(revoked_at=timezone.now()):
+        token_cache.forget()  # refused at once here; other processes within token_cache.TTL
         audit(
             Audit.TOKEN_REVOKED, target=f"token {token.pk} {token.prefix}… of user {token.user_id}"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from kefu.accounts import token_cache
 from kefu.accounts.access import USER_PROFILES, Viewer, may_create_ticket
 from kefu.accounts.actions import TOKEN_PREFIX, token_digest
 from kefu.accounts.models import Account, ApiToken, User
@@ -11,17 +12,19 @@ from kefu.errors import NotFound
 
 
 def live_token(token: str, *, purposes: tuple[str, ...]) -> ApiToken | None:
-    """The unrevoked token of an active user matching ``token``, if any."""
+    """The unrevoked token of an active user matching ``token``, if any (read at most once a
+    second per process: ``token_cache``)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
+    digest = token_digest(token)
+    found = token_cache.read(digest, lambda: _live_token(digest))
+    return found if found is not None and found.purpose in purposes else None
+
+
+def _live_token(digest: str) -> ApiToken | None:
     return (
         ApiToken.objects.select_related(*(f"user__{p}" for p in USER_PROFILES))
-        .filter(
-            digest=token_digest(token),
-            revoked_at__isnull=True,
-            purpose__in=purposes,
-            user__is_active=True,
-        )
+        .filter(digest=digest, revoked_at__isnull=True, user__is_active=True)
         .first()
     )
 
