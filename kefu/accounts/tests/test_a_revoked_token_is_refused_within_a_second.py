@@ -30,10 +30,17 @@ def clock(settings, monkeypatch):  # type: ignore[no-untyped-def]
     token_cache.forget()
 
 
+def _read_once(personas) -> tuple[str, ApiToken]:  # type: ignore[no-untyped-def]
+    """Anna's new token, read once (so now in the cache)."""
+    token = create_api_token(user=personas.anna, name="erp")
+    found = live_token(token, purposes=USER)
+    assert found is not None
+    return token, found
+
+
 @pytest.mark.django_db
 def test_a_token_revoked_elsewhere_is_refused_within_a_second(personas, clock):
-    token = create_api_token(user=personas.anna, name="erp")
-    assert live_token(token, purposes=USER) is not None
+    token, _found = _read_once(personas)
     ApiToken.objects.filter(digest=token_digest(token)).update(revoked_at=timezone.now())
 
     clock[0] += 0.5
@@ -46,8 +53,7 @@ def test_a_token_revoked_elsewhere_is_refused_within_a_second(personas, clock):
 
 @pytest.mark.django_db
 def test_a_user_deactivated_elsewhere_is_refused_within_a_second(personas, clock):
-    token = create_api_token(user=personas.anna, name="erp")
-    assert live_token(token, purposes=USER) is not None
+    token, _found = _read_once(personas)
     User.objects.filter(pk=personas.anna.pk).update(is_active=False)
     clock[0] += 1.1
     assert live_token(token, purposes=USER) is None
@@ -55,18 +61,14 @@ def test_a_user_deactivated_elsewhere_is_refused_within_a_second(personas, clock
 
 @pytest.mark.django_db
 def test_a_revocation_in_this_process_is_refused_at_once(personas, clock):
-    token = create_api_token(user=personas.anna, name="erp")
-    found = live_token(token, purposes=USER)
-    assert found is not None
+    token, found = _read_once(personas)
     revoke_api_token(token=found)
     assert live_token(token, purposes=USER) is None
 
 
 @pytest.mark.django_db
 def test_each_caller_gets_its_own_copy_and_the_purpose_still_counts(personas, clock):
-    token = create_api_token(user=personas.anna, name="erp")
-    first = live_token(token, purposes=USER)
-    assert first is not None
+    token, first = _read_once(personas)
     first.user.name = "changed by one request"
     second = live_token(token, purposes=USER)
     assert second is not None and second.user.name == "Anna"
