@@ -6,6 +6,7 @@ ticket fields so any query can apply them without joins it does not need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -102,17 +103,30 @@ def ticket_filter(viewer: Viewer) -> Q:
 
 
 def _account_scope(account: Account) -> Q:
+    return account_scope(
+        account,
+        names_an_order=~Q(order_id=""),
+        in_categories=lambda codes: Q(category__code__in=codes),
+    )
+
+
+def account_scope(
+    account: Account, *, names_an_order: Q, in_categories: Callable[[tuple[str, ...]], Q]
+) -> Q:
+    """The tickets of its organisation a (sub-)account sees: all, or its own plus those its
+    scopes open. The ticket's fields come as filters, so archived tickets (read from their
+    snapshot, ``archive.queries``) follow the same matrix."""
     if account.is_main or Account.Scope.VIEW_ORG_TICKETS in account.scopes:
         return Q()
     scope = Q(requester_id=account.user_id)
+    billing = in_categories((BILLING_CATEGORY,))
     if Account.Scope.ORDER_TICKETS in account.scopes:
         # An order id alone does not open a ticket: a payment or billing ticket that names an
         # order still carries the organisation's payment details, which only the billing scope
         # may read.
-        about_orders = ~Q(order_id="") | Q(category__code__in=ORDER_CATEGORIES)
-        scope |= about_orders & ~Q(category__code=BILLING_CATEGORY)
+        scope |= (names_an_order | in_categories(ORDER_CATEGORIES)) & ~billing
     if Account.Scope.BILLING_TICKETS in account.scopes:
-        scope |= Q(category__code=BILLING_CATEGORY)
+        scope |= billing
     return scope
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from kefu.accounts.access import BILLING_CATEGORY, ORDER_CATEGORIES, Viewer
+from kefu.accounts.access import Viewer, account_scope
 from kefu.accounts.models import Account
 from kefu.archive.models import ArchivedTicket
 from kefu.tickets.models import Category
@@ -31,19 +31,11 @@ def visible(viewer: Viewer) -> QuerySet[ArchivedTicket]:
 
 def _scope(account: Account) -> Q:
     """``accounts.access``'s sub-account scopes, on the snapshot's fields."""
-    if account.is_main or Account.Scope.VIEW_ORG_TICKETS in account.scopes:
-        return Q()
-    scope = Q(requester_id=account.user_id)
-    billing = Q(snapshot__ticket__category_id__in=_category_ids([BILLING_CATEGORY]))
-    if Account.Scope.ORDER_TICKETS in account.scopes:
-        named_order = Q(snapshot__ticket__order_id__gt="")
-        about_orders = named_order | Q(
-            snapshot__ticket__category_id__in=_category_ids(ORDER_CATEGORIES)
-        )
-        scope |= about_orders & ~billing
-    if Account.Scope.BILLING_TICKETS in account.scopes:
-        scope |= billing
-    return scope
+    return account_scope(
+        account,
+        names_an_order=Q(snapshot__ticket__order_id__gt=""),
+        in_categories=lambda codes: Q(snapshot__ticket__category_id__in=_category_ids(codes)),
+    )
 
 
 def _category_ids(codes: Iterable[str]) -> list[int]:
