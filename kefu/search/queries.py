@@ -46,6 +46,10 @@ from kefu.search.tokens import Term, query_terms
 from kefu.tickets.models import Message, Ticket
 
 CANDIDATES = 200
+# How many of the GIN index's newest matches in a window a step reads the tickets of: twice the
+# candidates, so that the tickets' filters not in the index (an agent's teams) rarely leave too
+# few (then the step goes on below them, ``_below``).
+KEPT = 2 * CANDIDATES
 # A window of at most this many ids is walked by primary key (~1 µs a document, in id order on
 # disk) rather than intersected with the GIN index (decoding a common word's list: 10-50 ms).
 WALK_IDS = 20_000
@@ -103,7 +107,7 @@ def candidate_rows(
     """The query of the newest ``CANDIDATES`` matches: (id, created_at), highest id first (ids
     follow creation); ``required``: the filters' tokens (``tickets`` are filtered by them
     already); on PostgreSQL, in ``window`` only (and for an index window, among its
-    ``_kept()`` newest matches: ``_below`` says whether more match below them).
+    ``KEPT`` newest matches: ``_below`` says whether more match below them).
 
     On SQLite the FTS5 table leads, newest id first, so a common term stops after
     ``CANDIDATES`` matches that pass the filters instead of collecting all of them.
@@ -118,7 +122,7 @@ def candidate_rows(
             # read by id: joined straight to the tickets, PostgreSQL counted on the LIMIT and
             # merged them with the tickets' primary key from the newest down, all of it when
             # there were fewer matches than the LIMIT (an e-mail's 179: 390 ms).
-            sql = f"SELECT unnest(ARRAY({sql} ORDER BY ticket_id DESC LIMIT {_kept()}))"
+            sql = f"SELECT unnest(ARRAY({sql} ORDER BY ticket_id DESC LIMIT {KEPT}))"
         found = tickets.filter(pk__in=RawSQL(sql, [])).order_by("-pk")
     else:
         found = tickets.extra(  # fixed SQL; the query is a parameter
@@ -155,23 +159,16 @@ def _documents_sql(
     return sql
 
 
-def _kept() -> int:
-    """How many of the GIN index's newest matches in a window a step reads the tickets of:
-    twice the candidates, so that the tickets' filters not in the index (an agent's teams)
-    rarely leave too few (then the step goes on below them, ``_below``)."""
-    return 2 * CANDIDATES
-
-
 def _below(query: str, *, staff: bool, required: tuple[str, ...], window: Window) -> int | None:
-    """The lowest id an index step kept, if it kept ``_kept()`` (more may match below it)."""
+    """The lowest id an index step kept, if it kept ``KEPT`` (more may match below it)."""
     sql = _documents_sql(query_terms(query), staff=staff, required=required, window=window)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT count(*), min(ticket_id) FROM ({sql} ORDER BY ticket_id DESC "
-            f"LIMIT {_kept()}) AS kept".replace("%%", "%")
+            f"LIMIT {KEPT}) AS kept".replace("%%", "%")
         )
         row = cursor.fetchone()
-    return int(row[1]) if row and row[0] == _kept() else None
+    return int(row[1]) if row and row[0] == KEPT else None
 
 
 def _literal(query: str) -> str:
