@@ -33,6 +33,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import httpx
 
@@ -160,11 +161,16 @@ def bare_creates(env: dict[str, str], count: int, processes: int) -> tuple[list[
 
 @contextmanager
 def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]:
+    """The API, and one worker that only derives the new tickets' triage (part of a create now,
+    issue #18): the rest of the worker (timers, outbox) would share the two cores with them."""
     port = free_port()
     process = subprocess.Popen(
-        # The API alone: the worker (timers, outbox) would share the two cores with it.
         [PYTHON, "-m", "kefu.cli", "serve", "--port", str(port), "--workers", str(workers),
          "--no-worker"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    triage = subprocess.Popen(
+        [PYTHON, "-m", "kefu.cli", "worker", "--only", "triage-batches", "--no-tasks"],
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -178,10 +184,40 @@ def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]
         children = subprocess.run(
             ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
         ).stdout.split()
-        yield url, [process.pid, *map(int, children)]
+        yield url, [process.pid, *map(int, children), triage.pid]
     finally:
-        process.terminate()
-        process.wait(10)
+        for started in (process, triage):
+            started.terminate()
+            started.wait(10)
+
+
+# Waits until the worker has derived every new ticket, then prints how long after its creation
+# each ticket created since BENCH_SINCE was derived (``triage.triaged_at``), in ms.
+TRIAGE_LAGS = """
+import json, os, time
+from datetime import datetime
+import django
+django.setup()
+from kefu.tickets.models import Ticket
+began = time.perf_counter()
+while Ticket.objects.filter(being_triaged=True).exists() and time.perf_counter() - began < 300:
+    time.sleep(0.02)
+waited = time.perf_counter() - began
+since = datetime.fromisoformat(os.environ["BENCH_SINCE"])
+rows = Ticket.objects.filter(created_at__gte=since).values_list("created_at", "triage")
+lags = [(datetime.fromisoformat(t["triaged_at"]) - c).total_seconds() * 1000
+        for c, t in rows if t.get("triaged_at")]
+print(json.dumps({"waited": waited, "lags": lags,
+                  "waiting": Ticket.objects.filter(being_triaged=True).count()}))
+"""
+
+
+def triage_lags(env: dict[str, str], since: str) -> dict:
+    done = subprocess.run(
+        [PYTHON, "-c", TRIAGE_LAGS], env={**env, "BENCH_SINCE": since}, cwd=ROOT, check=True,
+        capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(done.stdout)
 
 
 def rss_mib(pids: list[int]) -> float:
@@ -311,6 +347,7 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
     costs: dict[str, object] = {}
     # Its own database name: another run beside this one would drop a shared one.
     with database(kind, args.pg_url, f"kefu_bench_{os.getpid()}") as env:
+        env["KEFU_DERIVE_NEW_TICKETS"] = args.derive
         kefu(env, "migrate", "-v0")
         seed_started = time.perf_counter()
         seeded_out = subprocess.run(
@@ -336,11 +373,15 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
             meter = CpuMeter(pids, env.get("KEFU_DATABASE_URL"))
             for name, token, count, concurrency, request in cases:
                 before = meter.read()
+                since = datetime.now(UTC).isoformat()
                 latencies, elapsed, failures = asyncio.run(
                     timed_requests(url, token, count, concurrency, request)
                 )
                 if name == "create":
+                    triaged = triage_lags(env, since)  # the worker's part is a create's too
                     costs["cpu"] = meter.per_unit(before, meter.read(), count - failures)
+                    if args.derive == "batched":
+                        rows.append(triage_row(kind, count, concurrency, elapsed, triaged, pids))
                 rows.append((kind, name, count, concurrency, count / elapsed,
                              statistics.median(latencies), percentile(latencies, 0.95),
                              percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
@@ -372,6 +413,16 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
     return rows
 
 
+def triage_row(kind: str, count: int, concurrency: int, elapsed: float, triaged: dict,
+               pids: list[int]) -> tuple:  # fmt: skip
+    """Creates per second until the last was derived; the lags from creation to derivation."""
+    lags = triaged["lags"] or [0.0]
+    rate = count / (elapsed + triaged["waited"])
+    return (kind, "create → triaged by the worker (lag)", count, concurrency, rate,
+            statistics.median(lags), percentile(lags, 0.95), percentile(lags, 0.99),
+            triaged["waiting"], rss_mib(pids))  # fmt: skip
+
+
 def print_costs(kind: str, costs: dict, statements: bool) -> None:
     """Per new ticket: statements (counted in a bench-side process with the server's settings,
     warm caches) and CPU (the server's processes and the database's backends over the timed
@@ -381,11 +432,18 @@ def print_costs(kind: str, costs: dict, statements: bool) -> None:
     pg = f", PostgreSQL CPU {pg_ms:.2f} ms" if kind == "postgres" else ""
     print(f"\n{kind}: per new ticket {counted['per_create']:.1f} SQL statements, "
           f"app CPU {app_ms:.2f} ms{pg}")  # fmt: skip
+    if counted["per_triage"]:
+        print(f"{kind}: and {counted['per_triage']:.1f} statements per ticket in the worker's "
+              "triage batch (included in the CPU)")  # fmt: skip
     if statements:
         for share, sql in counted["kinds"]:
             print(f"  {share:4.1f} × {sql}")
-    if counted.get("profile"):
-        print(counted["profile"])
+        print("  in the triage batch:")
+        for share, sql in counted["triage_kinds"]:
+            print(f"  {share:4.1f} × {sql}")
+    for profile in ("profile", "triage_profile"):
+        if counted.get(profile):
+            print(counted[profile])
 
 
 def main() -> None:
@@ -397,6 +455,12 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--derive",
+        choices=["inline", "batched"],
+        default="inline",
+        help="where new tickets' triage is derived (KEFU_DERIVE_NEW_TICKETS)",
+    )
     parser.add_argument(
         "--statements", action="store_true", help="list the statements of a create, by kind"
     )

@@ -9,6 +9,10 @@ work (``tickets.work``). The unit hands its events to the followers below:
   of everything that leaves Kefu (mail, chat replies, notifications, webhooks), so a change and
   what it owes the outside world commit together or not at all. A follower may change the ticket
   again; the events that makes are followed in a next round.
+* **a new ticket being triaged** (``Ticket.being_triaged``: filed through the portal, the API or
+  email, its caller answered as soon as it is written) is followed at once only by the followers
+  marked ``while_triaging``; the worker hands its events to all the others a moment later, in a
+  batch with other new tickets (``kefu.intake.derivation``).
 * **after commit**, once per changed ticket with the unit's events of the kinds it declares: work
   that must not run
   before the change is visible to others, or at all if it rolled back — cache forgetting, live
@@ -28,6 +32,7 @@ from typing import TYPE_CHECKING
 from kefu.appointments import followers as appointments
 from kefu.delivery import live, outbox, replies
 from kefu.escalation import followers as escalation
+from kefu.intake import derivation
 from kefu.intake.wechat import followers as wechat
 from kefu.knowledge import followers as knowledge
 from kefu.notifications import followers as notifications
@@ -37,6 +42,7 @@ from kefu.search import followers as search
 from kefu.sla import followers as sla
 from kefu.tickets import queries as tickets
 from kefu.tickets.models import EventKind as E
+from kefu.tickets.work import created_here
 from kefu.triage import followers as triage
 from kefu.webhooks import followers as webhooks
 
@@ -53,6 +59,8 @@ class Follower:
     name: str
     kinds: frozenset[E]  # it sees the events of these kinds, and runs only when there are some
     run: Run
+    # Follows a new ticket at once, while the rest waits for the worker's triage batch.
+    while_triaging: bool = False
 
 
 INSIDE: tuple[Follower, ...] = (
@@ -78,7 +86,7 @@ INSIDE: tuple[Follower, ...] = (
     ),
     Follower("mark the report fact stale", ALL, reports.mark_dirty),
     # Keep the search index current: a ticket is findable by what it says once this commits.
-    Follower("search index", search.KINDS, search.reindex),
+    Follower("search index", search.KINDS, search.reindex, while_triaging=True),
 )
 
 AFTER_COMMIT: tuple[Follower, ...] = (
@@ -86,14 +94,24 @@ AFTER_COMMIT: tuple[Follower, ...] = (
     Follower("push replies to open chats", frozenset({E.REPLY}), replies.push_to_chat),
     Follower("live push to open pages", ALL, live.push_ticket_change),
     Follower("wake the delivery worker", ALL, outbox.wake),
+    Follower("wake the triage batch", frozenset({E.CREATED}), derivation.wake),
 )
 
 
-def follow_inside(ticket: Ticket, events: list[TicketEvent]) -> None:
+def follow_inside(
+    ticket: Ticket, events: list[TicketEvent], *, waited: list[TicketEvent] | None = None
+) -> None:
+    """``waited``: earlier events of a ticket that was being triaged, which only the followers
+    marked ``while_triaging`` have followed."""
+    if ticket.being_triaged and created_here(ticket.pk) is None:
+        # Read before the worker's batch committed, perhaps: ask again, holding the row.
+        ticket.being_triaged = tickets.still_being_triaged(ticket.pk)
     for follower in INSIDE:
-        mine = [event for event in events if event.kind in follower.kinds]
-        if mine:
-            follower.run(ticket, mine)
+        if follower.while_triaging or not ticket.being_triaged:
+            both = events if follower.while_triaging else [*(waited or ()), *events]
+            mine = [event for event in both if event.kind in follower.kinds]
+            if mine:
+                follower.run(ticket, mine)
 
 
 def follow_after_commit(ticket: Ticket, events: list[TicketEvent]) -> None:

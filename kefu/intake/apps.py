@@ -11,9 +11,11 @@ class IntakeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from kefu.intake import derivation
         from kefu.intake.email import imap
         from kefu.intake.wechat import wecom
         from kefu.jobs.sweepers import register
 
+        register(derivation.SWEEPER)
         register(imap.SWEEPER)
         register(wecom.SWEEPER)

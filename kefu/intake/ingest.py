@@ -5,6 +5,11 @@ storms) → triage → ticket created or message appended (via ``tickets.actions
 routing and score (``triage.pipeline``) → acknowledgements queued. SLA clocks follow the ticket
 events. Anything that fails is rolled back and kept in quarantine with the stage and the reason;
 nothing is lost. Interactive senders (portal, API, chat) get their own errors back instead.
+
+A new ticket from the portal, the API or email is written "being triaged" and its caller
+answered at once: its evidence, routing, SLA clocks, score and what follows them are derived by
+the worker in batches (``intake.derivation``), unless ``KEFU_DERIVE_NEW_TICKETS`` is "inline".
+Chat, WeChat, phone and walk-in tickets are derived here: someone is on the line.
 """
 
 from __future__ import annotations
@@ -13,14 +18,14 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection
 from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.accounts.access import SYSTEM, Viewer, may_create_ticket
 from kefu.errors import AttachmentRejected, Forbidden, KefuError, NotFound
-from kefu.intake import acknowledgements, rawstore
+from kefu.intake import acknowledgements, derivation, rawstore
 from kefu.intake.base import InboundMessage, IntakeRefused
 from kefu.intake.identity import Identity, resolve_identity
 from kefu.intake.models import InboundRecord, Outcome, Quarantine
@@ -127,34 +132,51 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
 
 
 def _claim_record(message: InboundMessage) -> tuple[InboundRecord | None, InboundRecord | None]:
-    """Insert the (channel, external id) row first: a concurrent twin waits, then fails here.
+    """Insert the (channel, external id) row first: a concurrent twin waits for this one's
+    commit, then finds it (``INSERT … ON CONFLICT DO NOTHING``, no savepoint).
 
     Broken mailers reuse ids (``0@localhost``); a different message under a known id gets the
     id suffixed with its fingerprint instead of being dropped as a duplicate.
     Returns (the new record, None), or (None, the record of the earlier delivery).
     """
     fingerprint = message.fingerprint()
+    raw_path = _keep_raw(message) if message.raw_suffix == ".eml" else ""
     for external_id in (message.external_id, f"{message.external_id}#{fingerprint[:16]}"):
-        try:
-            with transaction.atomic():
-                record = InboundRecord.objects.create(
-                    channel=message.channel,
-                    external_id=external_id[:255],
-                    fingerprint=fingerprint,
-                    sender=message.sender_address[:255],
-                    mailbox=message.mailbox,
-                    outcome=Outcome.QUARANTINED,
-                    raw_path=_keep_raw(message) if message.raw_suffix == ".eml" else "",
-                    received_at=message.received_at,
-                )
-                return record, None
-        except IntegrityError:
-            existing = InboundRecord.objects.get(
-                channel=message.channel, external_id=external_id[:255]
-            )
-            if existing.fingerprint == fingerprint:
-                return None, existing
+        record = InboundRecord(
+            channel=message.channel,
+            external_id=external_id[:255],
+            fingerprint=fingerprint,
+            sender=message.sender_address[:255],
+            mailbox=message.mailbox,
+            outcome=Outcome.QUARANTINED,
+            raw_path=raw_path,
+            received_at=message.received_at,
+        )
+        if _insert_if_new(record):
+            return record, None
+        existing = InboundRecord.objects.get(channel=message.channel, external_id=external_id[:255])
+        if existing.fingerprint == fingerprint:
+            return None, existing
     raise IntakeRefused(f"the id {message.external_id!r} is used by two other messages")
+
+
+def _insert_if_new(record: InboundRecord) -> bool:
+    """Insert unless (channel, external id) is taken; whether it was inserted."""
+    fields = [f for f in InboundRecord._meta.concrete_fields if not f.primary_key]
+    table, quote = InboundRecord._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(f.attname if f.column is None else f.column) for f in fields)
+    sql = (
+        f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+        "ON CONFLICT (channel, external_id) DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(getattr(record, f.attname), connection)
+                             for f in fields])  # fmt: skip
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return False
+    record.pk, record._state.adding = inserted[0], False
+    return True
 
 
 def _finish(record: InboundRecord, result: IngestResult) -> IngestResult:
@@ -258,8 +280,9 @@ def _open(
     stage("ticket")
     ticket, saved = _create(message, identity, verdict, category, follow_up_of)
     refused = _attach(ticket, saved, message)
-    stage("routing")
-    triage.after_create(ticket=ticket, verdict=verdict, inbound=message)
+    if not ticket.being_triaged:
+        stage("routing")
+        triage.after_create(ticket=ticket, inbound=message)
     _note_on_behalf(ticket, message)
     return IngestResult(Outcome.TICKET, ticket, saved, refused_files=refused)
 
@@ -341,6 +364,7 @@ def _create(
         created_at=message.received_at,
         related_to=follow_up_of,
         relation=Relation.FOLLOW_UP if follow_up_of else "",
+        being_triaged=derivation.batched(message.channel),
     )
 
 

@@ -92,20 +92,36 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> TicketEvent:
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        actor=actor.user,
-        kind=kind,
-        field=field,
-        old=old,
-        new=new,
-        data=data or {},
-        created_at=at or timezone.now(),
-    )
-    if (new_ticket := created_here(ticket.pk)) is not None:
-        new_ticket.events.append(event)
-    recorded(ticket, event)  # kefu.flow follows it before the unit commits
+    event = _event(ticket, actor, kind, field=field, old=old, new=new, data=data, at=at)
+    _save_events(ticket, [event])
     return event
+
+
+def _event(
+    ticket: Ticket,
+    actor: Viewer,
+    kind: EventKind,
+    *,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    data: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> TicketEvent:
+    return TicketEvent(ticket=ticket, actor=actor.user, kind=kind, field=field, old=old, new=new,
+                       data=data or {}, created_at=at or timezone.now())  # fmt: skip
+
+
+def _save_events(ticket: Ticket, events: list[TicketEvent]) -> None:
+    """One INSERT for the events, which ``kefu.flow`` follows before the unit commits."""
+    if len(events) == 1:
+        events[0].save()
+    else:
+        TicketEvent.objects.bulk_create(events)
+    if (new_ticket := created_here(ticket.pk)) is not None:
+        new_ticket.events.extend(events)
+    for event in events:
+        recorded(ticket, event)
 
 
 def _author_role(actor: Viewer) -> str:
@@ -150,8 +166,10 @@ def open_ticket(
     related_to: Ticket | None = None,
     relation: str = "",
     triage: dict[str, Any] | None = None,
+    being_triaged: bool = False,
 ) -> tuple[Ticket, Message]:
-    """Open a ticket with its first message; ``created_at`` backdates imported tickets."""
+    """Open a ticket with its first message; ``created_at`` backdates imported tickets;
+    ``being_triaged`` leaves most of what follows to the worker (``kefu.flow``)."""
     if not may_create_ticket(actor, category.code if category else None):
         raise Forbidden(_("You may not create this kind of ticket."), field="category")
     now = created_at or timezone.now()
@@ -180,6 +198,7 @@ def open_ticket(
         related_to=related_to,
         relation=relation,
         triage=triage or {},
+        being_triaged=being_triaged,
         created_at=now,
         updated_at=now,
         last_public_at=now,
@@ -188,14 +207,14 @@ def open_ticket(
     ticket.number = next_ticket_number(now)
     ticket.save()
     note_created(ticket.pk)
-    record_event(
-        ticket, actor, EventKind.CREATED, new=ticket.number, data={"channel": channel}, at=now
-    )
     # The first message is the requester's own words, whoever (or whichever channel) filed it.
     author = Viewer(user=requester) if actor.system else actor
-    opening = _insert_message(
+    opening = _write_message(
         ticket, author, body=body, internal=False, html=html, body_full=body_full, at=now
     )
+    created = _event(ticket, actor, EventKind.CREATED, new=ticket.number,
+                     data={"channel": channel}, at=now)  # fmt: skip
+    _save_events(ticket, [created, _message_event(ticket, author, opening)])
     return ticket, opening
 
 
@@ -221,6 +240,22 @@ def _insert_message(
     internal: bool,
     html: str,
     body_full: str,
+) -> Message:
+    message = _write_message(
+        ticket, actor, body=body, internal=internal, html=html, body_full=body_full
+    )
+    _save_events(ticket, [_message_event(ticket, actor, message)])
+    return message
+
+
+def _write_message(
+    ticket: Ticket,
+    actor: Viewer,
+    *,
+    body: str,
+    internal: bool,
+    html: str,
+    body_full: str,
     at: datetime | None = None,
 ) -> Message:
     message = Message.objects.create(
@@ -236,15 +271,13 @@ def _insert_message(
     )
     if (new_ticket := created_here(ticket.pk)) is not None:
         new_ticket.messages.append(message)
-    record_event(
-        ticket,
-        actor,
-        EventKind.NOTE if internal else EventKind.REPLY,
-        new=message.pk,
-        data={"role": message.author_role},
-        at=at,
-    )
     return message
+
+
+def _message_event(ticket: Ticket, actor: Viewer, message: Message) -> TicketEvent:
+    kind = EventKind.NOTE if message.is_internal else EventKind.REPLY
+    return _event(ticket, actor, kind, new=message.pk, data={"role": message.author_role},
+                  at=message.created_at)  # fmt: skip
 
 
 @atomic_unit

@@ -214,6 +214,9 @@ class Ticket(models.Model):
     # Ranking for the agents' queue (issue 4): higher first; the terms live in ``triage``.
     score = models.FloatField(_("priority score"), default=0)
     triage = models.JSONField(_("triage details"), default=dict, blank=True)
+    # Filed through a channel nobody waits on the line of, and not yet routed, clocked and ranked:
+    # the worker derives that in batches within a second (``intake.derivation``).
+    being_triaged = models.BooleanField(_("being triaged"), default=False)
     related_to = models.ForeignKey(
         "self",
         verbose_name=_("related ticket"),
@@ -247,6 +250,10 @@ class Ticket(models.Model):
             models.Index(fields=["category", "-created_at"], name="ticket_category_recent"),
             models.Index(
                 fields=["category", "status", "-created_at"], name="ticket_category_status"
+            ),
+            # The worker's batch of new tickets waiting for their triage: a handful of rows.
+            models.Index(
+                fields=["id"], name="ticket_being_triaged", condition=models.Q(being_triaged=True)
             ),
         ]
 

@@ -485,3 +485,10 @@ def following(ticket: Ticket) -> list[User]:
 def is_following(viewer: Viewer, ticket: Ticket) -> bool:
     mine = Follow.objects.filter(ticket=ticket, user=viewer.user)
     return viewer.user is not None and mine.exists()
+
+
+def still_being_triaged(ticket_id: int) -> bool:
+    """Whether the worker's triage batch has yet to take the ticket; the row stays locked until
+    commit, so the batch skips it meanwhile (``intake.derivation``)."""
+    rows = Ticket.objects.select_for_update().filter(pk=ticket_id)
+    return bool(rows.values_list("being_triaged", flat=True).first())

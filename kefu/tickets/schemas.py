@@ -210,6 +210,10 @@ class TicketSummary(BaseModel):
     is_emergency: bool
     is_complaint: bool
     is_verified: bool
+    being_triaged: bool = Field(
+        False,
+        description="Just filed: routing, SLA clocks and score follow within a second",
+    )
     created_at: datetime
     updated_at: datetime
     score: float | None = Field(None, description="Queue priority score (staff only)")

@@ -35,6 +35,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _Unit:
     # Events recorded and not yet followed, per ticket (with its latest instance).
     unfollowed: dict[int, tuple[Ticket, list[TicketEvent]]] = field(default_factory=dict)
+    # Events of tickets that were being triaged, for the followers that waited (``follow_waited``).
+    waited: dict[int, tuple[Ticket, list[TicketEvent]]] = field(default_factory=dict)
     # Everything recorded in the unit, for the after-commit followers.
     changed: dict[int, tuple[Ticket, list[TicketEvent]]] = field(default_factory=dict)
     writes: dict[tuple[str, int], tuple[Callable[[Any], object], Any]] = field(default_factory=dict)
@@ -44,11 +46,13 @@ class _Unit:
         """Follow every event (followers may record more), then the accumulated writes."""
         from kefu import flow
 
-        while self.unfollowed or self.writes:
-            while self.unfollowed:
-                ticket_id = next(iter(self.unfollowed))
-                ticket, events = self.unfollowed.pop(ticket_id)
-                flow.follow_inside(ticket, events)
+        while self.waited or self.unfollowed or self.writes:
+            while self.waited or self.unfollowed:
+                ticket_id = next(iter(self.waited or self.unfollowed))
+                ticket, waited = self.waited.pop(ticket_id, (None, []))
+                ticket, events = self.unfollowed.pop(ticket_id, (ticket, []))
+                assert ticket is not None
+                flow.follow_inside(ticket, events, waited=waited)
             if self.writes:
                 key = next(iter(self.writes))
                 work, ticket = self.writes.pop(key)
@@ -73,6 +77,16 @@ def recorded(ticket: Ticket, event: TicketEvent) -> None:
     unit.unfollowed[ticket.pk] = (ticket, [*events, event])
     _ticket, everything = unit.changed.get(ticket.pk, (ticket, []))
     unit.changed[ticket.pk] = (ticket, [*everything, event])
+
+
+def follow_waited(ticket: Ticket, events: list[TicketEvent]) -> None:
+    """``ticket`` is no longer being triaged: the followers that waited get its earlier
+    ``events`` before commit, and the after-commit followers see them too."""
+    unit = _unit()
+    assert unit is not None, "a unit of work follows the events"
+    unit.waited[ticket.pk] = (ticket, events)
+    _ticket, everything = unit.changed.get(ticket.pk, (ticket, []))
+    unit.changed[ticket.pk] = (ticket, [*events, *everything])
 
 
 def before_commit(name: str, ticket: Any, work: Callable[[Any], object]) -> None:
@@ -122,6 +136,14 @@ def note_created(ticket_id: int) -> None:
     store = unit_store("created")
     if store is not None:
         store[ticket_id] = NewTicket()
+
+
+def note_whole(ticket_id: int, whole: NewTicket) -> None:
+    """The current unit holds the ticket's row and has read all of it (the worker's triage
+    batch, ``intake.derivation``): readers take ``whole`` as for a ticket the unit created."""
+    store = unit_store("created")
+    assert store is not None, "inside a unit of work"
+    store[ticket_id] = whole
 
 
 def created_here(ticket_id: int) -> NewTicket | None:

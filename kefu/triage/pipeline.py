@@ -213,7 +213,7 @@ def ask_for_details(*, message: InboundMessage, identity: Identity) -> str:
     return request_details(message, identity)
 
 
-def after_create(*, ticket: Ticket, verdict: Verdict, inbound: InboundMessage) -> None:
+def after_create(*, ticket: Ticket, inbound: InboundMessage) -> None:
     """Noise, routing, evidence and ranking of a new ticket."""
     now = timezone.now()
     note_burst(ticket, inbound)
