@@ -90,12 +90,15 @@ def note_repeat(ticket: Ticket, message: Message) -> bool:
 
 
 def burst_size(inbound: InboundMessage) -> int:
-    """Messages from this sender within the window, this one included (intake records)."""
+    """Messages from this sender within the window up to this one, this one included (intake
+    records; later ones do not count when the worker's triage batch reads them afterwards)."""
     if not inbound.sender_address:
         return 1
     since = inbound.received_at - config.duplicate_window()
     return InboundRecord.objects.filter(
-        sender=inbound.sender_address[:255], received_at__gte=since
+        sender=inbound.sender_address[:255],
+        received_at__gte=since,
+        received_at__lte=inbound.received_at,
     ).count()
 
 

@@ -220,3 +220,18 @@ def test_when_the_worker_is_behind_new_tickets_are_triaged_by_their_callers(pers
     assert waiting.being_triaged and not now.being_triaged
     assert SlaClock.objects.filter(ticket=now).exists()
     assert not SlaClock.objects.filter(ticket=waiting).exists()
+
+
+@pytest.mark.django_db
+def test_a_sender_s_burst_counts_only_what_came_before_each_ticket(personas):
+    texts = ["Order PO-1 arrived broken.", "Invoice 7 has the wrong VAT number.", "Login fails."]
+    with BATCHED:
+        tickets = [
+            ingest(InboundMessage("email", f"b{i}@x", text, subject=text, mailbox="service",
+                                  sender_address="anna@acme.test", sender_proof="mail:dkim")).ticket
+            for i, text in enumerate(texts)
+        ]  # fmt: skip
+    derivation.derive_waiting(timezone.now())
+    for ticket in tickets:
+        ticket.refresh_from_db()
+    assert [t.triage["burst"] for t in tickets] == [1, 2, 3]
