@@ -25,7 +25,7 @@ from kefu.reports.models import DirtyTicket, TicketFact
 from kefu.sla.models import SlaClock
 from kefu.sla.specs import calendar_for
 from kefu.tickets.models import Ticket, TicketEvent
-from kefu.tickets.work import before_commit
+from kefu.tickets.work import before_commit_together
 
 BATCH = 500
 FACT_FIELDS = [f.name for f in TicketFact._meta.concrete_fields if f.name != "ticket_id"]
@@ -33,12 +33,9 @@ FACT_FIELDS = [f.name for f in TicketFact._meta.concrete_fields if f.name != "ti
 
 def mark_dirty(ticket: Ticket, events: list[TicketEvent]) -> None:
     """A follower (``kefu.flow``): the ticket's fact must be recomputed. Marked once per unit
-    of work, however many rounds of events it follows (a new ticket has two or three)."""
-    before_commit("report-fact-dirty", ticket, _mark_one)
-
-
-def _mark_one(ticket: Ticket) -> None:
-    mark([ticket.pk])
+    of work, however many rounds of events it follows (a new ticket has two or three), in one
+    upsert for all the unit's tickets."""
+    before_commit_together("report-fact-dirty", ticket.pk, None, mark)
 
 
 def mark(ticket_ids: Iterable[int]) -> None:

@@ -99,6 +99,27 @@ def before_commit(name: str, ticket: Any, work: Callable[[Any], object]) -> None
         unit.writes[(name, ticket.pk)] = (work, ticket)
 
 
+def before_commit_together(
+    name: str, key: Any, value: Any, write: Callable[[dict[Any, Any]], object]
+) -> None:
+    """Collect ``key: value`` for one ``write`` of all of them after the followers, before the
+    unit commits (at once outside a unit): the rows of many tickets in one unit (the worker's
+    triage batch) are one statement."""
+    unit = _unit()
+    if unit is None:
+        write({key: value})
+        return
+    pending = unit.stores.setdefault(f"together:{name}", {})
+    pending[key] = value
+
+    def flush(_nothing: object) -> None:
+        rows = dict(pending)
+        pending.clear()  # a later round collects anew
+        write(rows)
+
+    unit.writes[(name, 0)] = (flush, None)
+
+
 def unit_store(name: str) -> dict[Any, Any] | None:
     """A dict that lives as long as the current unit of work (None outside one): followers keep
     there what a later follower of the same unit reads (e.g. the nearest SLA due time)."""

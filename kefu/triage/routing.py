@@ -17,9 +17,10 @@ from datetime import datetime
 from django.db.models import Count
 
 from kefu.accounts.access import SYSTEM
-from kefu.accounts.models import Agent
+from kefu.accounts.models import Agent, Team
 from kefu.tickets import actions
 from kefu.tickets.models import Status, Ticket
+from kefu.tickets.work import unit_store
 from kefu.triage.links import is_on_shift
 from kefu.triage.store import snapshot
 
@@ -62,12 +63,23 @@ def open_loads(agents: list[Agent]) -> dict[int, int]:
     return {row["assignee"]: row["n"] for row in rows}
 
 
+def _team_agents(team: Team) -> list[Agent]:
+    """The team's active agents but QA, read once per unit of work (a triage batch routes many
+    tickets to a few teams)."""
+    known = unit_store("team-agents")
+    if known is not None and team.pk in known:
+        return list(known[team.pk])
+    active = team.agents.exclude(role=Agent.Role.QA).filter(user__is_active=True)
+    agents = list(active.order_by("code"))
+    if known is not None:
+        known[team.pk] = agents
+    return list(agents)
+
+
 def _team_candidates(ticket: Ticket, now: datetime) -> tuple[list[Agent], Routing]:
     """The qualified agents, and how many were left after each test (to explain an empty list)."""
     assert ticket.team is not None
-    team = list(
-        ticket.team.agents.exclude(role=Agent.Role.QA).filter(user__is_active=True).order_by("code")
-    )
+    team = _team_agents(ticket.team)
     on_shift = [a for a in team if is_on_shift(a, now)]
     speaking = [a for a in on_shift if speaks(a, ticket.language)]
     needed = snapshot().skills.get(ticket.category.code if ticket.category else "", frozenset())

@@ -26,7 +26,7 @@ from django.utils import timezone
 from kefu.jobs.sweepers import Sweeper
 from kefu.tickets import actions
 from kefu.tickets.models import OPEN_STATUSES, EventKind, Ticket
-from kefu.tickets.work import created_here
+from kefu.tickets.work import before_commit_together, created_here
 from kefu.triage.links import nearest_due
 from kefu.triage.models import ScoreRefresh
 from kefu.triage.score import (
@@ -120,14 +120,17 @@ def facts_for(
 
 
 def _schedule(ticket_id: int, due: datetime | None) -> None:
-    if due is None:
-        ScoreRefresh.objects.filter(ticket_id=ticket_id).delete()
-    else:
-        ScoreRefresh.objects.bulk_create(  # one upsert instead of a locked read and a write
-            [ScoreRefresh(ticket_id=ticket_id, due_at=due)],
-            update_conflicts=True,
-            unique_fields=["ticket"],
-            update_fields=["due_at"],
+    """The ticket's next refresh (None: none), written with the unit's other tickets'."""
+    before_commit_together("score-refresh", ticket_id, due, _write_schedules)
+
+
+def _write_schedules(due: dict[int, datetime | None]) -> None:
+    """One upsert (instead of a locked read and a write each) and one delete for them all."""
+    if gone := [ticket_id for ticket_id, at in due.items() if at is None]:
+        ScoreRefresh.objects.filter(ticket_id__in=gone).delete()
+    if rows := [ScoreRefresh(ticket_id=t, due_at=at) for t, at in due.items() if at is not None]:
+        ScoreRefresh.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["ticket"], update_fields=["due_at"]
         )
 
 
