@@ -32,8 +32,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, datetime
+from contextlib import contextmanager, nullcontext
 
 import httpx
 
@@ -191,33 +190,52 @@ def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]
             started.wait(10)
 
 
-# Waits until the worker has derived every new ticket, then prints how long after its creation
-# each ticket created since BENCH_SINCE was derived (``triage.triaged_at``), in ms.
-TRIAGE_LAGS = """
-import json, os, time
-from datetime import datetime
+# Watches the tickets created from now on, every 50 ms, until stdin closes and none is being
+# triaged; prints, per ticket, how long after its creation it was first seen triaged (in ms: the
+# lag from commit, plus up to one poll), and how long the worker took after the last create.
+TRIAGE_WATCH = """
+import json, select, sys, time
 import django
 django.setup()
+from django.utils import timezone
 from kefu.tickets.models import Ticket
-began = time.perf_counter()
-while Ticket.objects.filter(being_triaged=True).exists() and time.perf_counter() - began < 300:
-    time.sleep(0.02)
-waited = time.perf_counter() - began
-since = datetime.fromisoformat(os.environ["BENCH_SINCE"])
-rows = Ticket.objects.filter(created_at__gte=since).values_list("created_at", "triage")
-lags = [(datetime.fromisoformat(t["triaged_at"]) - c).total_seconds() * 1000
-        for c, t in rows if t.get("triaged_at")]
-print(json.dumps({"waited": waited, "lags": lags,
+last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+waiting, lags, ended, began = {}, [], None, None
+while True:
+    now = timezone.now()
+    for pk, created, triaging in Ticket.objects.filter(pk__gt=last).values_list(
+            "pk", "created_at", "being_triaged"):
+        last = max(last, pk)
+        if triaging:
+            waiting[pk] = created
+        else:
+            lags.append((now - created).total_seconds() * 1000)
+    if waiting:
+        done = Ticket.objects.filter(pk__in=list(waiting), being_triaged=False)
+        for pk in done.values_list("pk", flat=True):
+            lags.append((now - waiting.pop(pk)).total_seconds() * 1000)
+    if ended is None and select.select([sys.stdin], [], [], 0)[0] and not sys.stdin.read():
+        ended = time.perf_counter()
+    if ended is not None and not waiting and not Ticket.objects.filter(being_triaged=True).exists():
+        break
+    time.sleep(0.05)
+print(json.dumps({"waited": time.perf_counter() - ended, "lags": lags,
                   "waiting": Ticket.objects.filter(being_triaged=True).count()}))
 """
 
 
-def triage_lags(env: dict[str, str], since: str) -> dict:
-    done = subprocess.run(
-        [PYTHON, "-c", TRIAGE_LAGS], env={**env, "BENCH_SINCE": since}, cwd=ROOT, check=True,
-        capture_output=True, text=True,
+@contextmanager
+def triage_watch(env: dict[str, str]) -> Iterator[dict]:
+    """Yields a dict that holds the watcher's findings once the block has ended."""
+    watcher = subprocess.Popen(
+        [PYTHON, "-c", TRIAGE_WATCH], env=env, cwd=ROOT, stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    return json.loads(done.stdout)
+    found: dict = {}
+    time.sleep(1.5)  # Django set up and the first poll made
+    yield found
+    out, _ = watcher.communicate("", timeout=600)
+    found.update(json.loads(out))
 
 
 def rss_mib(pids: list[int]) -> float:
@@ -372,13 +390,13 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
             ]  # fmt: skip
             meter = CpuMeter(pids, env.get("KEFU_DATABASE_URL"))
             for name, token, count, concurrency, request in cases:
-                before = meter.read()
-                since = datetime.now(UTC).isoformat()
-                latencies, elapsed, failures = asyncio.run(
-                    timed_requests(url, token, count, concurrency, request)
-                )
-                if name == "create":
-                    triaged = triage_lags(env, since)  # the worker's part is a create's too
+                watched = triage_watch(env) if name == "create" else nullcontext({})
+                with watched as triaged:
+                    before = meter.read()
+                    latencies, elapsed, failures = asyncio.run(
+                        timed_requests(url, token, count, concurrency, request)
+                    )
+                if name == "create":  # the worker's part is a create's too
                     costs["cpu"] = meter.per_unit(before, meter.read(), count - failures)
                     if args.derive == "batched":
                         rows.append(triage_row(kind, count, concurrency, elapsed, triaged, pids))

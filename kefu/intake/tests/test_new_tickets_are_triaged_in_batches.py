@@ -71,7 +71,6 @@ def _derived(ticket: Ticket) -> dict[str, Any]:
     ids, instants)."""
     ticket.refresh_from_db()
     triage_details = dict(ticket.triage)
-    triage_details.pop("triaged_at", None)  # when the worker did it (batched only)
     routing = dict(triage_details.pop("routing", {}))
     routing.pop("at", None)
     return {
