@@ -49,14 +49,15 @@ import statistics
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from bench.api import MESSAGES, PYTHON, ROOT, Connection, kefu, rss_mib, server
+from bench.api import MESSAGES, PYTHON, ROOT, kefu, server
 from bench.chat import raise_file_limit
 from bench.common import percentile, scratch_postgres
+from bench.openloop import TIMEOUT, Action, Driver, Operation, Pool, sample_memory
 
 # Per create that arrives: how many of each other operation arrive (on average, Poisson);
 # ``--mix`` changes them. Chats are sessions of CHAT_LINES lines each.
@@ -73,8 +74,6 @@ CHAT_LINES = 4  # a visitor's lines in one chat with the bot
 CHAT_PAUSE = 3.0  # seconds a visitor reads the answer before typing the next line
 HEALTH_RATE = 2.0  # /healthz probes per second during the load: the floor under everything
 DERIVE_EVERY = 10  # one create in ten has its SLA clocks read right after the 201
-TIMEOUT = 30.0  # seconds before an answer counts as an error
-IDLE_CLOSE = 3.0  # uvicorn closes keep-alive connections idle for 5 s: drop ours sooner
 RATE_LIMITS = "chat_session.ip=1000000/600,chat_message.ip=1000000/60"
 
 SEED = """
@@ -137,59 +136,6 @@ CHAT_QUESTIONS = (
 
 
 @dataclass
-class Operation:
-    """What one kind of operation did: latencies of the answers it expected, errors by kind."""
-
-    name: str
-    latencies: list[float] = field(default_factory=list)
-    errors: Counter[str] = field(default_factory=Counter)
-    shed: int = 0
-    in_flight: int = 0
-    peak: int = 0
-    began: float = field(default_factory=time.perf_counter)
-    ended: float = 0.0
-
-    def ok(self, scheduled: float) -> None:
-        self.ended = time.perf_counter()
-        self.latencies.append((self.ended - scheduled) * 1000)
-
-    def failed(self, why: str) -> None:
-        self.errors[why[:80]] += 1
-
-    @property
-    def error_count(self) -> int:
-        return sum(self.errors.values()) + self.shed
-
-
-class Pool:
-    """Keep-alive connections to the server, reused while fresh; one request per connection at
-    a time, as many connections as requests in flight."""
-
-    def __init__(self, url: str) -> None:
-        self.url, self.idle = url, list[tuple[float, Connection]]()
-
-    async def call(
-        self, method: str, path: str, token: str, body: bytes = b""
-    ) -> tuple[int, bytes]:
-        connection = None
-        while self.idle:
-            used, candidate = self.idle.pop()
-            if time.monotonic() - used < IDLE_CLOSE and not candidate.reader.at_eof():
-                connection = candidate
-                break
-            candidate.writer.close()
-        if connection is None:
-            connection = await Connection.open(self.url)
-        try:
-            answer = await asyncio.wait_for(connection.exchange(method, path, token, body), TIMEOUT)
-        except BaseException:
-            connection.writer.close()
-            raise
-        self.idle.append((time.monotonic(), connection))
-        return answer
-
-
-@dataclass
 class Tokens:
     senders: list[str]
     agents: list[str]
@@ -207,19 +153,15 @@ class Ledger:
     derived_later: int = 0  # clocks missing at the first read, there at a later one
 
 
-class Load:
+class Load(Driver):
     """The operations of the mixed load against one server."""
 
     def __init__(self, url: str, tokens: Tokens, seed: int = 18) -> None:
+        super().__init__()
         self.url, self.pool, self.tokens = url, Pool(url), tokens
         self.rng = random.Random(seed)
         self.ledger = Ledger()
         self.creates = 0  # sequence of creates, capacity burst included
-        self.ops: dict[str, Operation] = {}
-        self.tasks: set[asyncio.Task[None]] = set()
-
-    def op(self, name: str) -> Operation:
-        return self.ops.setdefault(name, Operation(name))
 
     # --- the operations -------------------------------------------------------------------
 
@@ -362,82 +304,6 @@ class Load:
                     lines.ok(sent)
                 await asyncio.sleep(CHAT_PAUSE)
 
-    # --- driving --------------------------------------------------------------------------
-
-    def spawn(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _run_one(
-        self, op: Operation, action: Callable[[Operation, float], Awaitable[None]], scheduled: float
-    ) -> None:
-        op.in_flight += 1
-        op.peak = max(op.peak, op.in_flight)
-        try:
-            await action(op, scheduled)
-        except Exception as error:  # a broken connection, a timeout: an error, not the end
-            op.failed(f"{type(error).__name__} {error}")
-        finally:
-            op.in_flight -= 1
-            op.ended = time.perf_counter()
-
-    async def arrivals(
-        self,
-        name: str,
-        action: Callable[[Operation, float], Awaitable[None]],
-        rate: float,
-        until: float,
-        bound: int,
-    ) -> None:
-        """Poisson arrivals at ``rate`` per second until ``until`` (perf_counter), each started
-        at its time whatever the others are doing; over ``bound`` open ones, shed."""
-        op = self.op(name)
-        rng = random.Random(name)
-        at = op.began = time.perf_counter()
-        while True:
-            at += rng.expovariate(rate)
-            if at >= until:
-                return
-            await asyncio.sleep(max(0.0, at - time.perf_counter()))
-            if op.in_flight >= bound:
-                op.shed += 1
-                continue
-            self.spawn(self._run_one(op, action, at))
-
-    async def closed_loop(
-        self,
-        name: str,
-        action: Callable[[Operation, float], Awaitable[None]],
-        concurrency: int,
-        seconds: float,
-    ) -> float:
-        """``action`` back to back on ``concurrency`` clients; successes per second."""
-        op = self.op(name)
-        op.began = time.perf_counter()
-        deadline = op.began + seconds
-
-        async def client() -> None:
-            while time.perf_counter() < deadline:
-                await self._run_one(op, action, time.perf_counter())
-
-        await asyncio.gather(*(client() for _ in range(concurrency)))
-        return len(op.latencies) / (op.ended - op.began)
-
-    async def drain(self) -> None:
-        while self.tasks:
-            await asyncio.gather(*list(self.tasks), return_exceptions=True)
-
-
-async def sample_memory(
-    groups: dict[str, list[int]], peaks: dict[str, float], stop: asyncio.Event
-) -> None:
-    while not stop.is_set():
-        for name, pids in groups.items():
-            peaks[name] = max(peaks.get(name, 0.0), rss_mib(pids))
-        with suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), 1.0)
-
 
 async def drive(
     url: str, tokens: Tokens, args: argparse.Namespace, groups: dict[str, list[int]]
@@ -448,7 +314,7 @@ async def drive(
     peaks: dict[str, float] = {}
     stop = asyncio.Event()
     sampler = asyncio.ensure_future(sample_memory(groups, peaks, stop))
-    actions: dict[str, Callable[[Operation, float], Awaitable[None]]] = {
+    actions: dict[str, Action] = {
         "create": load.create,
         "reply": load.customer_reply,
         "agent": load.agent_reply,
