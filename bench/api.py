@@ -188,7 +188,8 @@ def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]
     finally:
         for started in (process, triage):
             started.terminate()
-            started.wait(10)
+            # `kefu serve` gives requests in flight up to 30 s (GRACE_SECONDS) to finish.
+            started.wait(40)
 
 
 # Waits until the worker has derived every new ticket, then prints how long after its creation

@@ -60,7 +60,10 @@ from bench.common import percentile, scratch_postgres
 from bench.openloop import TIMEOUT, Action, Driver, Operation, Pool, sample_memory
 
 # Per create that arrives: how many of each other operation arrive (on average, Poisson);
-# ``--mix`` changes them. Chats are sessions of CHAT_LINES lines each.
+# ``--mix`` changes them. Chats are sessions of CHAT_LINES lines each. Sized to what is left
+# beside creates at 50 % of their capacity: here a reply costs more than a create (the "each
+# alone" line), so 1 reply, 1 agent reply, 2 lists and 1 search per create would offer ~250 %
+# of the server; these offer ~75 % (and the chats' lines a few % more).
 MIX = {"reply": 0.1, "agent": 0.1, "list": 0.5, "search": 0.1, "chat": 0.02}
 NAMES = {
     "create": "create",
@@ -208,26 +211,20 @@ class Load(Driver):
         self.ledger.not_derived += 1
 
     async def customer_reply(self, op: Operation, scheduled: float) -> None:
+        await self._reply(op, scheduled, by_agent=False)
+
+    async def agent_reply(self, op: Operation, scheduled: float) -> None:
+        await self._reply(op, scheduled, by_agent=True)
+
+    async def _reply(self, op: Operation, scheduled: float, by_agent: bool) -> None:
+        """A reply to a ticket of this run: by its customer, or by any agent."""
         if not self.ledger.tickets:
             op.failed("no ticket yet")
             return
         number, _, sender = self.rng.choice(self.ledger.tickets)
-        n = self.rng.randrange(10**9)
-        text = self.rng.choice(CUSTOMER_REPLIES).format(o=number, n=n)
-        await self._reply(op, scheduled, number, self.tokens.senders[sender], text)
-
-    async def agent_reply(self, op: Operation, scheduled: float) -> None:
-        if not self.ledger.tickets:
-            op.failed("no ticket yet")
-            return
-        number, _, _ = self.rng.choice(self.ledger.tickets)
-        n = self.rng.randrange(10**9)
-        text = self.rng.choice(AGENT_REPLIES).format(o=number, n=n)
-        await self._reply(op, scheduled, number, self.rng.choice(self.tokens.agents), text)
-
-    async def _reply(
-        self, op: Operation, scheduled: float, number: str, token: str, text: str
-    ) -> None:
+        texts = AGENT_REPLIES if by_agent else CUSTOMER_REPLIES
+        text = self.rng.choice(texts).format(o=number, n=self.rng.randrange(10**9))
+        token = self.rng.choice(self.tokens.agents) if by_agent else self.tokens.senders[sender]
         status, answer = await self.pool.call(
             "POST", f"/api/v1/tickets/{number}/messages", token, json.dumps({"body": text}).encode()
         )
@@ -348,6 +345,7 @@ async def drive(
                       args.max_in_flight),
     )  # fmt: skip
     await load.drain()
+    load.pool.close()
     stop.set()
     await sampler
     return load, capacity, peaks
@@ -386,7 +384,7 @@ def worker(env: dict[str, str]) -> Iterator[int]:
         yield process.pid
     finally:
         process.terminate()
-        process.wait(10)
+        process.wait(40)
 
 
 def flush_redis(url: str) -> None:
@@ -431,9 +429,10 @@ def run(args: argparse.Namespace) -> int:
         with server(env, args.workers) as (url, pids), worker(env) as worker_pid:
             groups = {"server": pids, "worker": [worker_pid]}
             load, capacities, peaks = asyncio.run(drive(url, tokens, args, groups))
-        missing = lost(database_url, load.ledger)
+            # Counted and printed before anything stops: a slow shutdown loses no result.
+            missing = lost(database_url, load.ledger)
+            report(args, load, capacities, peaks, missing, (load_before, os.getloadavg()[0]))
     flush_redis(args.redis_url)
-    report(args, load, capacities, peaks, missing, (load_before, os.getloadavg()[0]))
     failed = sum(op.error_count for op in load.ops.values()) + sum(missing.values())
     return 1 if failed or load.ledger.not_derived else 0
 
@@ -451,7 +450,8 @@ def report(
     mix = ", ".join(f"{share:g} {NAMES[key]}" for key, share in args.mix.items())
     print(f"\nKefu mixed load — PostgreSQL, {args.tickets:,} tickets seeded, {args.workers} "
           f"server workers + 1 `kefu worker`, {os.cpu_count()} CPUs, load average "
-          f"{loadavg[0]:.1f} before → {loadavg[1]:.1f} after")  # fmt: skip
+          f"{loadavg[0]:.1f} before, {peaks.get('load average', 0):.1f} at the highest, "
+          f"{loadavg[1]:.1f} after (other engineers' work included)")  # fmt: skip
     print(f"create capacity {capacity:.1f}/s (closed loop, {args.concurrency} clients, "
           f"{args.capacity_seconds:g} s); load {args.minutes:g} min open loop: creates arrive at "
           f"{args.share:.0%} = {rate:.1f}/s, per create {mix} ({CHAT_LINES} lines each, "

@@ -8,6 +8,7 @@ Used by bench/mixed.py; HTTP through bench/api.py's minimal keep-alive client.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections import Counter
@@ -53,6 +54,11 @@ class Pool:
 
     def __init__(self, url: str) -> None:
         self.url, self.idle = url, list[tuple[float, Connection]]()
+
+    def close(self) -> None:
+        for _, connection in self.idle:
+            connection.writer.close()
+        self.idle.clear()
 
     async def call(
         self, method: str, path: str, token: str, body: bytes = b""
@@ -151,8 +157,11 @@ class Driver:
 async def sample_memory(
     groups: dict[str, list[int]], peaks: dict[str, float], stop: asyncio.Event
 ) -> None:
+    """Each second until ``stop``: the peak RSS of each group of processes, and the machine's
+    highest 1-minute load average (``peaks["load average"]``), which others share."""
     while not stop.is_set():
         for name, pids in groups.items():
             peaks[name] = max(peaks.get(name, 0.0), rss_mib(pids))
+        peaks["load average"] = max(peaks.get("load average", 0.0), os.getloadavg()[0])
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), 1.0)
