@@ -187,7 +187,8 @@ def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]
     finally:
         for started in (process, triage):
             started.terminate()
-            started.wait(10)
+            # `kefu serve` gives requests in flight up to 30 s (GRACE_SECONDS) to finish.
+            started.wait(40)
 
 
 # Watches the tickets created from now on, every 50 ms, until stdin closes and none is being
@@ -264,6 +265,12 @@ class Connection:
         return cls(reader, writer, f"{host}:{port}")
 
     async def request(self, method: str, path: str, token: str, body: bytes = b"") -> int:
+        return (await self.exchange(method, path, token, body))[0]
+
+    async def exchange(
+        self, method: str, path: str, token: str, body: bytes = b""
+    ) -> tuple[int, bytes]:
+        """The response's status and body (bench/mixed.py reads what a create returned)."""
         head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\n"
                 f"Authorization: Bearer {token}\r\nContent-Length: {len(body)}\r\n")  # fmt: skip
         if body:
@@ -274,13 +281,14 @@ class Connection:
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode().partition(":")
             headers[name.strip().lower()] = value.strip()
+        content = b""
         if headers.get("transfer-encoding") == "chunked":
             while size := int((await self.reader.readline()).strip(), 16):
-                await self.reader.readexactly(size + 2)
+                content += (await self.reader.readexactly(size + 2))[:-2]
             await self.reader.readline()
         else:
-            await self.reader.readexactly(int(headers.get("content-length", 0)))
-        return int(status_line.split()[1])
+            content = await self.reader.readexactly(int(headers.get("content-length", 0)))
+        return int(status_line.split()[1]), content
 
 
 async def timed_requests(

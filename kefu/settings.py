@@ -161,7 +161,12 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py refuses (not waits) past its pool size, 100 by default: a thousand
             # widgets reconnecting at once (a deploy, a network blip) each need one briefly.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "max_connections": 2000}]},
+            # Its read timeout (5 s by default since redis-py 8) must outlast the layer's
+            # blocking pop (channels_redis waits up to 5 s): otherwise an idle socket's wait
+            # races it, and losing takes the socket's consumer down (redis-py issue 4091).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 30}]
+            },
         }
     }
 else:
