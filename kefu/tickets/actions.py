@@ -92,24 +92,10 @@ def record_event(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> TicketEvent:
-    event = _event(ticket, actor, kind, field=field, old=old, new=new, data=data, at=at)
+    event = TicketEvent(ticket=ticket, actor=actor.user, kind=kind, field=field, old=old,
+                        new=new, data=data or {}, created_at=at or timezone.now())  # fmt: skip
     _save_events(ticket, [event])
     return event
-
-
-def _event(
-    ticket: Ticket,
-    actor: Viewer,
-    kind: EventKind,
-    *,
-    field: str = "",
-    old: Any = None,
-    new: Any = None,
-    data: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> TicketEvent:
-    return TicketEvent(ticket=ticket, actor=actor.user, kind=kind, field=field, old=old, new=new,
-                       data=data or {}, created_at=at or timezone.now())  # fmt: skip
 
 
 def _save_events(ticket: Ticket, events: list[TicketEvent]) -> None:
@@ -212,8 +198,8 @@ def open_ticket(
     opening = _write_message(
         ticket, author, body=body, internal=False, html=html, body_full=body_full, at=now
     )
-    created = _event(ticket, actor, EventKind.CREATED, new=ticket.number,
-                     data={"channel": channel}, at=now)  # fmt: skip
+    created = TicketEvent(ticket=ticket, actor=actor.user, kind=EventKind.CREATED,
+                          new=ticket.number, data={"channel": channel}, created_at=now)  # fmt: skip
     _save_events(ticket, [created, _message_event(ticket, author, opening)])
     return ticket, opening
 
@@ -276,8 +262,9 @@ def _write_message(
 
 def _message_event(ticket: Ticket, actor: Viewer, message: Message) -> TicketEvent:
     kind = EventKind.NOTE if message.is_internal else EventKind.REPLY
-    return _event(ticket, actor, kind, new=message.pk, data={"role": message.author_role},
-                  at=message.created_at)  # fmt: skip
+    role = {"role": message.author_role}
+    return TicketEvent(ticket=ticket, actor=actor.user, kind=kind, new=message.pk, data=role,
+                       created_at=message.created_at)  # fmt: skip
 
 
 @atomic_unit
