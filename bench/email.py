@@ -9,9 +9,16 @@ floor: how fast the same processes only parse, reply-split and mask the corpus (
 
     .venv/bin/python bench/email.py                      # SQLite and PostgreSQL, 1 and 2 processes
     .venv/bin/python bench/email.py --db postgres --rounds 10 --processes 1 4
+    .venv/bin/python bench/email.py --db postgres --processes 1 --tree /tmp/base --profile 2
 
 Each database is a scratch one (a temporary SQLite file; ``kefu_bench_email_<pid>`` on the local
 PostgreSQL, created and dropped here), migrated first.
+
+``--tree`` measures another checkout's ``kefu`` (an earlier release in a temporary worktree)
+with this bench, corpus and resolver, so that two trees' figures compare. Mail authentication
+asks a fake DNS server that this process runs on 127.0.0.1 (every name NXDOMAIN: the senders'
+domains are new each round), never the system's resolver, whose timeouts would be the noise.
+``--profile N`` runs N more rounds in one process under cProfile and prints where time goes.
 """
 
 from __future__ import annotations
@@ -112,11 +119,32 @@ def parse_round(name: str, share: tuple[int, int]) -> list[float]:
     return timed_round(name, share, step)
 
 
-def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
+def profiled(rounds: int) -> str:
+    """Where ``deliver()``'s time goes over ``rounds`` more rounds: Kefu's own functions by
+    cumulative time, then everything by own time."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for n in range(rounds):
+        deliver_round(f"prof{n}", (0, 1), Counter())
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("cumulative").print_stats(r"/kefu/", 60)
+    stats.sort_stats("tottime").print_stats(30)
+    return out.getvalue()
+
+
+def worker(rounds: int, share: tuple[int, int], sync: Path, profile: int) -> dict:
     """One delivering process: warm up, wait for the others, deliver its share of each round."""
     import logging
 
     import django
+
+    import kefu
 
     django.setup()
     from kefu.intake import ingest
@@ -152,21 +180,26 @@ def worker(rounds: int, share: tuple[int, int], sync: Path) -> dict:
         "statements": sum(statements.values()),
         "pg_cpu": pg_cpu,
         "app_cpu": app_cpu,
+        "kefu": str(Path(kefu.__file__).parent),
+        "profile": profiled(profile) if profile and share[0] == 0 else "",
     }
 
 
-def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
+def measure(kind: str, processes: int, args: argparse.Namespace, dns: str) -> dict:
     # Its own database name: another run beside this one would drop a shared one.
     name = f"kefu_bench_email_{os.getpid()}"
-    with database(kind, pg_url, name) as env, tempfile.TemporaryDirectory() as sync:
+    tree = str(args.tree.resolve())
+    with database(kind, args.pg_url, name) as env, tempfile.TemporaryDirectory() as sync:
+        env |= {"PYTHONPATH": tree, "KEFU_MAIL_DNS_SERVERS": dns}  # that tree's kefu, our DNS
         subprocess.run([sys.executable, "-m", "kefu.cli", "migrate", "-v", "0"], env=env,
-                       cwd=ROOT, check=True)  # fmt: skip
-        command = [sys.executable, __file__, "--rounds", str(rounds), "--sync", sync]
+                       cwd=tree, check=True)  # fmt: skip
+        command = [sys.executable, __file__, "--rounds", str(args.rounds), "--sync", sync,
+                   "--tree", tree, "--profile", str(args.profile)]  # fmt: skip
         running = [
             subprocess.Popen(
                 [*command, "--worker", f"{i}/{processes}"],
                 env=env,
-                cwd=ROOT,
+                cwd=tree,
                 stdout=subprocess.PIPE,
                 text=True,
             )
@@ -197,6 +230,8 @@ def measure(kind: str, processes: int, rounds: int, pg_url: str) -> dict:
         "statements": sum(r["statements"] for r in results) / len(latencies),
         "app_ms": sum(r["app_cpu"] for r in results) * 1000 / len(latencies),
         "pg_ms": sum(r["pg_cpu"] for r in results) * 1000 / len(latencies),
+        "kefu": results[0]["kefu"],
+        "profile": results[0]["profile"],
     }
 
 
@@ -206,17 +241,27 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds over the corpus")
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--tree", type=Path, default=ROOT,
+                        help="the checkout whose kefu to measure (default: this one)")  # fmt: skip
+    parser.add_argument("--profile", type=int, default=0, metavar="ROUNDS",
+                        help="rounds to run under cProfile afterwards, in one process")  # fmt: skip
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--sync", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
+        sys.path.insert(0, str(args.tree))  # that tree's kefu (bench's own modules are loaded)
         mine, of = map(int, args.worker.split("/"))
-        print(json.dumps(worker(args.rounds, (mine, of), Path(args.sync))))
+        print(json.dumps(worker(args.rounds, (mine, of), Path(args.sync), args.profile)))
         return
+    from kefu.intake.email.fakedns import FakeDns
+
+    dns = FakeDns()
     kinds = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     shared = "with" if SHARED.is_dir() else "WITHOUT (not found)"
     print(f"corpus: {len(corpus())} messages, {shared} the shared set; "
           f"{args.rounds} measured rounds after a warm-up round")  # fmt: skip
+    print(f"kefu: {args.tree.resolve()} ({_commit(args.tree)}); resolver: the bench's fake DNS "
+          f"on {dns.address} (every name NXDOMAIN), KEFU_MAIL_DNS_SERVERS")  # fmt: skip
     print("floor msg/s: parsing, reply-splitting and masking alone (no database), in the same "
           "processes; stmts, app ms, PG ms: SQL statements, the delivering process's CPU and "
           "its PostgreSQL backend's CPU per message")  # fmt: skip
@@ -225,13 +270,23 @@ def main() -> None:
           f"{'PG ms':>6}  outcomes")  # fmt: skip
     for kind in kinds:
         for processes in args.processes:
-            row = measure(kind, processes, args.rounds, args.pg_url)
+            row = measure(kind, processes, args, dns.address)
+            assert row["kefu"] == str(args.tree.resolve() / "kefu"), row["kefu"]
             outcomes = ", ".join(f"{k} {v}" for k, v in sorted(row["outcomes"].items()))
             print(f"{kind:<10} {processes:>5} {row['messages']:>6} {row['per_second']:>7.1f} "
                   f"{row['p50']:>7.1f} {row['p95']:>7.1f} {row['p99']:>7.1f} "
                   f"{row['peak_mb']:>8.0f} {row['parse_per_second']:>12.0f} "
                   f"{row['statements']:>6.1f} {row['app_ms']:>7.2f} {row['pg_ms']:>6.2f}  "
                   f"{outcomes}")  # fmt: skip
+            if row["profile"]:
+                print(row["profile"])
+
+
+def _commit(tree: Path) -> str:
+    """The tree's commit, for the table's heading."""
+    run = subprocess.run(["git", "-C", str(tree), "log", "-1", "--format=%h %s"],
+                         capture_output=True, text=True)  # fmt: skip
+    return run.stdout.strip()[:72] or "not a git checkout"
 
 
 if __name__ == "__main__":
