@@ -92,6 +92,7 @@ _CYRILLIC_SUFFIXES = (
 )  # fmt: skip
 _ARABIC_PREFIXES = ("وال", "بال", "كال", "فال", "لل", "ال")
 _ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ـ": None})
+_ARABIC_LETTERS = "".join(map(chr, _ARABIC_FOLD))  # what it changes
 _COMBINING = re.compile(r"[\u064b-\u065f\u0670\u0307]")  # Arabic diacritics; the dot of İ
 
 
@@ -99,7 +100,11 @@ def fold(text: str) -> str:
     """Width- and case-fold: full-width letters and digits become ASCII, upper becomes lower;
     Arabic loses its diacritics and tatweel and writes every alef and final yaa alike."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return _COMBINING.sub("", folded).translate(_ARABIC_FOLD) if not folded.isascii() else folded
+    if folded.isascii():
+        return folded
+    folded = _COMBINING.sub("", folded)
+    # translate() costs per character; one-character searches run at memory speed.
+    return folded.translate(_ARABIC_FOLD) if any(c in folded for c in _ARABIC_LETTERS) else folded
 
 
 def stem(word: str) -> str:
