@@ -119,6 +119,7 @@ def _derive(ids: list[int]) -> int:
         senders = _senders_of(tickets)
         for ticket in tickets:
             ticket.being_triaged = False
+            # Its events so far go to the followers that waited; what follows adds to the whole.
             follow_waited(ticket, wholes[ticket.pk].ordered_events())
             note_whole(ticket.pk, wholes[ticket.pk])  # readers take it instead of reading back
             triage.after_create(ticket=ticket, inbound=senders.get(ticket.pk, _no_sender(ticket)))
