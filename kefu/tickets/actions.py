@@ -218,22 +218,6 @@ def _ticket_only(
 create_ticket = _ticket_only(open_ticket)
 
 
-def _insert_message(
-    ticket: Ticket,
-    actor: Viewer,
-    *,
-    body: str,
-    internal: bool,
-    html: str,
-    body_full: str,
-) -> Message:
-    message = _write_message(
-        ticket, actor, body=body, internal=internal, html=html, body_full=body_full
-    )
-    _save_events(ticket, [_message_event(ticket, actor, message)])
-    return message
-
-
 def _write_message(
     ticket: Ticket,
     actor: Viewer,
@@ -288,9 +272,10 @@ def add_message(
         )
     if not internal and actor.is_agent:
         _refuse_secret_requests(body)
-    message = _insert_message(
+    message = _write_message(
         ticket, actor, body=body, internal=internal, html=html, body_full=body_full
     )
+    _save_events(ticket, [_message_event(ticket, actor, message)])
     now = message.created_at
     ticket.updated_at = now
     if not internal:
