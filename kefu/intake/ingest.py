@@ -6,10 +6,11 @@ routing and score (``triage.pipeline``) → acknowledgements queued. SLA clocks 
 events. Anything that fails is rolled back and kept in quarantine with the stage and the reason;
 nothing is lost. Interactive senders (portal, API, chat) get their own errors back instead.
 
-A new ticket from the portal, the API or email is written "being triaged" and its caller
-answered at once: its evidence, routing, SLA clocks, score and what follows them are derived by
-the worker in batches (``intake.derivation``), unless ``KEFU_DERIVE_NEW_TICKETS`` is "inline".
-Chat, WeChat, phone and walk-in tickets are derived here: someone is on the line.
+With ``KEFU_DERIVE_NEW_TICKETS=batched`` (the default is "inline"), a new ticket from the portal,
+the API or email is written "being triaged" and its caller answered at once: its evidence,
+routing, SLA clocks, score and what follows them are derived by the worker in batches
+(``intake.derivation``). Chat, WeChat, phone and walk-in tickets are always derived here:
+someone is on the line.
 """
 
 from __future__ import annotations
