@@ -192,8 +192,9 @@ def server(env: dict[str, str], workers: int) -> Iterator[tuple[str, list[int]]]
 
 
 # Watches the tickets created from now on, every 50 ms, until stdin closes and none is being
-# triaged; prints, per ticket, how long after its creation it was first seen triaged (in ms: the
-# lag from commit, plus up to one poll), and how long the worker took after the last create.
+# triaged; prints, per ticket, how long after its creation stamp (taken before its transaction
+# commits) it was first seen triaged, in ms: the lag from commit or a little more, plus up to one
+# poll; and how long the worker took after the last create.
 TRIAGE_WATCH = """
 import json, select, sys, time
 import django
@@ -201,7 +202,7 @@ django.setup()
 from django.utils import timezone
 from kefu.tickets.models import Ticket
 last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-waiting, lags, ended, began = {}, [], None, None
+waiting, lags, ended = {}, [], None
 while True:
     now = timezone.now()
     for pk, created, triaging in Ticket.objects.filter(pk__gt=last).values_list(
