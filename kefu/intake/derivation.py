@@ -28,7 +28,6 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db.models import Min
@@ -161,8 +160,8 @@ def _no_sender(ticket: Ticket) -> InboundMessage:
 
 
 def next_due() -> datetime | None:
-    oldest: Any = Ticket.objects.filter(being_triaged=True).aggregate(at=Min("created_at"))["at"]
-    return oldest
+    """When the oldest waiting ticket was created (None: none waits)."""
+    return Ticket.objects.filter(being_triaged=True).aggregate(at=Min("created_at"))["at"]
 
 
 _wake = threading.Event()
