@@ -285,7 +285,7 @@ class Message(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        db_index=False,  # led by message_author_time
+        db_index=False,  # led by message_author_latest
     )
     author_role = models.CharField(max_length=8, choices=AuthorRole.choices)
     is_internal = models.BooleanField(_("internal note"), default=False)
@@ -302,8 +302,9 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="message_ticket_time"),
-            # A sender's latest messages (the duplicate check on every intake).
-            models.Index(fields=["author", "-created_at"], name="message_author_time"),
+            # A sender's latest messages (the duplicate check on every intake), read newest
+            # first and stopped at the limit whatever the sender's volume.
+            models.Index(fields=["author", "-created_at", "-id"], name="message_author_latest"),
         ]
 
     def __str__(self) -> str:

@@ -2,14 +2,16 @@
 
 ``similarity`` compares two messages as a customer repeats them: case, width, spacing and
 punctuation do not matter, and only the opening (where a repeat is recognisable) is compared,
-which bounds the cost. ``is_near_empty`` tells messages that say nothing (emoji, punctuation,
-a bare greeting) from short real ones ("退款", "refund?").
+which bounds the cost; the comparable forms of the last few hundred openings are kept, as a
+busy sender's latest messages are compared with each new one. ``is_near_empty`` tells messages
+that say nothing (emoji, punctuation, a bare greeting) from short real ones ("退款", "refund?").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -28,21 +30,27 @@ _FILLERS = frozenset(_FILLER_WORDS.split())
 
 
 def comparable(text: str) -> str:
-    return _NOISE.sub(" ", unicodedata.normalize("NFKC", text[: COMPARE_CHARS * 2]).casefold())[
+    return _comparable(text[: COMPARE_CHARS * 2])
+
+
+@lru_cache(maxsize=512)
+def _comparable(opening: str) -> str:
+    return _NOISE.sub(" ", unicodedata.normalize("NFKC", opening).casefold())[
         :COMPARE_CHARS
     ].strip()
 
 
-def similarity(a: str, b: str) -> float:
-    """0-100: how alike two messages are, ignoring case, spacing and punctuation."""
+def similarity(a: str, b: str, cutoff: float = 0.0) -> float:
+    """0-100: how alike two messages are, ignoring case, spacing and punctuation (0 below
+    ``cutoff``, which is quicker to tell)."""
     left, right = comparable(a), comparable(b)
     if not left or not right:
         return 100.0 if left == right else 0.0
-    return float(fuzz.ratio(left, right))
+    return float(fuzz.ratio(left, right, score_cutoff=cutoff))
 
 
 def is_repeat(a: str, b: str) -> bool:
-    return similarity(a, b) >= DUPLICATE_SIMILARITY
+    return similarity(a, b, DUPLICATE_SIMILARITY) >= DUPLICATE_SIMILARITY
 
 
 def is_near_empty(text: str) -> bool:

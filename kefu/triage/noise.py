@@ -39,19 +39,30 @@ DUPLICATE_TAG = "duplicate"
 FLOOD_TAG = "flood"
 
 
-def _recent_messages(
-    user: User, since: datetime, tickets: list[int] | None = None
-) -> list[Message]:
-    """The user's latest public messages since ``since``: on ``tickets``, or on any open one.
+def _recent_bodies(
+    user: User, since: datetime, ticket: Ticket | None = None
+) -> list[tuple[int, str, int]]:
+    """(id, body, ticket id) of the user's latest public messages since ``since``: on
+    ``ticket``, or on any open one.
 
-    Read by author and time (one index range, whoever the author is): going through the
-    author's open tickets first let PostgreSQL's generic plan for a prepared query scan every
-    ticket when one requester owns most of them (30 ms instead of 0.2)."""
-    messages = Message.objects.filter(author=user, is_internal=False, created_at__gte=since)
-    if tickets is not None:
-        messages = messages.filter(ticket_id__in=tickets)
-    recent = messages.select_related("ticket").order_by("-created_at", "-id")[:MAX_CANDIDATES]
-    return [m for m in recent if tickets is not None or m.ticket.status in OPEN_STATUSES]
+    Read by author, newest first (one index walk that stops at the limit, whoever the author
+    is): going through the author's open tickets first let PostgreSQL's generic plan scan every
+    ticket when one requester owns most of them. The window is applied to the rows read, not
+    asked of the database: its estimate of a sender's messages since a moment falls behind as
+    they arrive, and at a few rows it read and sorted all of a busy sender's window (1,600 rows
+    of an integration posting 3 a second: 2 ms, growing with the rate). Only the bodies and the
+    tickets' states are read: building the tickets whole cost more than comparing them."""
+    messages = Message.objects.filter(author=user, is_internal=False)
+    if ticket is not None:
+        messages = messages.filter(ticket=ticket)
+    recent = messages.order_by("-created_at", "-id").values_list(
+        "id", "created_at", "body", "ticket_id", "ticket__status"
+    )[:MAX_CANDIDATES]
+    return [
+        (pk, body, ticket_id)
+        for pk, created_at, body, ticket_id, status in recent
+        if created_at >= since and (ticket is not None or status in OPEN_STATUSES)
+    ]
 
 
 def repeated_ticket(user: User, text: str, received_at: datetime) -> Ticket | None:
@@ -59,9 +70,11 @@ def repeated_ticket(user: User, text: str, received_at: datetime) -> Ticket | No
 
     Tickets opened in ``user``'s name by someone who only claimed their address are skipped:
     that someone would read what joins them."""
-    for message in _recent_messages(user, received_at - config.duplicate_window()):
-        if is_repeat(message.body, text) and opened_by_proven_sender(message.ticket):
-            return message.ticket
+    for _pk, body, ticket_id in _recent_bodies(user, received_at - config.duplicate_window()):
+        if is_repeat(body, text):
+            ticket = Ticket.objects.get(pk=ticket_id)
+            if opened_by_proven_sender(ticket):
+                return ticket
     return None
 
 
@@ -74,16 +87,21 @@ def note_repeat(ticket: Ticket, message: Message) -> bool:
     """Flag ``message`` if it repeats an earlier one on the ticket; True when it does."""
     assert message.author is not None  # after_message only sees customers' messages
     since = message.created_at - config.duplicate_window()
-    earlier = [
-        m for m in _recent_messages(message.author, since, [ticket.pk]) if m.pk != message.pk
-    ]
-    original = next((m for m in earlier if is_repeat(m.body, message.body)), None)
+    earlier = _recent_bodies(message.author, since, ticket)
+    original = next(
+        (
+            (pk, body)
+            for pk, body, _ticket_id in earlier
+            if pk != message.pk and is_repeat(body, message.body)
+        ),
+        None,
+    )
     if original is None:
         return False
     _add_tag(ticket, DUPLICATE_TAG)
-    ratio = round(similarity(original.body, message.body), 1)
+    ratio = round(similarity(original[1], message.body), 1)
     actions.record_event(ticket, SYSTEM, EventKind.DUPLICATE, new=message.pk,
-                         data={"of": original.pk, "similarity": ratio})  # fmt: skip
+                         data={"of": original[0], "similarity": ratio})  # fmt: skip
     duplicates = int((ticket.triage or {}).get("duplicates", 0)) + 1
     actions.store_triage(ticket=ticket, details={"duplicates": duplicates})
     return True

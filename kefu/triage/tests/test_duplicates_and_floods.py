@@ -2,6 +2,7 @@
 through the API and through email ``deliver`` with different Message-IDs. A burst of messages
 from one sender lowers the ticket's score and is noted."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from kefu.intake.ingest import ingest
 from kefu.intake.models import Outcome
 from kefu.testing import api_client
 from kefu.tickets.models import Ticket
+from kefu.triage.noise import MAX_CANDIDATES
 
 BODY = "Order PO-88123 was placed last week and still shows unpaid, can you check?"
 
@@ -75,3 +77,22 @@ def test_someone_elses_identical_message_is_not_a_duplicate(staffed):
     sam = ingest(InboundMessage(channel="email", external_id="s@x", subject="Order PO-88123",
                                 text=BODY, sender_address="sam@acme.test"))  # fmt: skip
     assert anna.ticket != sam.ticket
+
+
+@pytest.mark.django_db
+def test_a_busy_sender_s_repeat_is_found_among_their_latest_messages_only(staffed):
+    """The check reads the sender's newest messages (``noise.MAX_CANDIDATES``) whatever their
+    volume: a repeat of a recent one joins its ticket, one of an older one opens a new ticket."""
+    words = "invoice refund shipment customs warehouse payment contract label pallet courier"
+
+    def send(i: int, message_id: str) -> Ticket:
+        chosen = random.Random(i).sample(words.split(), 4 + i % 5)
+        body = f"Case {i}: {' '.join(chosen)} {i * 7919}"
+        result = deliver(customer_mail("anna@acme.test", f"Question {i}", body, message_id))
+        assert result.ticket is not None
+        return result.ticket
+
+    opened = [send(i, f"{i}@acme.test") for i in range(MAX_CANDIDATES + 5)]
+    assert len({t.pk for t in opened}) == MAX_CANDIDATES + 5
+    assert send(MAX_CANDIDATES + 4, "again-latest@acme.test") == opened[-1]
+    assert send(0, "again-oldest@acme.test") not in opened
