@@ -222,12 +222,15 @@ def _record_machine_mail(message: InboundMessage, ticket: Ticket | None) -> Inge
 def _check_storm(message: InboundMessage) -> None:
     if message.interactive or not message.sender_address:
         return
+    # Counted up to the limit: a storm must not make each of its mails count all of it again.
     recent = InboundRecord.objects.filter(
         sender=message.sender_address[:255],
         received_at__gte=message.received_at - STORM_WINDOW,
-    ).count()
+    )[: STORM_LIMIT + 1].count()
     if recent > STORM_LIMIT:
-        raise IntakeRefused(f"mail storm: {recent} messages in {STORM_WINDOW} from this sender")
+        raise IntakeRefused(
+            f"mail storm: over {STORM_LIMIT} messages in {STORM_WINDOW} from this sender"
+        )
 
 
 def _actor(message: InboundMessage, identity: Identity) -> Viewer:

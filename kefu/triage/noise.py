@@ -27,7 +27,7 @@ from kefu.tickets import actions
 from kefu.tickets.models import OPEN_STATUSES, EventKind, Message, Ticket
 from kefu.triage import config
 from kefu.triage.dedupe import is_repeat, similarity
-from kefu.triage.score import FLOOD_THRESHOLD
+from kefu.triage.score import BURST_COUNTED, FLOOD_THRESHOLD
 
 if TYPE_CHECKING:
     from kefu.accounts.models import User
@@ -109,7 +109,9 @@ def note_repeat(ticket: Ticket, message: Message) -> bool:
 
 def burst_size(inbound: InboundMessage) -> int:
     """Messages from this sender within the window up to this one, this one included (intake
-    records; later ones do not count when the worker's triage batch reads them afterwards)."""
+    records; later ones do not count when the worker's triage batch reads them afterwards),
+    counted up to ``BURST_COUNTED``: an integration posting 3 a second had 1,600 in its window,
+    2 ms of the database's time on each of them."""
     if not inbound.sender_address:
         return 1
     since = inbound.received_at - config.duplicate_window()
@@ -117,7 +119,7 @@ def burst_size(inbound: InboundMessage) -> int:
         sender=inbound.sender_address[:255],
         received_at__gte=since,
         received_at__lte=inbound.received_at,
-    ).count()
+    )[:BURST_COUNTED].count()
 
 
 def note_burst(ticket: Ticket, inbound: InboundMessage) -> int:

@@ -60,6 +60,8 @@ SLA_STEPS = ((timedelta(hours=2), 30), (timedelta(hours=8), 15), (timedelta(hour
 SLA_BREACHED_POINTS = 45
 DUPLICATE_POINTS, DUPLICATE_CAP = -5, 4
 FLOOD_THRESHOLD = 5  # messages from one sender within the flood window
+# A burst is counted up to here ("100+"): a flood must not make each of its messages slower.
+BURST_COUNTED = 100
 FLOOD_POINTS = -15
 
 _LABELS: dict[str, tuple[str, str]] = {
@@ -238,7 +240,8 @@ def _noise_terms(facts: ScoreFacts) -> list[Term]:
         repeats = min(facts.duplicates, DUPLICATE_CAP)
         terms.append(_term("duplicates", DUPLICATE_POINTS * repeats, facts.duplicates))
     if facts.burst >= FLOOD_THRESHOLD:
-        terms.append(_term("flood", FLOOD_POINTS, facts.burst))
+        shown = f"{facts.burst}+" if facts.burst >= BURST_COUNTED else facts.burst
+        terms.append(_term("flood", FLOOD_POINTS, shown))
     return terms
 
 

@@ -12,10 +12,11 @@ from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.base import InboundMessage
 from kefu.intake.email.inbound import deliver
 from kefu.intake.ingest import ingest
-from kefu.intake.models import Outcome
+from kefu.intake.models import InboundRecord, Outcome
 from kefu.testing import api_client
 from kefu.tickets.models import Ticket
 from kefu.triage.noise import MAX_CANDIDATES
+from kefu.triage.score import BURST_COUNTED
 
 BODY = "Order PO-88123 was placed last week and still shows unpaid, can you check?"
 
@@ -96,3 +97,28 @@ def test_a_busy_sender_s_repeat_is_found_among_their_latest_messages_only(staffe
     assert len({t.pk for t in opened}) == MAX_CANDIDATES + 5
     assert send(MAX_CANDIDATES + 4, "again-latest@acme.test") == opened[-1]
     assert send(0, "again-oldest@acme.test") not in opened
+
+
+@pytest.mark.django_db
+def test_a_flood_is_counted_up_to_a_hundred_and_shown_as_more(staffed):
+    """A burst is counted up to ``BURST_COUNTED`` intake records: every message of a flood would
+    otherwise count all of its window again."""
+    now = timezone.now()
+    InboundRecord.objects.bulk_create(
+        InboundRecord(
+            channel="api",
+            external_id=f"flood{i}",
+            sender=staffed.anna.email,
+            outcome=Outcome.TICKET,
+            received_at=now - timedelta(seconds=i),
+        )
+        for i in range(1, BURST_COUNTED + 30)
+    )
+    response = api_client(staffed.anna).post(
+        "/api/v1/tickets", {"subject": "Order PO-88123", "body": BODY},
+        content_type="application/json",
+    )  # fmt: skip
+    ticket = Ticket.objects.get(number=response.json()["number"])
+    assert ticket.triage["burst"] == BURST_COUNTED
+    flood = next(t for t in ticket.triage["score_terms"] if t["code"] == "flood")
+    assert "100+" in flood["en"] and "100+" in flood["zh"]
