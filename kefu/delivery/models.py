@@ -40,7 +40,7 @@ class Delivery(models.Model):
         _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    key = models.CharField(_("delivery id"), max_length=255, unique=True)
+    key = models.CharField(_("delivery id"), max_length=255)  # unique: Meta.constraints
     ticket = models.ForeignKey(
         Ticket,
         null=True,
@@ -85,6 +85,9 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
+        # Looked up whole, never by prefix: a constraint, not unique=True, which would add a
+        # "_like" index on PostgreSQL written with every delivery.
+        constraints = [models.UniqueConstraint(fields=["key"], name="delivery_key_unique")]
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],

@@ -28,7 +28,7 @@ class InboundRecord(models.Model):
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     external_id = models.CharField(_("external id"), max_length=255)
-    sender = models.CharField(_("sender"), max_length=255, blank=True, db_index=True)
+    sender = models.CharField(_("sender"), max_length=255, blank=True)  # inbound_sender_time
     mailbox = models.CharField(_("mailbox"), max_length=20, blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
     reason = models.CharField(_("reason"), max_length=255, blank=True)

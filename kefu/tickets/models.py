@@ -138,7 +138,7 @@ class EventKind(models.TextChoices):
 
 
 class Ticket(models.Model):
-    number = models.CharField(_("number"), max_length=24, unique=True)
+    number = models.CharField(_("number"), max_length=24)  # unique: Meta.constraints
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organisation"),
@@ -200,7 +200,7 @@ class Ticket(models.Model):
     # select SLA policies or rules, and asking for urgency does not set the priority.
     customer_tags = models.JSONField(_("customer's tags"), default=list, blank=True)
     urgent_requested = models.BooleanField(_("customer asked for urgent handling"), default=False)
-    order_id = models.CharField(_("order id"), max_length=64, blank=True, db_index=True)
+    order_id = models.CharField(_("order id"), max_length=64, blank=True)
     order_value = models.DecimalField(
         _("order value (USD)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -239,7 +239,12 @@ class Ticket(models.Model):
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
+        # Every index is written with each new ticket: the number and the order id are looked up
+        # whole, never by prefix, so they go without the "_like" twins PostgreSQL gets for a
+        # field declared unique or indexed (a constraint and a Meta index have none).
+        constraints = [models.UniqueConstraint(fields=["number"], name="ticket_number_unique")]
         indexes = [
+            models.Index(fields=["order_id"], name="ticket_order_id"),
             models.Index(fields=["-created_at", "-id"], name="ticket_recent"),
             models.Index(fields=["organization", "-created_at"], name="ticket_org_recent"),
             models.Index(fields=["team", "status", "-score"], name="ticket_team_queue"),
