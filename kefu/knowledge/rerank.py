@@ -20,11 +20,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kefu.knowledge.text import fold
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 NGRAM_RANGE = (1, 3)
 # Share of each field in the similarity; they sum to 1 so scores stay in [0, 1].
@@ -47,6 +50,10 @@ class Document:
 
 
 def _vectoriser() -> TfidfVectorizer:
+    # Imported when the first index is built, not with the module: scikit-learn (with SciPy's
+    # statistics) costs every `kefu` process about half a second to import, and most never search.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=NGRAM_RANGE,
