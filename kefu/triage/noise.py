@@ -98,10 +98,11 @@ def note_repeat(ticket: Ticket, message: Message) -> bool:
     )
     if original is None:
         return False
+    original_pk, original_body = original
     _add_tag(ticket, DUPLICATE_TAG)
-    ratio = round(similarity(original[1], message.body), 1)
+    ratio = round(similarity(original_body, message.body), 1)
     actions.record_event(ticket, SYSTEM, EventKind.DUPLICATE, new=message.pk,
-                         data={"of": original[0], "similarity": ratio})  # fmt: skip
+                         data={"of": original_pk, "similarity": ratio})  # fmt: skip
     duplicates = int((ticket.triage or {}).get("duplicates", 0)) + 1
     actions.store_triage(ticket=ticket, details={"duplicates": duplicates})
     return True
