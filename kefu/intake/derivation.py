@@ -4,7 +4,7 @@ A customer's ERP posting tickets, a surge after an outage or a mail storm all me
 path first. So a ticket from the portal, the API or email is written "being triaged" (its
 number, message, events and search document) and the caller answered; within a second this
 sweeper takes the waiting tickets, oldest first, a batch at a time, and in one unit of work per
-batch checks their evidence and the sender's burst, routes them (``triage.after_create``) and
+batch checks their evidence, routes them (``triage.after_create``) and
 hands their events to the followers that waited (``kefu.flow``: escalation, SLA clocks, score,
 notifications, webhooks, reports). Desk and API show the state meanwhile.
 
@@ -33,8 +33,6 @@ from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 
-from kefu.intake.base import InboundMessage
-from kefu.intake.models import InboundRecord
 from kefu.jobs.sweepers import Sweeper
 from kefu.tickets.models import Attachment, Channel, Follow, Message, Ticket, TicketEvent
 from kefu.tickets.work import NewTicket, follow_waited, note_whole, unit_of_work
@@ -116,13 +114,12 @@ def _derive(ids: list[int]) -> int:
             return 0
         Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(being_triaged=False)
         wholes = _read_whole(tickets)
-        senders = _senders_of(tickets)
         for ticket in tickets:
             ticket.being_triaged = False
             # Its events so far go to the followers that waited; what follows adds to the whole.
             follow_waited(ticket, wholes[ticket.pk].ordered_events())
             note_whole(ticket.pk, wholes[ticket.pk])  # readers take it instead of reading back
-            triage.after_create(ticket=ticket, inbound=senders.get(ticket.pk, _no_sender(ticket)))
+            triage.after_create(ticket=ticket)
         return len(tickets)
 
 
@@ -139,24 +136,6 @@ def _read_whole(tickets: list[Ticket]) -> dict[int, NewTicket]:
     for follow in Follow.objects.filter(ticket__in=tickets).select_related("user"):
         wholes[follow.ticket_id].followers.append(follow.user)
     return wholes
-
-
-def _senders_of(tickets: list[Ticket]) -> dict[int, InboundMessage]:
-    """Who sent each ticket's first message and when, as the burst check reads them."""
-    records = InboundRecord.objects.filter(ticket__in=tickets).order_by("pk")
-    senders: dict[int, InboundMessage] = {}
-    for record in records.only("ticket_id", "channel", "sender", "received_at"):
-        assert record.ticket_id is not None
-        senders.setdefault(
-            record.ticket_id,
-            InboundMessage(record.channel, "", "", sender_address=record.sender,
-                           received_at=record.received_at),
-        )  # fmt: skip
-    return senders
-
-
-def _no_sender(ticket: Ticket) -> InboundMessage:
-    return InboundMessage(ticket.channel, "", "", received_at=ticket.created_at)
 
 
 def next_due() -> datetime | None:

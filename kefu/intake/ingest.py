@@ -1,10 +1,11 @@
 """THE intake pipeline. Every inbound message, from every channel, passes through ``ingest``.
 
 In one transaction: idempotency → identity → threading → masking → noise (machine mail, loops,
-storms) → triage → ticket created or message appended (via ``tickets.actions``) → evidence,
-routing and score (``triage.pipeline``) → acknowledgements queued. SLA clocks follow the ticket
-events. Anything that fails is rolled back and kept in quarantine with the stage and the reason;
-nothing is lost. Interactive senders (portal, API, chat) get their own errors back instead.
+storms) → triage (with the sender's burst) → ticket created or message appended (via
+``tickets.actions``) → evidence, routing and score (``triage.pipeline``) → acknowledgements
+queued. SLA clocks follow the ticket events. Anything that fails is rolled back and kept in
+quarantine with the stage and the reason; nothing is lost. Interactive senders (portal, API,
+chat) get their own errors back instead.
 
 With ``KEFU_DERIVE_NEW_TICKETS=batched`` (the default is "inline"), a new ticket from the portal,
 the API or email is written "being triaged" and its caller answered at once: its evidence,
@@ -281,12 +282,13 @@ def _open(
     duplicate_of = triage.find_duplicate(message=message, identity=identity)
     if duplicate_of is not None and follow_up_of is None:
         return _continue(duplicate_of, message, identity)
+    verdict = triage.with_burst(verdict, message)
     stage("ticket")
     ticket, saved = _create(message, identity, verdict, category, follow_up_of)
     refused = _attach(ticket, saved, message)
     if not ticket.being_triaged:
         stage("routing")
-        triage.after_create(ticket=ticket, inbound=message)
+        triage.after_create(ticket=ticket)
     _note_on_behalf(ticket, message)
     return IngestResult(Outcome.TICKET, ticket, saved, refused_files=refused)
 
@@ -369,6 +371,7 @@ def _create(
         related_to=follow_up_of,
         relation=Relation.FOLLOW_UP if follow_up_of else "",
         being_triaged=derivation.batched(message.channel),
+        noted=verdict.noted,
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
-from typing import Any, ParamSpec
+from typing import Any, NamedTuple, ParamSpec
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -60,6 +60,16 @@ from kefu.tickets.work import (
 from kefu.triage.phishing import Secret, requested_secret
 
 P = ParamSpec("P")
+
+
+class Noted(NamedTuple):
+    """An event of something noticed before the ticket existed (triage's flood), recorded with
+    the ticket's opening in the same INSERT."""
+
+    kind: EventKind
+    new: Any = None
+    data: dict[str, Any] | None = None
+
 
 # What a status change writes (see _set_status).
 STATUS_FIELDS = ["status", "resolved_at", "closed_at"]
@@ -153,9 +163,11 @@ def open_ticket(
     relation: str = "",
     triage: dict[str, Any] | None = None,
     being_triaged: bool = False,
+    noted: Iterable[Noted] = (),
 ) -> tuple[Ticket, Message]:
     """Open a ticket with its first message; ``created_at`` backdates imported tickets;
-    ``being_triaged`` leaves most of what follows to the worker (``kefu.flow``)."""
+    ``being_triaged`` leaves most of what follows to the worker (``kefu.flow``); ``noted``
+    events follow the opening's own."""
     if not may_create_ticket(actor, category.code if category else None):
         raise Forbidden(_("You may not create this kind of ticket."), field="category")
     now = created_at or timezone.now()
@@ -200,7 +212,9 @@ def open_ticket(
     )
     created = TicketEvent(ticket=ticket, actor=actor.user, kind=EventKind.CREATED,
                           new=ticket.number, data={"channel": channel}, created_at=now)  # fmt: skip
-    _save_events(ticket, [created, _message_event(ticket, author, opening)])
+    also = [TicketEvent(ticket=ticket, actor=None, kind=note.kind, new=note.new,
+                        data=note.data or {}, created_at=now) for note in noted]  # fmt: skip
+    _save_events(ticket, [created, _message_event(ticket, author, opening), *also])
     return ticket, opening
 
 

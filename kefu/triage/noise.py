@@ -6,6 +6,7 @@ and floods lower priority; emoji-only messages ask for details").
   lowers its score (``score.DUPLICATE_POINTS``).
 - A burst of messages from one sender (``score.FLOOD_THRESHOLD`` within the window, counted on
   the intake records) tags the ticket ``flood``, records a ``flood`` event once, and lowers it.
+  A new ticket is written with them (no second write of its row); a reply adds them.
 - A new message without details gets a request for them instead of a ticket.
 """
 
@@ -123,16 +124,21 @@ def burst_size(inbound: InboundMessage) -> int:
     )[:BURST_COUNTED].count()
 
 
+def flood_noted(burst: int) -> actions.Noted:
+    """The ``flood`` event of a burst that reached ``FLOOD_THRESHOLD``."""
+    window = config.duplicate_window().total_seconds()
+    return actions.Noted(EventKind.FLOOD, burst, {"window_seconds": window})
+
+
 def note_burst(ticket: Ticket, inbound: InboundMessage) -> int:
-    """Record the sender's current burst on the ticket; tag and note a flood once."""
+    """Record the sender's current burst on an existing ticket; tag and note a flood once (a new
+    ticket carries its burst from the opening: ``pipeline.with_burst``)."""
     burst = burst_size(inbound)
     known = int((ticket.triage or {}).get("burst", 0))
     if burst >= FLOOD_THRESHOLD and FLOOD_TAG not in ticket.tags:
         _add_tag(ticket, FLOOD_TAG)
-        window = config.duplicate_window().total_seconds()
-        actions.record_event(
-            ticket, SYSTEM, EventKind.FLOOD, new=burst, data={"window_seconds": window}
-        )
+        kind, new, data = flood_noted(burst)
+        actions.record_event(ticket, SYSTEM, kind, new=new, data=data)
     if burst > known:
         actions.store_triage(ticket=ticket, details={"burst": burst})
     return burst

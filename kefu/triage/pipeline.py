@@ -23,8 +23,17 @@ from kefu.triage import config, evidence_flow, routing
 from kefu.triage.dedupe import is_near_empty
 from kefu.triage.errorcodes import extract_error_code
 from kefu.triage.language import detect_language
-from kefu.triage.noise import note_burst, note_repeat, repeated_ticket, request_details
+from kefu.triage.noise import (
+    FLOOD_TAG,
+    burst_size,
+    flood_noted,
+    note_burst,
+    note_repeat,
+    repeated_ticket,
+    request_details,
+)
 from kefu.triage.rules import Outcome, Rule, RuleContext, apply_rules
+from kefu.triage.score import FLOOD_THRESHOLD
 from kefu.triage.store import current_model, snapshot
 
 if TYPE_CHECKING:
@@ -57,6 +66,9 @@ class Verdict:
     threshold: float = 0.0  # the setting in force when classified
     # The guess the sender may not file under (``fall_back``), shown to agents.
     not_permitted: str | None = None
+    # The sender's messages within the flood window (``with_burst``) and what a flood notes.
+    burst: int = 0
+    noted: list[actions.Noted] = field(default_factory=list)
 
     @property
     def details(self) -> dict[str, Any]:
@@ -72,6 +84,7 @@ class Verdict:
             "threshold": self.threshold,
             "needs_triage": self.category is None,
             **({"not_permitted": self.not_permitted} if self.not_permitted else {}),
+            **({"burst": self.burst} if self.burst else {}),
         }
 
 
@@ -193,6 +206,16 @@ def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | N
     return repeated_ticket(identity.user, message.text or message.subject, message.received_at)
 
 
+def with_burst(verdict: Verdict, message: InboundMessage) -> Verdict:
+    """The verdict for a new ticket with the sender's current burst: a flood tags the ticket
+    and is noted in its opening (not by a second write of its row and two more events)."""
+    burst = burst_size(message)
+    if burst < FLOOD_THRESHOLD:
+        return replace(verdict, burst=burst)
+    return replace(verdict, burst=burst, tags=[*verdict.tags, FLOOD_TAG],
+                   noted=[flood_noted(burst)])  # fmt: skip
+
+
 def lacks_details(message: InboundMessage) -> bool:
     """A new message that says nothing a person could act on (emoji, greetings) and carries
     no file or structured field. Conversations (chat, WeChat) start with "你好" on purpose:
@@ -213,10 +236,9 @@ def ask_for_details(*, message: InboundMessage, identity: Identity) -> str:
     return request_details(message, identity)
 
 
-def after_create(*, ticket: Ticket, inbound: InboundMessage) -> None:
-    """Noise, routing, evidence and ranking of a new ticket."""
+def after_create(*, ticket: Ticket) -> None:
+    """Routing and evidence of a new ticket (its burst came with it: ``with_burst``)."""
     now = timezone.now()
-    note_burst(ticket, inbound)
     routed = routing.route(ticket, now)
     actions.store_triage(ticket=ticket, details={"routing": routed.as_dict()})
     evidence_flow.check_new(ticket)

@@ -171,10 +171,10 @@ def test_a_ticket_that_cannot_be_derived_stays_waiting_and_the_others_go_on(pers
     broken = tickets[1]
     after_create = triage.after_create
 
-    def failing_for_one(*, ticket: Ticket, inbound: InboundMessage) -> None:
+    def failing_for_one(*, ticket: Ticket) -> None:
         if ticket.pk == broken.pk:
             raise RuntimeError("routing table unreadable")
-        after_create(ticket=ticket, inbound=inbound)
+        after_create(ticket=ticket)
 
     monkeypatch.setattr(triage, "after_create", failing_for_one)
     assert derivation.derive_waiting(timezone.now()) == 2

@@ -6,8 +6,11 @@ import random
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kefu.accounts.models import User
 from kefu.delivery.tests.test_email_smtp import customer_mail
 from kefu.intake.base import InboundMessage
 from kefu.intake.email.inbound import deliver
@@ -16,7 +19,7 @@ from kefu.intake.models import InboundRecord, Outcome
 from kefu.testing import api_client
 from kefu.tickets.models import Ticket
 from kefu.triage.noise import MAX_CANDIDATES
-from kefu.triage.score import BURST_COUNTED
+from kefu.triage.score import BURST_COUNTED, FLOOD_THRESHOLD
 
 BODY = "Order PO-88123 was placed last week and still shows unpaid, can you check?"
 
@@ -103,22 +106,46 @@ def test_a_busy_sender_s_repeat_is_found_among_their_latest_messages_only(staffe
 def test_a_flood_is_counted_up_to_a_hundred_and_shown_as_more(staffed):
     """A burst is counted up to ``BURST_COUNTED`` intake records: every message of a flood would
     otherwise count all of its window again."""
+    _earlier_intake(staffed.anna.email, BURST_COUNTED + 30)
+    ticket = _post(staffed.anna)
+    assert ticket.triage["burst"] == BURST_COUNTED
+    flood = next(t for t in ticket.triage["score_terms"] if t["code"] == "flood")
+    assert "100+" in flood["en"] and "100+" in flood["zh"]
+
+
+@pytest.mark.django_db
+def test_a_flooding_sender_s_new_ticket_is_written_with_its_flood(staffed):
+    """The flood's tag, event and burst come with the ticket's opening: no second write of its
+    row, no tag event."""
+    _earlier_intake(staffed.anna.email, FLOOD_THRESHOLD)
+    with CaptureQueriesContext(connection) as queries:
+        ticket = _post(staffed.anna)
+    assert "flood" in ticket.tags and ticket.triage["burst"] == FLOOD_THRESHOLD + 1
+    assert list(
+        ticket.events.filter(kind__in=["flood", "tags"]).values_list("kind", flat=True)
+    ) == ["flood"]
+    assert not [q for q in queries if q["sql"].startswith('UPDATE "tickets_ticket" SET "tags"')]
+    assert "flood" in {t["code"] for t in ticket.triage["score_terms"]}
+
+
+def _earlier_intake(sender: str, count: int) -> None:
+    """``count`` API messages from ``sender`` within the last minutes."""
     now = timezone.now()
     InboundRecord.objects.bulk_create(
         InboundRecord(
             channel="api",
             external_id=f"flood{i}",
-            sender=staffed.anna.email,
+            sender=sender,
             outcome=Outcome.TICKET,
             received_at=now - timedelta(seconds=i),
         )
-        for i in range(1, BURST_COUNTED + 30)
+        for i in range(1, count + 1)
     )
-    response = api_client(staffed.anna).post(
+
+
+def _post(user: User) -> Ticket:
+    response = api_client(user).post(
         "/api/v1/tickets", {"subject": "Order PO-88123", "body": BODY},
         content_type="application/json",
     )  # fmt: skip
-    ticket = Ticket.objects.get(number=response.json()["number"])
-    assert ticket.triage["burst"] == BURST_COUNTED
-    flood = next(t for t in ticket.triage["score_terms"] if t["code"] == "flood")
-    assert "100+" in flood["en"] and "100+" in flood["zh"]
+    return Ticket.objects.get(number=response.json()["number"])
