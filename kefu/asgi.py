@@ -21,7 +21,11 @@ from channels.routing import ProtocolTypeRouter
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-HTTP_THREADS = int(os.environ.get("KEFU_HTTP_THREADS", "8"))
+# A server process is CPU-bound: threads beyond what overlaps the database's replies and a few
+# slow clients' downloads only take turns at the GIL. API creates on 2 cores, 2 processes, 16
+# connections (the peer harness's load), one run: 8 threads 45-46/s, 4 threads 48/s, 2 threads
+# 52/s, 1 thread 54/s. Four keep two slow downloads from stalling a process.
+HTTP_THREADS = int(os.environ.get("KEFU_HTTP_THREADS", "4"))
 _http_pool = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="kefu-http")
 
 
