@@ -202,7 +202,7 @@ django.setup()
 from django.utils import timezone
 from kefu.tickets.models import Ticket
 last = Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-waiting, lags, ended = {}, [], None
+waiting, lags, ended, seen_waiting = {}, [], None, 0
 while True:
     now = timezone.now()
     for pk, created, triaging in Ticket.objects.filter(pk__gt=last).values_list(
@@ -210,6 +210,7 @@ while True:
         last = max(last, pk)
         if triaging:
             waiting[pk] = created
+            seen_waiting += 1
         else:
             lags.append((now - created).total_seconds() * 1000)
     if waiting:
@@ -221,7 +222,7 @@ while True:
     if ended is not None and not waiting and not Ticket.objects.filter(being_triaged=True).exists():
         break
     time.sleep(0.05)
-print(json.dumps({"waited": time.perf_counter() - ended, "lags": lags,
+print(json.dumps({"waited": time.perf_counter() - ended, "lags": lags, "seen": seen_waiting,
                   "waiting": Ticket.objects.filter(being_triaged=True).count()}))
 """
 
@@ -409,6 +410,7 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
                     costs["cpu"] = meter.per_unit(before, meter.read(), count - failures)
                     if args.derive == "batched":
                         rows.append(triage_row(kind, count, concurrency, elapsed, triaged, pids))
+                        costs["seen_waiting"] = (triaged["seen"], count)
                 rows.append((kind, name, count, concurrency, count / elapsed,
                              statistics.median(latencies), percentile(latencies, 0.95),
                              percentile(latencies, 0.99), failures, rss_mib(pids)))  # fmt: skip
@@ -462,6 +464,11 @@ def print_costs(kind: str, costs: dict, statements: bool) -> None:
     if counted["per_triage"]:
         print(f"{kind}: and {counted['per_triage']:.1f} statements per ticket in the worker's "
               "triage batch (included in the CPU)")  # fmt: skip
+    if "seen_waiting" in costs:
+        seen, count = costs["seen_waiting"]
+        print(f"{kind}: {seen:,} of {count:,} new tickets were seen waiting for the worker; the "
+              "others were derived by their callers while it was behind, or by the worker "
+              "before the watcher's next look (every 50 ms)")  # fmt: skip
     if statements:
         for share, sql in counted["kinds"]:
             print(f"  {share:4.1f} × {sql}")
