@@ -2,10 +2,10 @@
 
 A customer's ERP posting tickets, a surge after an outage or a mail storm all meet the create
 path first. So a ticket from the portal, the API or email is written "being triaged" (its
-number, message, events and search document) and the caller answered; within a second this
-sweeper takes the waiting tickets, oldest first, a batch at a time, and in one unit of work per
-batch checks their evidence, routes them (``triage.after_create``) and
-hands their events to the followers that waited (``kefu.flow``: escalation, SLA clocks, score,
+number, message, events, sender's burst and search document) and the caller answered; within a
+second this sweeper takes the waiting tickets, oldest first, a batch at a time, and in one unit
+of work per batch checks their evidence, routes them (``triage.after_create``) and hands their
+events to the followers that waited (``kefu.flow``: escalation, SLA clocks, score,
 notifications, webhooks, reports). Desk and API show the state meanwhile.
 
 Rows are claimed with ``FOR UPDATE SKIP LOCKED``, so several workers share the waiting tickets.
@@ -16,9 +16,9 @@ Switched on by ``KEFU_DERIVE_NEW_TICKETS=batched``. When the worker falls behind
 waiting ticket waited ``MAX_LAG``), new tickets are derived in their callers' transactions until it
 catches up, so the lag stays bounded under any load. "inline" (always in the caller's
 transaction) stays the default until the batch costs less than the caller's transaction would:
-the followers still write ticket by ticket (about 14 statements a ticket), and reading each
-ticket back costs more than they save (``bench/api.py --derive batched``: 55 creates/s against
-76 inline, run one after the other). Set-based followers (one statement per kind of row for the
+the followers still write ticket by ticket (about 13 statements a ticket), and reading each
+ticket back costs more than they save (``bench/api.py --derive batched``: 56-59 creates/s
+against 63 inline, run one after the other). Set-based followers (one statement per kind of row for the
 whole batch) are the next step.
 """
 
