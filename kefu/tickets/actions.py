@@ -274,7 +274,10 @@ def add_message(
     internal: bool = False,
     html: str = "",
     body_full: str = "",
+    status: str | None = None,
 ) -> Message:
+    """Reply or note; ``status``: where the ticket goes with it, by ``change_status``'s rules
+    ("submit as pending"), in the same write of the ticket and INSERT of its events."""
     if internal and not actor.is_agent and not actor.system:
         raise Forbidden(_("Only support staff can write internal notes."), field="internal")
     if not internal and actor.is_agent and not actor.may_edit_tickets:
@@ -289,15 +292,19 @@ def add_message(
     message = _write_message(
         ticket, actor, body=body, internal=internal, html=html, body_full=body_full
     )
-    _save_events(ticket, [_message_event(ticket, actor, message)])
+    events = [_message_event(ticket, actor, message)]
     now = message.created_at
     ticket.updated_at = now
     if not internal:
         ticket.last_public_at = now
         if actor.is_agent:
-            _on_agent_reply(ticket, actor, now)
+            events += _on_agent_reply(ticket, actor, now)
         elif not actor.system:  # the bot's and the system's notes move nothing
-            _on_customer_reply(ticket, actor)
+            events += _on_customer_reply(ticket, actor)
+    if status is not None and status != ticket.status:
+        _check_transition(ticket, actor, status)
+        events.append(_set_status(ticket, actor, status))
+    _save_events(ticket, events)
     ticket.save(update_fields=["updated_at", "last_public_at", "first_response_at", *STATUS_FIELDS])
     return message
 
@@ -324,21 +331,22 @@ def _refuse_secret_requests(body: str) -> None:
         )
 
 
-def _on_agent_reply(ticket: Ticket, actor: Viewer, now: Any) -> None:
+def _on_agent_reply(ticket: Ticket, actor: Viewer, now: Any) -> list[TicketEvent]:
     if ticket.first_response_at is None:
         ticket.first_response_at = now
-    if ticket.status == Status.NEW:
-        _set_status(ticket, actor, Status.OPEN)
+    return [_set_status(ticket, actor, Status.OPEN)] if ticket.status == Status.NEW else []
 
 
-def _on_customer_reply(ticket: Ticket, actor: Viewer) -> None:
+def _on_customer_reply(ticket: Ticket, actor: Viewer) -> list[TicketEvent]:
     # The customer's answer puts the ball back in support's court; on a resolved
     # ticket it means "not solved" and reopens it.
     if ticket.status in (Status.PENDING_CUSTOMER, Status.ON_HOLD, Status.RESOLVED):
-        _set_status(ticket, actor, Status.OPEN)
+        return [_set_status(ticket, actor, Status.OPEN)]
+    return []
 
 
-def _set_status(ticket: Ticket, actor: Viewer, new: str) -> None:
+def _set_status(ticket: Ticket, actor: Viewer, new: str) -> TicketEvent:
+    """Move ``ticket`` to ``new`` (unsaved); the event that says so, for the caller to save."""
     old = ticket.status
     ticket.status = new
     now = timezone.now()
@@ -349,13 +357,11 @@ def _set_status(ticket: Ticket, actor: Viewer, new: str) -> None:
     elif is_reopen(old, new):
         ticket.resolved_at = None
     kind = EventKind.REOPENED if is_reopen(old, new) else EventKind.STATUS
-    record_event(ticket, actor, kind, field="status", old=old, new=new)
+    return TicketEvent(ticket=ticket, actor=actor.user, kind=kind, field="status", old=old,
+                       new=new, data={}, created_at=now)  # fmt: skip
 
 
-@atomic_unit
-def change_status(*, ticket: Ticket, actor: Viewer, status: str) -> Ticket:
-    if status == ticket.status:
-        return ticket
+def _check_transition(ticket: Ticket, actor: Viewer, status: str) -> None:
     customer = not (actor.is_agent or actor.system)
     if not customer and not actor.may_edit_tickets:
         raise Forbidden(_("Your role may not change tickets."), field="status")
@@ -365,7 +371,14 @@ def change_status(*, ticket: Ticket, actor: Viewer, status: str) -> Ticket:
             % {"old": Status(ticket.status).label, "new": _status_label(status)},
             field="status",
         )
-    _set_status(ticket, actor, status)
+
+
+@atomic_unit
+def change_status(*, ticket: Ticket, actor: Viewer, status: str) -> Ticket:
+    if status == ticket.status:
+        return ticket
+    _check_transition(ticket, actor, status)
+    _save_events(ticket, [_set_status(ticket, actor, status)])
     ticket.updated_at = timezone.now()
     ticket.save(update_fields=["updated_at", *STATUS_FIELDS])
     return ticket

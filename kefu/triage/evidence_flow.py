@@ -89,9 +89,12 @@ def _language(ticket: Ticket) -> str:
 
 
 def _ask(ticket: Ticket, missing: tuple[str, ...], *, reminder: bool) -> Message:
-    """One public message listing everything missing; mailed like an agent's reply."""
+    """One public message listing everything missing, mailed like an agent's reply; the ticket
+    waits for the customer."""
     body = request_text(missing, _language(ticket), reminder=reminder)
-    message = actions.add_message(ticket=ticket, actor=SYSTEM, body=body)
+    message = actions.add_message(
+        ticket=ticket, actor=SYSTEM, body=body, status=Status.PENDING_CUSTOMER
+    )
     _mail(ticket, message)
     return message
 
@@ -115,7 +118,6 @@ def check_new(ticket: Ticket) -> dict[str, Any]:
         state = _state(check, 0)
     else:
         _ask(ticket, check.missing, reminder=False)
-        actions.change_status(ticket=ticket, actor=SYSTEM, status=Status.PENDING_CUSTOMER)
         state = _state(check, 1)
     actions.store_triage(ticket=ticket, details={"evidence": state})
     return state
@@ -145,7 +147,7 @@ def recheck(ticket: Ticket, *, replied: bool, duplicate: bool = False) -> None:
         if not duplicate:
             _ask(ticket, check.missing, reminder=True)
             requests += 1
-        if ticket.status != Status.PENDING_CUSTOMER:
+        elif ticket.status != Status.PENDING_CUSTOMER:
             actions.change_status(ticket=ticket, actor=SYSTEM, status=Status.PENDING_CUSTOMER)
     actions.store_triage(ticket=ticket, details={"evidence": _state(check, requests)})
 

@@ -2,6 +2,8 @@
 and waits in pending_customer; adding them moves it back to open. Through the API."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kefu.delivery.models import Delivery
 from kefu.testing import api_client, sample_file
@@ -55,6 +57,21 @@ def test_one_reply_lists_all_three_items_and_the_ticket_waits(staffed):
     assert ticket.triage["evidence"]["missing"] == ["bank_statement", "card_last4", "bank_name"]
     mail = Delivery.objects.get(ticket_message=reply)
     assert mail.to == ["anna@acme.test"] and "name of the bank" in mail.text
+
+
+@pytest.mark.django_db
+def test_the_request_and_the_wait_are_one_write_of_the_ticket(staffed):
+    """The request's message moves the ticket to pending_customer: one UPDATE of the ticket's
+    status, the reply and status events in one INSERT (as on every reply that moves it)."""
+    with CaptureQueriesContext(connection) as queries:
+        ticket = _open(api_client(staffed.anna), **FUNDS)
+    status_writes = [q for q in queries if q["sql"].startswith('UPDATE "tickets_ticket" SET')
+                     and '"status" =' in q["sql"]]  # fmt: skip
+    assert ticket.status == Status.PENDING_CUSTOMER and len(status_writes) == 1
+    [reply] = _system_replies(ticket)
+    events = list(ticket.events.order_by("pk").values_list("kind", "new"))
+    request = events.index(("reply", reply.pk))
+    assert events[request + 1] == ("status", Status.PENDING_CUSTOMER)
 
 
 @pytest.mark.django_db
