@@ -18,8 +18,8 @@ catches up, so the lag stays bounded under any load. "inline" (always in the cal
 transaction) stays the default until the batch costs less than the caller's transaction would:
 the followers still write ticket by ticket (about 13 statements a ticket), and reading each
 ticket back costs more than they save (``bench/api.py --derive batched``: 56-59 creates/s
-against 63 inline, run one after the other). Set-based followers (one statement per kind of row for the
-whole batch) are the next step.
+against 63 inline, run one after the other). Set-based followers (one statement per kind of row
+for the whole batch) are the next step.
 """
 
 from __future__ import annotations
