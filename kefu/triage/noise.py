@@ -124,8 +124,10 @@ def burst_size(inbound: InboundMessage) -> int:
     )[:BURST_COUNTED].count()
 
 
-def flood_noted(burst: int) -> actions.Noted:
-    """The ``flood`` event of a burst that reached ``FLOOD_THRESHOLD``."""
+def flood_noted(burst: int) -> actions.Noted | None:
+    """The ``flood`` event of a burst that reached ``FLOOD_THRESHOLD`` (None below it)."""
+    if burst < FLOOD_THRESHOLD:
+        return None
     window = config.duplicate_window().total_seconds()
     return actions.Noted(EventKind.FLOOD, burst, {"window_seconds": window})
 
@@ -135,10 +137,10 @@ def note_burst(ticket: Ticket, inbound: InboundMessage) -> int:
     ticket carries its burst from the opening: ``pipeline.with_burst``)."""
     burst = burst_size(inbound)
     known = int((ticket.triage or {}).get("burst", 0))
-    if burst >= FLOOD_THRESHOLD and FLOOD_TAG not in ticket.tags:
+    flood = flood_noted(burst)
+    if flood is not None and FLOOD_TAG not in ticket.tags:
         _add_tag(ticket, FLOOD_TAG)
-        kind, new, data = flood_noted(burst)
-        actions.record_event(ticket, SYSTEM, kind, new=new, data=data)
+        actions.record_event(ticket, SYSTEM, flood.kind, new=flood.new, data=flood.data)
     if burst > known:
         actions.store_triage(ticket=ticket, details={"burst": burst})
     return burst

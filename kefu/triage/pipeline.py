@@ -33,7 +33,6 @@ from kefu.triage.noise import (
     request_details,
 )
 from kefu.triage.rules import Outcome, Rule, RuleContext, apply_rules
-from kefu.triage.score import FLOOD_THRESHOLD
 from kefu.triage.store import current_model, snapshot
 
 if TYPE_CHECKING:
@@ -66,9 +65,8 @@ class Verdict:
     threshold: float = 0.0  # the setting in force when classified
     # The guess the sender may not file under (``fall_back``), shown to agents.
     not_permitted: str | None = None
-    # The sender's messages within the flood window (``with_burst``) and what a flood notes.
+    # The sender's messages within the flood window (``with_burst``).
     burst: int = 0
-    noted: list[actions.Noted] = field(default_factory=list)
 
     @property
     def details(self) -> dict[str, Any]:
@@ -86,6 +84,12 @@ class Verdict:
             **({"not_permitted": self.not_permitted} if self.not_permitted else {}),
             **({"burst": self.burst} if self.burst else {}),
         }
+
+    @property
+    def noted(self) -> list[actions.Noted]:
+        """What the new ticket's opening records beside its own events: a flood."""
+        flood = flood_noted(self.burst)
+        return [] if flood is None else [flood]
 
 
 def _language(text: str, fallback: str) -> str:
@@ -209,11 +213,10 @@ def find_duplicate(*, message: InboundMessage, identity: Identity) -> Ticket | N
 def with_burst(verdict: Verdict, message: InboundMessage) -> Verdict:
     """The verdict for a new ticket with the sender's current burst: a flood tags the ticket
     and is noted in its opening (not by a second write of its row and two more events)."""
-    burst = burst_size(message)
-    if burst < FLOOD_THRESHOLD:
-        return replace(verdict, burst=burst)
-    return replace(verdict, burst=burst, tags=[*verdict.tags, FLOOD_TAG],
-                   noted=[flood_noted(burst)])  # fmt: skip
+    counted = replace(verdict, burst=burst_size(message))
+    if counted.noted:
+        counted.tags = [*verdict.tags, FLOOD_TAG]
+    return counted
 
 
 def lacks_details(message: InboundMessage) -> bool:
