@@ -20,7 +20,7 @@ from kefu.sla import cycles, policies
 from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from kefu.sla.specs import calendar_for, clear_cache, versions
 from kefu.tickets.models import Message, Ticket, TicketEvent
-from kefu.tickets.work import created_here, unit_store
+from kefu.tickets.work import before_commit_together, created_here, unit_store
 
 State = SlaClock.State
 
@@ -140,14 +140,25 @@ def _update(new: SlaClock, old: SlaClock) -> None:
 
 def _existing_clocks(ticket: Ticket) -> dict[str, SlaClock]:
     """The ticket's clocks, locked in id order (as the sweeper locks them: the two never
-    deadlock). A ticket this unit of work created has none until its first rebuild here."""
-    first_rebuilds = unit_store("sla-rebuilt")
-    created = created_here(ticket.pk) is not None
-    if first_rebuilds is not None and created and ticket.pk not in first_rebuilds:
-        first_rebuilds[ticket.pk] = True
+    deadlock). A ticket this unit of work created has none until the unit's writes insert its
+    first clocks (``_insert_first``)."""
+    if created_here(ticket.pk) is not None and ticket.pk not in (unit_store(INSERTED) or {}):
         return {}
     clocks = SlaClock.objects.select_for_update().filter(ticket=ticket).order_by("pk")
     return {c.metric: c for c in clocks}
+
+
+INSERTED = "sla-inserted"
+
+
+def _insert_first(clocks: dict[int, list[SlaClock]]) -> None:
+    """The first clocks of the tickets a unit created, in one INSERT for all of them (the
+    worker's triage batch derives many): their latest rebuild's, as a rebuild before this
+    replaces what the one before it left here."""
+    SlaClock.objects.bulk_create([clock for rows in clocks.values() for clock in rows])
+    inserted = unit_store(INSERTED)
+    if inserted is not None:
+        inserted.update(dict.fromkeys(clocks, True))
 
 
 def rebuild_clocks(*, ticket: Ticket, active: Iterable[SlaPolicy] | None = None) -> list[SlaClock]:
@@ -174,7 +185,10 @@ def rebuild_clocks(*, ticket: Ticket, active: Iterable[SlaPolicy] | None = None)
             else:
                 _update(new, old)
             clocks.append(new)
-        SlaClock.objects.bulk_create(new_rows)
+        if created_here(ticket.pk) is not None and not existing:
+            before_commit_together("sla-first-clocks", ticket.pk, new_rows, _insert_first)
+        else:
+            SlaClock.objects.bulk_create(new_rows)
         for metric, old in existing.items():
             if metric not in chosen or not any(c.metric == metric for c in clocks):
                 _cancel(old)
