@@ -18,7 +18,6 @@ from typing import Any, NamedTuple, ParamSpec
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,7 +48,7 @@ from kefu.tickets.queries import (
 from kefu.tickets.uploads import validate_attachment
 from kefu.tickets.work import (
     atomic_unit,
-    before_commit,
+    before_commit_together,
     created_here,
     forget_created,
     note_created,
@@ -504,36 +503,43 @@ def store_triage(*, ticket: Ticket, details: Mapping[str, Any], score: float | N
         ticket.score = score
     pending = unit_store("triage")
     if pending is None:
-        _write_triage(ticket, dict(details), score)
+        _write_triages({ticket.pk: (dict(details), score)})
         return
     known_details, known_score = pending.get(ticket.pk, ({}, None))
     pending[ticket.pk] = ({**known_details, **details}, known_score if score is None else score)
-    before_commit("triage-write", ticket, _write_pending_triage)
+    before_commit_together("triage-write", ticket.pk, pending[ticket.pk], _write_triages)
 
 
-def _write_pending_triage(ticket: Ticket) -> None:
-    pending = unit_store("triage") or {}
-    details, score = pending.pop(ticket.pk, ({}, None))
-    _write_triage(ticket, details, score)
-
-
-def _write_triage(ticket: Ticket, details: dict[str, Any], score: float | None) -> None:
-    # Merged under the row's lock, so concurrent merges of different keys both survive:
-    # PostgreSQL's jsonb || merges in the UPDATE itself; elsewhere the row is read locked first.
-    fields: dict[str, Any] = {}
+def _write_triages(merges: dict[int, tuple[dict[str, Any], float | None]]) -> None:
+    """Merge each ticket's details (and set its score, when given) under the row's lock, so
+    concurrent merges of different keys both survive. PostgreSQL merges in the UPDATE itself
+    (jsonb ``||``), all the tickets in one statement (the worker's triage batch has many);
+    SQLite reads each row locked first."""
+    written = unit_store("triage") or {}
+    for ticket_id in merges:
+        written.pop(ticket_id, None)  # a later merge in this unit starts anew
+    ids = sorted(merges)
     if connection.vendor == "postgresql":
-        fields["triage"] = RawSQL("triage || %s::jsonb", [json.dumps(details)])
-    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Ticket._meta.db_table} AS t SET triage = t.triage || m.details, "
+                "score = COALESCE(m.score, t.score) FROM unnest(%s::bigint[], %s::jsonb[], "
+                "%s::float8[]) AS m(id, details, score) WHERE t.id = m.id",
+                [ids, [json.dumps(merges[i][0]) for i in ids], [merges[i][1] for i in ids]],
+            )
+        return
+    for ticket_id in ids:
+        details, score = merges[ticket_id]
         current = (
             Ticket.objects.select_for_update()
-            .filter(pk=ticket.pk)
+            .filter(pk=ticket_id)
             .values_list("triage", flat=True)
             .first()
         )
-        fields["triage"] = {**(current or {}), **details}
-    if score is not None:
-        fields["score"] = score
-    Ticket.objects.filter(pk=ticket.pk).update(**fields)
+        fields: dict[str, Any] = {"triage": {**(current or {}), **details}}
+        if score is not None:
+            fields["score"] = score
+        Ticket.objects.filter(pk=ticket_id).update(**fields)
 
 
 def store_scores(*, tickets: Iterable[Ticket]) -> None:
