@@ -163,12 +163,45 @@ def claim_visits(*, visitor: str, user_id: int) -> int:
     )
 
 
-def record_contact(*, user_id: int | None, visitors: Iterable[str], at: datetime) -> int:
-    """The person opened a ticket or was handed to an agent at ``at``: their visits whose last
-    article was read within ``CONTACT_WINDOW`` before were not deflected."""
-    who = Q(visitor__in=list(visitors))
-    if user_id is not None:
-        who |= Q(user_id=user_id)
-    return SelfServiceVisit.objects.filter(
-        who, contacted_at__isnull=True, last_at__lte=at, last_at__gte=at - CONTACT_WINDOW
-    ).update(contacted_at=at)
+@dataclass(frozen=True)
+class Contact:
+    """A person reached a human at ``at``: signed in as ``user_id``, or in the chats named in
+    ``visitors`` (``chat:<id>``)."""
+
+    user_id: int | None
+    visitors: tuple[str, ...]
+    at: datetime
+
+
+def record_contacts(contacts: Iterable[Contact]) -> int:
+    """Each contact's visits whose last article was read within ``CONTACT_WINDOW`` before it
+    were not deflected; the earliest contact claims a visit. The visits that may match are read
+    first, in one query for all the contacts (the worker's triage batch brings many, and most
+    people read nothing first); only those are updated."""
+    contacts = sorted(contacts, key=lambda contact: contact.at)
+    if not contacts:
+        return 0
+    users = {c.user_id for c in contacts if c.user_id is not None}
+    visitors = {v for c in contacts for v in c.visitors}
+    candidates = list(
+        SelfServiceVisit.objects.filter(
+            Q(user_id__in=users) | Q(visitor__in=visitors),
+            contacted_at__isnull=True,
+            last_at__lte=contacts[-1].at,
+            last_at__gte=contacts[0].at - CONTACT_WINDOW,
+        ).values_list("pk", "user_id", "visitor", "last_at")
+    )
+    claimed: dict[datetime, list[int]] = {}
+    for contact in contacts:
+        for pk, user_id, visitor, last_at in candidates:
+            mine = (user_id is not None and user_id == contact.user_id) or (
+                visitor in contact.visitors
+            )
+            if mine and contact.at - CONTACT_WINDOW <= last_at <= contact.at:
+                claimed.setdefault(contact.at, []).append(pk)
+        candidates = [row for row in candidates if row[0] not in claimed.get(contact.at, ())]
+    for at, pks in claimed.items():
+        SelfServiceVisit.objects.filter(pk__in=pks, contacted_at__isnull=True).update(
+            contacted_at=at
+        )
+    return sum(len(pks) for pks in claimed.values())
