@@ -17,10 +17,10 @@ from datetime import datetime
 from django.db.models import Count
 
 from kefu.accounts.access import SYSTEM
-from kefu.accounts.models import Agent, Team
+from kefu.accounts.models import Agent, Team, User
+from kefu.lib.process_cache import ProcessCache
 from kefu.tickets import actions
 from kefu.tickets.models import Status, Ticket
-from kefu.tickets.work import unit_store
 from kefu.triage.links import is_on_shift
 from kefu.triage.store import snapshot
 
@@ -63,17 +63,25 @@ def open_loads(agents: list[Agent]) -> dict[int, int]:
     return {row["assignee"]: row["n"] for row in rows}
 
 
+def _load_team_agents() -> list[tuple[int, Agent]]:
+    """(team id, agent) for each team of each active agent but QA, in the agents' code order:
+    one read."""
+    memberships = (
+        Agent.teams.through.objects.filter(agent__user__is_active=True)
+        .exclude(agent__role=Agent.Role.QA)
+        .select_related("agent")
+        .order_by("agent__code")
+    )
+    return [(row.team_id, row.agent) for row in memberships]
+
+
+# Every routed ticket asks; who works in which team changes rarely (``ProcessCache``: seen at
+# once in this process, within seconds in the others).
+_team_agents_cache = ProcessCache(_load_team_agents, forget_on=[Agent, Team, User])
+
+
 def _team_agents(team: Team) -> list[Agent]:
-    """The team's active agents but QA, read once per unit of work (a triage batch routes many
-    tickets to a few teams)."""
-    known = unit_store("team-agents")
-    if known is not None and team.pk in known:
-        return list(known[team.pk])
-    active = team.agents.exclude(role=Agent.Role.QA).filter(user__is_active=True)
-    agents = list(active.order_by("code"))
-    if known is not None:
-        known[team.pk] = agents
-    return list(agents)
+    return [agent for team_id, agent in _team_agents_cache.get() if team_id == team.pk]
 
 
 def _team_candidates(ticket: Ticket, now: datetime) -> tuple[list[Agent], Routing]:
