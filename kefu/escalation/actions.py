@@ -37,7 +37,7 @@ from kefu.sla.clock import add_working_days
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions as ticket_actions
 from kefu.tickets.models import Channel, EventKind, Priority, Relation, Ticket
-from kefu.tickets.work import atomic_unit
+from kefu.tickets.work import atomic_unit, unit_store
 
 log = logging.getLogger("kefu.escalation")
 
@@ -153,7 +153,12 @@ def check_surge(*, ticket: Ticket, now: datetime | None = None) -> SurgeIncident
     recent = Ticket.objects.filter(category_id=ticket.category_id, created_at__gte=since).exclude(
         surge_incident__isnull=False
     )
-    incident = _active_incident(path, since) or _open_surge(path, ticket, recent, since, now)
+    # A triage batch brings many tickets of a category: its unit of work looks once.
+    known = unit_store("surge-incidents")
+    incident = (known or {}).get(path.pk) or _active_incident(path, since)
+    incident = incident or _open_surge(path, ticket, recent, since, now)
+    if incident is not None and known is not None:
+        known[path.pk] = incident
     if incident is not None and ticket.related_to_id is None:  # not yet linked by the opening
         _link(incident, [ticket], now)
     return incident
@@ -244,9 +249,12 @@ def _link(incident: SurgeIncident, tickets: Iterable[Ticket], now: datetime) -> 
         ticket_actions.link_ticket(
             ticket=member, actor=SYSTEM, related_to=incident.ticket, relation=Relation.INCIDENT
         )
-    SurgeIncident.objects.filter(pk=incident.pk, last_linked_at__lt=now - LINK_RESOLUTION).update(
-        last_linked_at=now
-    )
+    # The column only grows: when this instance's value is recent, so is the row's.
+    if incident.last_linked_at < now - LINK_RESOLUTION:
+        SurgeIncident.objects.filter(
+            pk=incident.pk, last_linked_at__lt=now - LINK_RESOLUTION
+        ).update(last_linked_at=now)
+        incident.last_linked_at = now
 
 
 # --- QA reviews --------------------------------------------------------------------------------
