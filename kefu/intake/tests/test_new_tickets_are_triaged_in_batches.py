@@ -8,8 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kefu.delivery.models import Delivery
@@ -234,3 +235,23 @@ def test_a_sender_s_burst_counts_only_what_came_before_each_ticket(personas):
     for ticket in tickets:
         ticket.refresh_from_db()
     assert [t.triage["burst"] for t in tickets] == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_its_clocks_score_merges_and_contacts_once_for_all_its_tickets(personas):
+    with BATCHED:
+        for message in _inbound(personas, 7)[:4]:
+            ingest(message)
+    with CaptureQueriesContext(connection) as run:
+        assert derivation.derive_waiting(timezone.now()) == 4
+    statements = [query["sql"] for query in run.captured_queries]
+
+    def count(*words: str) -> int:
+        return sum(all(word in sql for word in words) for sql in statements)
+
+    assert count('INSERT INTO "sla_slaclock"') == 1
+    assert count('FROM "knowledge_selfservicevisit"') == 1  # read; nobody here read articles
+    assert count('UPDATE "knowledge_selfservicevisit"') == 0
+    if connection.vendor == "postgresql":  # SQLite merges each ticket's row in turn
+        assert count("UPDATE", "tickets_ticket", "SET triage") == 1
+    assert SlaClock.objects.filter(ticket__in=Ticket.objects.all()).count() >= 4
