@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from kefu.accounts.models import Agent, User
-from kefu.delivery.email import mail_ticket, mailable
+from kefu.delivery.email import MAILED_CHANNELS, mail_ticket, mailable
 from kefu.delivery.models import Delivery
 from kefu.notifications.actions import notify, wants_email
 from kefu.notifications.models import Kind
@@ -55,11 +55,16 @@ def _tell_customer(ticket: Ticket, customer: User, events: list[TicketEvent]) ->
     replied = any(e.kind == E.REPLY and e.data.get("role") == Role.AGENT for e in theirs)
     if replied:
         notify_customer(ticket, customer, Kind.AGENT_REPLY, mail=False)  # the reply is mailed
+    # The system's request for what is missing (``triage.evidence_flow``) mails itself.
+    requested = any(e.kind == E.REPLY and e.data.get("role") == Role.SYSTEM for e in theirs)
     for event in theirs:
         if event.kind == E.STATUS and event.new == Status.PENDING_CUSTOMER and not replied:
-            notify_customer(
-                ticket, customer, Kind.PENDING, template="pending", needed=_asked(ticket)
-            )
+            if requested and ticket.channel in MAILED_CHANNELS:
+                notify_customer(ticket, customer, Kind.PENDING)  # in the portal, not mailed again
+            else:
+                notify_customer(
+                    ticket, customer, Kind.PENDING, template="pending", needed=_asked(ticket)
+                )
         elif event.kind == E.STATUS and event.new == Status.RESOLVED:
             notify_customer(
                 ticket,

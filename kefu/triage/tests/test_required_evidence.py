@@ -60,6 +60,17 @@ def test_one_reply_lists_all_three_items_and_the_ticket_waits(staffed):
 
 
 @pytest.mark.django_db
+def test_the_customer_gets_the_request_in_one_mail_and_the_wait_in_the_portal(staffed):
+    """The request is mailed as a reply; the wait it sets is not mailed again as a "support
+    needs your answer" notice (an agent's reply that sets it is not either)."""
+    ticket = _open(api_client(staffed.anna), **FUNDS)
+    [reply] = _system_replies(ticket)
+    mails = Delivery.objects.filter(ticket=ticket, channel="email", to=["anna@acme.test"])
+    assert list(mails.values_list("ticket_message", flat=True)) == [reply.pk]
+    assert staffed.anna.notifications.filter(ticket=ticket, kind="pending").exists()
+
+
+@pytest.mark.django_db
 def test_the_request_and_the_wait_are_one_write_of_the_ticket(staffed):
     """The request's message moves the ticket to pending_customer: one UPDATE of the ticket's
     status, the reply and status events in one INSERT (as on every reply that moves it)."""
