@@ -109,7 +109,10 @@ def _derive(ids: list[int]) -> int:
     with unit_of_work():
         tickets = list(
             Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("category", "team", "requester", "organization")
+            # The requester's account or agent row says who hears of what (notifications).
+            .select_related(
+                "category", "team", "organization", "requester__account", "requester__agent"
+            )
             .filter(pk__in=ids, being_triaged=True)
             .order_by("pk")
         )
