@@ -90,6 +90,9 @@ class InboundMessage:
     suppress_ack: bool = False
     # Mail that Kefu itself sent and that came back.
     from_us: bool = False
+    # ``external_id`` was made here for this message (an API call or a form without an
+    # idempotency key): no other delivery can hold it, so its record is written once, done.
+    id_made_here: bool = False
     attachments: list[InboundAttachment] = field(default_factory=list)
     fields: TicketFields = field(default_factory=TicketFields)
     # The payload as received, for audit and re-processing (an .eml, or this message as JSON).

@@ -135,7 +135,8 @@ def _run(message: InboundMessage, stage: _Stage) -> IngestResult:
 
 def _claim_record(message: InboundMessage) -> tuple[InboundRecord | None, InboundRecord | None]:
     """Insert the (channel, external id) row first: a concurrent twin waits for this one's
-    commit, then finds it (``INSERT … ON CONFLICT DO NOTHING``, no savepoint).
+    commit, then finds it (``INSERT … ON CONFLICT DO NOTHING``, no savepoint). An id made here
+    has no twin: its row is written once, done (``_finish``).
 
     Broken mailers reuse ids (``0@localhost``); a different message under a known id gets the
     id suffixed with its fingerprint instead of being dropped as a duplicate.
@@ -154,7 +155,7 @@ def _claim_record(message: InboundMessage) -> tuple[InboundRecord | None, Inboun
             raw_path=raw_path,
             received_at=message.received_at,
         )
-        if _insert_if_new(record):
+        if message.id_made_here or _insert_if_new(record):
             return record, None
         existing = InboundRecord.objects.get(channel=message.channel, external_id=external_id[:255])
         if existing.fingerprint == fingerprint:
@@ -186,7 +187,10 @@ def _finish(record: InboundRecord, result: IngestResult) -> IngestResult:
     record.reason = result.reason[:255]
     record.ticket = result.ticket
     record.message = result.message
-    record.save(update_fields=["outcome", "reason", "ticket", "message"])
+    if record._state.adding:  # an id made here (``_claim_record``)
+        record.save()
+    else:
+        record.save(update_fields=["outcome", "reason", "ticket", "message"])
     return result
 
 

@@ -65,6 +65,7 @@ def open_ticket(
     message = InboundMessage(
         channel=channel,
         external_id=idempotency_key or uuid.uuid4().hex,
+        id_made_here=not idempotency_key,
         text=body,
         subject=subject,
         sender_address=requester.email,
@@ -92,6 +93,7 @@ def reply(
     message = InboundMessage(
         channel=channel,
         external_id=idempotency_key or uuid.uuid4().hex,
+        id_made_here=not idempotency_key,
         text=body,
         sender_address=viewer.user.email,
         user=viewer.user,

@@ -117,11 +117,13 @@ def burst_size(inbound: InboundMessage) -> int:
     if not inbound.sender_address:
         return 1
     since = inbound.received_at - config.duplicate_window()
-    return InboundRecord.objects.filter(
+    recorded = InboundRecord.objects.filter(
         sender=inbound.sender_address[:255],
         received_at__gte=since,
         received_at__lte=inbound.received_at,
     )[:BURST_COUNTED].count()
+    # A message whose id was made here is recorded when it is done (``ingest._finish``).
+    return min(recorded + 1, BURST_COUNTED) if inbound.id_made_here else recorded
 
 
 def flood_noted(burst: int) -> actions.Noted | None:

@@ -53,3 +53,29 @@ def test_concurrent_deliveries_of_one_message_make_one_ticket(personas):
         thread.join()
     assert sorted(outcomes) == [Outcome.DUPLICATE] * 5 + [Outcome.TICKET]
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_api_ticket_without_a_key_is_recorded_once_done_and_counted_in_its_burst(personas):
+    from django.test.utils import CaptureQueriesContext
+
+    from kefu.testing import api_client
+
+    client = api_client(personas.anna)
+    texts = ["Where is my order PO-1? It is a week late.", "Invoice 7 shows the wrong VAT number."]
+    for n, text in enumerate(texts):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/api/v1/tickets", {"subject": f"Question {n}", "body": text},
+                                   content_type="application/json")  # fmt: skip
+        assert response.status_code == 201, response.content
+        writes = [q["sql"] for q in queries if "intake_inboundrecord" in q["sql"]
+                  and not q["sql"].startswith(("SELECT", "(SELECT"))]  # fmt: skip
+        assert len(writes) == 1 and writes[0].startswith("INSERT")
+    record = InboundRecord.objects.latest("pk")
+    ticket = Ticket.objects.get(number=response.json()["number"])
+    assert (record.outcome, record.ticket_id, record.message_id) == (
+        Outcome.TICKET,
+        ticket.pk,
+        ticket.messages.get().pk,
+    )
+    assert ticket.triage["burst"] == 2  # this one included
