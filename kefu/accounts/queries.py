@@ -7,8 +7,9 @@ from django.db.models import Q, QuerySet
 from kefu.accounts import token_cache
 from kefu.accounts.access import USER_PROFILES, Viewer, may_create_ticket
 from kefu.accounts.actions import TOKEN_PREFIX, token_digest
-from kefu.accounts.models import Account, ApiToken, User
+from kefu.accounts.models import Account, ApiToken, Team, User
 from kefu.errors import NotFound
+from kefu.lib.process_cache import ProcessCache
 
 
 def live_token(token: str, *, purposes: tuple[str, ...]) -> ApiToken | None:
@@ -80,3 +81,15 @@ def find_customers(viewer: Viewer, text: str) -> QuerySet[User]:
         | Q(account__organization__code__iexact=text)
     )
     return _customers(viewer).filter(match).order_by("name", "email")[:CUSTOMER_RESULTS]
+
+
+def _teams() -> list[Team]:
+    return list(Team.objects.all())
+
+
+# Triage names the team of most new tickets; teams are edited rarely.
+_all_teams = ProcessCache(_teams, forget_on=[Team])
+
+
+def team_by_code(code: str) -> Team | None:
+    return next((team for team in _all_teams.get() if team.code == code), None)

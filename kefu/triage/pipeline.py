@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from kefu.accounts.models import Team
+from kefu.accounts.queries import team_by_code
 from kefu.lib.subject import strip_reply_prefixes
 from kefu.tickets import actions
 from kefu.triage import config, evidence_flow, routing
@@ -154,7 +155,7 @@ def fall_back(verdict: Verdict, allowed: Callable[[str], bool]) -> Verdict:
         if usable and allowed(code):
             return replace(verdict, category=code, confidence=probability, source="model",
                            not_permitted=verdict.category)  # fmt: skip
-    team = verdict.team or Team.objects.filter(code=TRIAGE_TEAM).first()
+    team = verdict.team or team_by_code(TRIAGE_TEAM)
     return replace(verdict, category=None, team=team, not_permitted=verdict.category)
 
 
@@ -190,7 +191,7 @@ def _verdict(
         language=language,
         priority=priority,
         tags=list(outcome.tags),
-        team=Team.objects.filter(code=team_code).first() if team_code else None,
+        team=team_by_code(team_code) if team_code else None,
         error_code=context.error_code or extract_error_code(context.text) or "",
         complaint=complaint,
         emergency=outcome.emergency,
