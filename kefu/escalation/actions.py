@@ -37,7 +37,7 @@ from kefu.sla.clock import add_working_days
 from kefu.sla.specs import calendar_for
 from kefu.tickets import actions as ticket_actions
 from kefu.tickets.models import Channel, EventKind, Priority, Relation, Ticket
-from kefu.tickets.work import atomic_unit, unit_store
+from kefu.tickets.work import atomic_unit, before_commit_together, unit_store
 
 log = logging.getLogger("kefu.escalation")
 
@@ -243,18 +243,31 @@ def _open_incident(
 
 
 def _link(incident: SurgeIncident, tickets: Iterable[Ticket], now: datetime) -> None:
+    """Link the members at the unit's end, with the others it links (a triage batch brings
+    many): nothing before then reads the link."""
     for member in tickets:
-        if member.pk == incident.ticket_id or member.related_to_id is not None:
-            continue
-        ticket_actions.link_ticket(
-            ticket=member, actor=SYSTEM, related_to=incident.ticket, relation=Relation.INCIDENT
-        )
+        if member.pk != incident.ticket_id and member.related_to_id is None:
+            before_commit_together(
+                "surge-links", member.pk, (incident.ticket, member), _write_links
+            )
     # The column only grows: when this instance's value is recent, so is the row's.
     if incident.last_linked_at < now - LINK_RESOLUTION:
         SurgeIncident.objects.filter(
             pk=incident.pk, last_linked_at__lt=now - LINK_RESOLUTION
         ).update(last_linked_at=now)
         incident.last_linked_at = now
+
+
+def _write_links(links: dict[int, tuple[Ticket, Ticket]]) -> None:
+    """Per incident, one write of all its new members."""
+    members: dict[int, list[Ticket]] = {}
+    incidents: dict[int, Ticket] = {}
+    for incident_ticket, member in links.values():
+        incidents[incident_ticket.pk] = incident_ticket
+        members.setdefault(incident_ticket.pk, []).append(member)
+    for pk, incident_ticket in incidents.items():
+        ticket_actions.link_tickets(tickets=members[pk], actor=SYSTEM, related_to=incident_ticket,
+                                    relation=Relation.INCIDENT)  # fmt: skip
 
 
 # --- QA reviews --------------------------------------------------------------------------------

@@ -109,14 +109,21 @@ def record_event(
 
 def _save_events(ticket: Ticket, events: list[TicketEvent]) -> None:
     """One INSERT for the events, which ``kefu.flow`` follows before the unit commits."""
+    _save_events_of([(ticket, events)])
+
+
+def _save_events_of(changes: list[tuple[Ticket, list[TicketEvent]]]) -> None:
+    """One INSERT for the events of one or many tickets."""
+    events = [event for _ticket, mine in changes for event in mine]
     if len(events) == 1:
         events[0].save()
     else:
         TicketEvent.objects.bulk_create(events)
-    if (new_ticket := created_here(ticket.pk)) is not None:
-        new_ticket.events.extend(events)
-    for event in events:
-        recorded(ticket, event)
+    for ticket, mine in changes:
+        if (new_ticket := created_here(ticket.pk)) is not None:
+            new_ticket.events.extend(mine)
+        for event in mine:
+            recorded(ticket, event)
 
 
 def _author_role(actor: Viewer) -> str:
@@ -480,16 +487,25 @@ def raise_score(*, ticket: Ticket, actor: Viewer, by: float, reason: str) -> Tic
 
 
 @atomic_unit
-def link_ticket(*, ticket: Ticket, actor: Viewer, related_to: Ticket, relation: str) -> Ticket:
-    """Relate ``ticket`` to another one, e.g. as part of a surge incident."""
-    if relation not in Relation.values or related_to.pk == ticket.pk:
+def link_tickets(
+    *, tickets: list[Ticket], actor: Viewer, related_to: Ticket, relation: str
+) -> None:
+    """Relate ``tickets`` to another one, e.g. a surge's members to its incident: one UPDATE and
+    one INSERT of their events for all of them."""
+    if relation not in Relation.values or any(t.pk == related_to.pk for t in tickets):
         raise Invalid(_("This relation is not valid."), field="relation")
-    old = ticket.related_to.number if ticket.related_to_id and ticket.related_to else None
-    ticket.related_to, ticket.relation = related_to, relation
-    record_event(ticket, actor, EventKind.RELATED_TO, field="related_to", old=old,
-                 new=related_to.number, data={"relation": relation})  # fmt: skip
-    Ticket.objects.filter(pk=ticket.pk).update(related_to=related_to, relation=relation)
-    return ticket
+    now, changes = timezone.now(), []
+    for ticket in tickets:
+        old = ticket.related_to.number if ticket.related_to_id and ticket.related_to else None
+        ticket.related_to, ticket.relation = related_to, relation
+        event = TicketEvent(ticket=ticket, actor=actor.user, kind=EventKind.RELATED_TO,
+                            field="related_to", old=old, new=related_to.number,
+                            data={"relation": relation}, created_at=now)  # fmt: skip
+        changes.append((ticket, [event]))
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(
+        related_to=related_to, relation=relation
+    )
+    _save_events_of(changes)
 
 
 @atomic_unit

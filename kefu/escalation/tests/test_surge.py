@@ -1,6 +1,8 @@
 """A surge of one category opens one linked incident ticket, owned by the path's lead."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kefu.accounts.actions import create_agent
 from kefu.accounts.models import Agent, Team
@@ -51,6 +53,20 @@ def test_ten_shipment_tickets_in_thirty_minutes_open_one_incident(personas, froz
     eleventh.refresh_from_db()
     assert eleventh.related_to == owned and SurgeIncident.objects.count() == 1
     assert SurgeIncident.objects.get().linked_count == 11
+
+
+@pytest.mark.django_db
+def test_the_ticket_that_opens_a_surge_links_all_its_members_in_one_write(personas, frozen):
+    olga()
+    shipment_tickets(personas, frozen, 9)
+    with CaptureQueriesContext(connection) as run:
+        tenth = shipment_tickets(personas, frozen, 1)[0]
+    links = [q["sql"] for q in run.captured_queries if '"related_to_id" =' in q["sql"]
+             and q["sql"].startswith('UPDATE "tickets_ticket"')]  # fmt: skip
+    assert len(links) == 1
+    owned = SurgeIncident.objects.get().ticket
+    assert Ticket.objects.filter(related_to=owned).count() == 10
+    assert tenth.events.filter(kind="related_to", new=owned.number).count() == 1
 
 
 @pytest.mark.django_db
