@@ -348,7 +348,8 @@ KEFU_MAX_REQUEST_BYTES = 11 * KEFU_ATTACHMENT_MAX_BYTES
 KEFU_ENCRYPTION_KEY = os.environ.get("KEFU_ENCRYPTION_KEY", "")
 # A new ticket's routing, SLA clocks, score and what follows them: derived in its caller's own
 # transaction ("inline"), or, for the portal, the API and email, by the worker in batches after
-# the caller was answered ("batched": not yet cheaper in all, see kefu/intake/derivation.py).
+# the caller was answered ("batched": a shorter wait, no more throughput at saturation; see
+# kefu/intake/derivation.py).
 KEFU_DERIVE_NEW_TICKETS = os.environ.get("KEFU_DERIVE_NEW_TICKETS", "inline")
 # Triage (see kefu/triage/config.py for why these defaults).
 KEFU_TRIAGE_CONFIDENCE = float(os.environ.get("KEFU_TRIAGE_CONFIDENCE", "0.6"))
