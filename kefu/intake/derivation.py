@@ -23,9 +23,9 @@ statements in all (the caller's 8–9 and the batch's 4–5) against 17 when the
 (the peer's corpus, in-process). "inline" (always in the caller's transaction) stays the default
 all the same: at saturation the back-pressure has the callers derive most tickets themselves,
 and reading a batch back costs about what its set-based writes save (``kefu serve``, 16
-connections, four interleaved pairs of 15 s: inline 91–137 creates/s, batched 87–118, no
+connections, five interleaved pairs of 15 s: inline 73–137 creates/s, batched 82–118, no
 difference the machine's drift does not swamp). What batching buys is the caller's wait
-(unloaded p50 8–14 ms against 13–20).
+(unloaded p50 8–18 ms against 13–29).
 """
 
 from __future__ import annotations
