@@ -49,11 +49,14 @@ class FakeTelephony:
         assert answer.headers["content-type"].startswith("text/xml")
         self.last = ET.fromstring(answer.content)
         self.heard += self.says()
-        self.dialled = self.last.find("Dial") or self.dialled
+        # An element without children is falsy (and testing its truth is deprecated): use None.
+        dial = self.last.find("Dial")
+        if dial is not None:
+            self.dialled = dial
         return self.last
 
     def says(self, element: ET.Element | None = None) -> list[str]:
-        return [say.text or "" for say in (element or self.last).iter("Say")]
+        return [say.text or "" for say in (self.last if element is None else element).iter("Say")]
 
     def incoming(self) -> ET.Element:
         return self.post(self.url("incoming"), CallStatus="ringing")
