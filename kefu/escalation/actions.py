@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -247,9 +248,8 @@ def _link(incident: SurgeIncident, tickets: Iterable[Ticket], now: datetime) -> 
     many): nothing before then reads the link."""
     for member in tickets:
         if member.pk != incident.ticket_id and member.related_to_id is None:
-            before_commit_together(
-                "surge-links", member.pk, (incident.ticket, member), _write_links
-            )
+            write = partial(_write_links, incident.ticket)
+            before_commit_together(f"surge-links:{incident.pk}", member.pk, member, write)
     # The column only grows: when this instance's value is recent, so is the row's.
     if incident.last_linked_at < now - LINK_RESOLUTION:
         SurgeIncident.objects.filter(
@@ -258,16 +258,9 @@ def _link(incident: SurgeIncident, tickets: Iterable[Ticket], now: datetime) -> 
         incident.last_linked_at = now
 
 
-def _write_links(links: dict[int, tuple[Ticket, Ticket]]) -> None:
-    """Per incident, one write of all its new members."""
-    members: dict[int, list[Ticket]] = {}
-    incidents: dict[int, Ticket] = {}
-    for incident_ticket, member in links.values():
-        incidents[incident_ticket.pk] = incident_ticket
-        members.setdefault(incident_ticket.pk, []).append(member)
-    for pk, incident_ticket in incidents.items():
-        ticket_actions.link_tickets(tickets=members[pk], actor=SYSTEM, related_to=incident_ticket,
-                                    relation=Relation.INCIDENT)  # fmt: skip
+def _write_links(incident_ticket: Ticket, members: dict[int, Ticket]) -> None:
+    ticket_actions.link_tickets(tickets=list(members.values()), actor=SYSTEM,
+                                related_to=incident_ticket, relation=Relation.INCIDENT)  # fmt: skip
 
 
 # --- QA reviews --------------------------------------------------------------------------------

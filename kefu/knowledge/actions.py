@@ -193,13 +193,14 @@ def record_contacts(contacts: Iterable[Contact]) -> int:
     )
     claimed: dict[datetime, list[int]] = {}
     for contact in contacts:
-        for pk, user_id, visitor, last_at in candidates:
-            mine = (user_id is not None and user_id == contact.user_id) or (
-                visitor in contact.visitors
-            )
-            if mine and contact.at - CONTACT_WINDOW <= last_at <= contact.at:
-                claimed.setdefault(contact.at, []).append(pk)
-        candidates = [row for row in candidates if row[0] not in claimed.get(contact.at, ())]
+        mine = {
+            pk
+            for pk, user_id, visitor, last_at in candidates
+            if ((user_id is not None and user_id == contact.user_id) or visitor in contact.visitors)
+            and contact.at - CONTACT_WINDOW <= last_at <= contact.at
+        }
+        claimed.setdefault(contact.at, []).extend(mine)
+        candidates = [row for row in candidates if row[0] not in mine]
     for at, pks in claimed.items():
         SelfServiceVisit.objects.filter(pk__in=pks, contacted_at__isnull=True).update(
             contacted_at=at

@@ -54,7 +54,6 @@ from kefu.tickets.work import (
     note_created,
     recorded,
     unit_of_work,
-    unit_store,
 )
 from kefu.triage.phishing import Secret, requested_secret
 
@@ -517,23 +516,22 @@ def store_triage(*, ticket: Ticket, details: Mapping[str, Any], score: float | N
     ticket.triage = {**(ticket.triage or {}), **details}
     if score is not None:
         ticket.score = score
-    pending = unit_store("triage")
-    if pending is None:
-        _write_triages({ticket.pk: (dict(details), score)})
-        return
-    known_details, known_score = pending.get(ticket.pk, ({}, None))
-    pending[ticket.pk] = ({**known_details, **details}, known_score if score is None else score)
-    before_commit_together("triage-write", ticket.pk, pending[ticket.pk], _write_triages)
+    change = (dict(details), score)
+    before_commit_together("triage-write", ticket.pk, change, _write_triages, _merged)
 
 
-def _write_triages(merges: dict[int, tuple[dict[str, Any], float | None]]) -> None:
+TriageMerge = tuple[dict[str, Any], float | None]
+
+
+def _merged(earlier: TriageMerge, later: TriageMerge) -> TriageMerge:
+    return {**earlier[0], **later[0]}, earlier[1] if later[1] is None else later[1]
+
+
+def _write_triages(merges: dict[int, TriageMerge]) -> None:
     """Merge each ticket's details (and set its score, when given) under the row's lock, so
     concurrent merges of different keys both survive. PostgreSQL merges in the UPDATE itself
     (jsonb ``||``), all the tickets in one statement (the worker's triage batch has many);
     SQLite reads each row locked first."""
-    written = unit_store("triage") or {}
-    for ticket_id in merges:
-        written.pop(ticket_id, None)  # a later merge in this unit starts anew
     ids = sorted(merges)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

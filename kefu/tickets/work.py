@@ -100,17 +100,22 @@ def before_commit(name: str, ticket: Any, work: Callable[[Any], object]) -> None
 
 
 def before_commit_together(
-    name: str, key: Any, value: Any, write: Callable[[dict[Any, Any]], object]
+    name: str,
+    key: Any,
+    value: Any,
+    write: Callable[[dict[Any, Any]], object],
+    merge: Callable[[Any, Any], Any] | None = None,
 ) -> None:
     """Collect ``key: value`` for one ``write`` of all of them after the followers, before the
     unit commits (at once outside a unit): the rows of many tickets in one unit (the worker's
-    triage batch) are one statement."""
+    triage batch) are one statement. A later value of a key replaces the earlier one, or is
+    combined with it by ``merge(earlier, later)``."""
     unit = _unit()
     if unit is None:
         write({key: value})
         return
     pending = unit.stores.setdefault(f"together:{name}", {})
-    pending[key] = value
+    pending[key] = merge(pending[key], value) if merge and key in pending else value
 
     def flush(_nothing: object) -> None:
         rows = dict(pending)
