@@ -212,10 +212,7 @@ def _active_incident(path: EscalationPath, since: datetime) -> SurgeIncident | N
 
 
 def _incident_owner(path: EscalationPath, ticket: Ticket) -> Agent | None:
-    owner = queries.path_lead(path, ticket)
-    if owner is None:
-        owner = Agent.objects.filter(role=Agent.Role.ADMIN).select_related("user").first()
-    return owner
+    return queries.path_lead(path, ticket) or queries.first_admin()
 
 
 def _open_incident(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
-from kefu.accounts.models import Agent, Team
+from kefu.accounts.models import Agent, Team, User
 from kefu.escalation.models import EscalationLevel, EscalationPath, Nudge
 from kefu.lib.process_cache import ProcessCache
 from kefu.sla.queries import is_on_shift
@@ -53,12 +53,32 @@ def leads() -> QuerySet[Agent]:
     )
 
 
+def _load_leads() -> list[Agent]:
+    return list(leads())
+
+
+def _load_first_admin() -> list[Agent]:
+    admins = Agent.objects.filter(role=Agent.Role.ADMIN).select_related("user")
+    return list(admins.order_by("pk")[:1])
+
+
+# Every ticket of a surge asks who would own its incident until someone does; who leads and
+# who administers changes rarely (``ProcessCache``: seen at once here, within seconds elsewhere).
+_leads = ProcessCache(_load_leads, forget_on=[Agent, Team, User])
+_first_admin = ProcessCache(_load_first_admin, forget_on=[Agent, User])
+
+
+def first_admin() -> Agent | None:
+    """The owner of last resort: the oldest admin."""
+    return next(iter(_first_admin.get()), None)
+
+
 def on_duty_lead(ticket: Ticket, at: datetime | None = None) -> Agent | None:
     """The lead of the ticket's team if on shift, else any lead on shift, else any lead."""
     at = at or timezone.now()
     team_lead = ticket.team.lead if ticket.team_id and ticket.team else None
     candidates = [team_lead] if team_lead else []
-    candidates += [agent for agent in leads() if agent != team_lead]
+    candidates += [agent for agent in _leads.get() if agent != team_lead]
     for agent in candidates:
         if is_on_shift(agent, at):
             return agent
