@@ -7,34 +7,100 @@ and gives every request a new thread, hence a new database connection. Measured 
 connection persists. The chat's WebSockets stay fully asynchronous.
 """
 
+import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from tempfile import SpooledTemporaryFile
+from typing import IO, Any
 from urllib.parse import quote_from_bytes
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import AsyncToSync, sync_to_async
 from asgiref.wsgi import WsgiToAsgi, WsgiToAsgiInstance
 from channels.routing import ProtocolTypeRouter
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.http.response import HttpResponseBase
 
-# A server process is CPU-bound: threads beyond what overlaps the database's replies and a few
-# slow clients' downloads only take turns at the GIL. API creates on 2 cores, 2 processes, 16
-# connections (the peer harness's load), one run: 8 threads 45-46/s, 4 threads 48/s, 2 threads
-# 52/s, 1 thread 54/s. Four keep two slow downloads from stalling a process.
+# Threads serve requests so that a slow client's download, or a long export, holds one thread and
+# not the process. Django's handlers running side by side gain nothing on a CPU-bound process:
+# they take turns at the GIL and each finishes later. So a handler waits for this process's turn
+# (first come, first served) and runs alone; one that has waited ``TURN_WAIT`` goes ahead anyway.
+# The response is sent after the turn: a whole body from the event loop, a streamed one (a file)
+# from a pool thread. API creates on 2 cores, 2 processes, 16 connections (the peer harness's
+# load), one run: 4 threads at once 109-110/s, p99 279-292 ms; 1 thread 125/s, p99 231-243 ms.
 HTTP_THREADS = int(os.environ.get("KEFU_HTTP_THREADS", "4"))
+TURN_WAIT = 0.5
 _http_pool = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="kefu-http")
+_turns: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+async def _take_turn() -> asyncio.Semaphore | None:
+    """This process's turn (its loop's, under tests), or None when it did not come in time."""
+    turn = _turns.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(1))
+    try:
+        await asyncio.wait_for(turn.acquire(), TURN_WAIT)
+    except TimeoutError:
+        return None
+    return turn
+
+
+def _in_pool(function: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    return sync_to_async(function, thread_sensitive=False, executor=_http_pool)
 
 
 class _PooledRequest(WsgiToAsgiInstance):
-    run_wsgi_app = sync_to_async(
-        WsgiToAsgiInstance.__dict__["run_wsgi_app"].func,
-        thread_sensitive=False,
-        executor=_http_pool,
-    )
+    """One request: Django's handler in this process's turn on a pool thread, then the response
+    (asgiref's environ and ``start_response``; its body loop, which also held the thread while
+    the event loop sent each part, is replaced)."""
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        self.scope, self.send, self.sync_send = scope, send, AsyncToSync(send)
+        with SpooledTemporaryFile(max_size=65536) as body:
+            while True:
+                message = await receive()
+                body.write(message.get("body", b""))
+                if not message.get("more_body"):
+                    break
+            body.seek(0)
+            turn = await _take_turn()
+            try:
+                response = await _in_pool(self._handle)(body)
+            finally:
+                if turn is not None:
+                    turn.release()
+        if isinstance(response, bytes):
+            await send(self.response_start)
+            await send({"type": "http.response.body", "body": response})
+        else:
+            await _in_pool(self._stream)(response)
+
+    def _handle(self, body: IO[bytes]) -> bytes | HttpResponseBase:
+        """Django's answer: the whole body, or the response whose content is still to stream.
+        A whole response is closed here, on the thread whose database connection it used."""
+        try:
+            environ = self.build_environ(self.scope, body)
+        except ValueError:  # asgiref's limit on repeated headers
+            self.start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return b"Bad Request: Too many duplicate headers"
+        response = self.wsgi_application(environ, self.start_response)
+        if response.streaming:
+            return response
+        try:
+            return b"".join(response)
+        finally:
+            response.close()
+
+    def _stream(self, response: HttpResponseBase) -> None:
+        try:
+            self.sync_send(self.response_start)
+            for chunk in response:
+                self.sync_send({"type": "http.response.body", "body": chunk, "more_body": True})
+            self.sync_send({"type": "http.response.body"})
+        finally:
+            response.close()
 
 
 Receive = Callable[[], Awaitable[dict[str, Any]]]
