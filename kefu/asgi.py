@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from tempfile import SpooledTemporaryFile
 from typing import IO, Any
 from urllib.parse import quote_from_bytes
+from weakref import WeakKeyDictionary
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
 
@@ -30,11 +31,12 @@ from django.http.response import HttpResponseBase
 # (first come, first served) and runs alone; one that has waited ``TURN_WAIT`` goes ahead anyway.
 # The response is sent after the turn: a whole body from the event loop, a streamed one (a file)
 # from a pool thread. API creates on 2 cores, 2 processes, 16 connections (the peer harness's
-# load), one run: 4 threads at once 109-110/s, p99 279-292 ms; 1 thread 125/s, p99 231-243 ms.
+# load), one run: 4 threads at once 109-110/s, p99 279-292 ms; 1 thread 125/s, p99 231-243 ms;
+# 4 threads taking turns 121-123/s, p99 235-247 ms.
 HTTP_THREADS = int(os.environ.get("KEFU_HTTP_THREADS", "4"))
 TURN_WAIT = 0.5
 _http_pool = ThreadPoolExecutor(max_workers=HTTP_THREADS, thread_name_prefix="kefu-http")
-_turns: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+_turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = WeakKeyDictionary()
 
 
 async def _take_turn() -> asyncio.Semaphore | None:
