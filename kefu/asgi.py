@@ -59,7 +59,7 @@ class _PooledRequest(WsgiToAsgiInstance):
     the event loop sent each part, is replaced)."""
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
-        self.scope, self.send, self.sync_send = scope, send, AsyncToSync(send)
+        self.scope = scope
         with SpooledTemporaryFile(max_size=65536) as body:
             while True:
                 message = await receive()
@@ -77,6 +77,7 @@ class _PooledRequest(WsgiToAsgiInstance):
             await send(self.response_start)
             await send({"type": "http.response.body", "body": response})
         else:
+            self.sync_send = AsyncToSync(send)  # for the pool thread that streams it
             await _in_pool(self._stream)(response)
 
     def _handle(self, body: IO[bytes]) -> bytes | HttpResponseBase:
