@@ -25,12 +25,18 @@ LIVE_WAIT = 15_000  # ms
 
 pytestmark = BROWSER_TEST
 
-# Observe (not replace) the browser's Notification: every one constructed is recorded.
+# Observe (not replace) the browser's Notification: every one constructed is recorded, and
+# counted on <html data-notified> for the test to wait on (the page's CSP refuses an evaluated
+# predicate).
 RECORD_NOTIFICATIONS = """
 window.__kefuNotified = [];
 if (window.Notification) {
   window.Notification = new Proxy(window.Notification, {
-    construct(target, args) { window.__kefuNotified.push(args[0]); return new target(...args); }
+    construct(target, args) {
+      window.__kefuNotified.push(args[0]);
+      document.documentElement.dataset.notified = String(window.__kefuNotified.length);
+      return new target(...args);
+    }
   });
 }
 """
@@ -80,6 +86,8 @@ def test_a_customer_message_on_my_ticket_pops_a_browser_notification(personas, t
         customer.click("form[enctype] button.primary")
 
         expect(agent.locator("#notify-badge")).to_have_text("2", timeout=LIVE_WAIT)
+        # htmx shows the new badge first and fires htmx:load (notify.js) when it has settled
+        expect(agent.locator("html")).to_have_attribute("data-notified", "1", timeout=LIVE_WAIT)
         notified = agent.evaluate("() => window.__kefuNotified")
         assert len(notified) == 1 and ticket.number in notified[0]
         agent.reload()  # what was shown is not shown again
