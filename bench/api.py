@@ -32,7 +32,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import httpx
 
@@ -400,7 +400,9 @@ def run(kind: str, args: argparse.Namespace) -> list[tuple]:
             ]  # fmt: skip
             meter = CpuMeter(pids, env.get("KEFU_DATABASE_URL"))
             for name, token, count, concurrency, request in cases:
-                watched = triage_watch(env) if name == "create" else nullcontext({})
+                watched: AbstractContextManager[dict] = (
+                    triage_watch(env) if name == "create" else nullcontext({})
+                )
                 with watched as triaged:
                     before = meter.read()
                     latencies, elapsed, failures = asyncio.run(

@@ -136,13 +136,14 @@ def generate(count: int, seed: int = 13) -> Iterator[tuple[dict[str, Any], str, 
         order_id, error = f"PO-{n:08d}", rng.choice(ERRORS) if rng.random() < 0.05 else ""
         body = " ".join(text for text, _ in chosen) + f" {order_id}"
         created = start + timedelta(seconds=n * step)
-        ticket = {"id": n + 1, "number": f"KB{n:010d}", "subject": subject, "order_id": order_id,
-                  "shipment_code": f"SF{n:010d}", "error_code": error, "requester_id": user_id,
+        number, shipment = f"KB{n:010d}", f"SF{n:010d}"
+        ticket = {"id": n + 1, "number": number, "subject": subject, "order_id": order_id,
+                  "shipment_code": shipment, "error_code": error, "requester_id": user_id,
                   "organization_id": org_id, "team_id": team_ids[n % len(team_ids)],
                   "status": STATUSES[rng.randrange(len(STATUSES))],
                   "channel": rng.choice(["web", "email", "chat", "api"]),
                   "created_at": created, "updated_at": created}  # fmt: skip
-        codes = [ticket["number"], order_id, ticket["shipment_code"], error]
+        codes = [number, order_id, shipment, error]
         head = f"{subject_tokens} {document([*codes, name, email, org_name, f'org{org_id}'])}"
         tokens = " ".join(t for _, t in chosen) + f" {document([order_id])}"
         yield ticket, body, (head, tokens)
@@ -151,10 +152,11 @@ def generate(count: int, seed: int = 13) -> Iterator[tuple[dict[str, Any], str, 
 def _ticket_columns() -> tuple[list[str], dict[str, Any]]:
     from kefu.tickets.models import Ticket
 
-    defaults = {}
+    defaults: dict[str, Any] = {}
     for f in Ticket._meta.concrete_fields:
         value = f.get_default()
-        defaults[f.column] = json.dumps(value) if isinstance(value, (list, dict)) else value
+        if f.column:  # (every concrete field has one)
+            defaults[f.column] = json.dumps(value) if isinstance(value, (list, dict)) else value
     return list(defaults), defaults
 
 
@@ -243,7 +245,7 @@ def _create_pg_indexes(cursor: Any) -> None:
 # --- measuring ------------------------------------------------------------------------------
 
 
-def _api_search(viewer: Any, **filters: str) -> Callable[[], object]:
+def _api_search(viewer: Any, **filters: Any) -> Callable[[], object]:
     """What ``GET /api/v1/tickets?q=…`` does: rank, count, a page of 25 rows with snippets."""
     from kefu.tickets import queries
 
@@ -258,7 +260,7 @@ def _api_search(viewer: Any, **filters: str) -> Callable[[], object]:
     return call
 
 
-def check_plan(viewer: Any, query: str, **filters: str) -> str:
+def check_plan(viewer: Any, query: str, **filters: Any) -> str:
     """The candidate query's plan must use the search index or an index of the tickets, never
     a whole-table scan; returns the indexes it used."""
     from django.db import connection

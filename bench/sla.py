@@ -203,7 +203,7 @@ def insert_open_clocks(count: int) -> float:
     from kefu.tickets.models import Ticket
 
     template = make_ticket(bench_customer(), subject="template")
-    columns = [f.column for f in Ticket._meta.concrete_fields if f.column != "id"]
+    columns = [f.column for f in Ticket._meta.concrete_fields if f.column and f.column != "id"]
     varied = {
         "number": "'B' || lpad(g::text, 10, '0')",
         "created_at": "now() - random() * interval '30 days'",  # a month of open tickets

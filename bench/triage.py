@@ -33,6 +33,8 @@ import random
 import resource
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -47,6 +49,9 @@ from kefu.triage.rules import (
     load_rules,
 )
 from kefu.triage.training import project_examples
+
+if TYPE_CHECKING:
+    from kefu.tickets.models import Ticket
 
 
 def corpus(seed: int = 0) -> list[str]:
@@ -131,14 +136,14 @@ def pipeline_row(texts: Sequence[str], rounds: int) -> str:
     return row("pipeline.classify (DB rules)", latencies(classify, texts, rounds))
 
 
-def bench_ticket(i: int, rng: random.Random, now: object, **fields: object) -> object:
+def bench_ticket(i: int, rng: random.Random, now: datetime, **fields: Any) -> Ticket:
     """One open ticket waiting 0-48 h, with its score as the pipeline would store it."""
     from datetime import timedelta
 
     from kefu.tickets.models import Ticket
     from kefu.triage.score import ScoreFacts, priority_score
 
-    created = now - timedelta(minutes=rng.randint(0, 48 * 60))  # type: ignore[operator]
+    created = now - timedelta(minutes=rng.randint(0, 48 * 60))
     priority = rng.choice(("low", "normal", "normal", "high", "urgent"))
     facts = ScoreFacts(
         created_at=created,
@@ -147,7 +152,7 @@ def bench_ticket(i: int, rng: random.Random, now: object, **fields: object) -> o
         key_account=rng.random() < 0.05,
         expedite=rng.random() < 0.02,
     )
-    score, terms = priority_score(facts, now)  # type: ignore[arg-type]
+    score, terms = priority_score(facts, now)
     return Ticket(
         number=f"KFB{i:09d}",
         subject=f"bench {i}",
