@@ -1,19 +1,24 @@
 """The README's first command alone runs the whole product: `kefu serve`, with no other process,
 fires SLA warnings and breaches and sends the mail customers are owed through the configured
-SMTP server (issue #12, must show 4)."""
+SMTP server (issue #12, must show 4).
+
+The one-minute clock is not waited out: once it runs, its warning instant and then its due instant
+are moved into the past, as the minute would, and the server's own sweeper has to fire them."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
+from django.utils import timezone
 
 from kefu.accounts.actions import create_api_token
 from kefu.delivery.tests.test_email_smtp import CapturingHandler, customer_mail
-from kefu.sla.models import BusinessCalendar, SlaPolicy
+from kefu.sla.models import BusinessCalendar, SlaClock, SlaPolicy
 from kefu.testing import RunningServer, free_port, server_env, within
 from kefu.tickets.models import EventKind, Ticket, TicketEvent
 
@@ -60,8 +65,15 @@ def test_kefu_serve_alone_fires_the_sla_and_sends_the_mail(personas, tmp_path):
             number = delivered.json()["ticket"]
             within(10, lambda: _mail_to(handler, ANNA, number, number))  # the acknowledgement
             ticket = Ticket.objects.get(number=number)
-            for kind in (EventKind.SLA_WARNING, EventKind.SLA_BREACH):
-                within(90, TicketEvent.objects.filter(ticket=ticket, kind=kind).exists)
+            clock = SlaClock.objects.get(ticket=ticket, metric="first_response", state="running")
+            assert clock.due_at == clock.started_at + timedelta(minutes=1)
+            for instant, kind in (
+                ("warn_at", EventKind.SLA_WARNING),
+                ("due_at", EventKind.SLA_BREACH),
+            ):
+                past = timezone.now() - timedelta(seconds=1)
+                SlaClock.objects.filter(pk=clock.pk).update(**{instant: past})
+                within(10, TicketEvent.objects.filter(ticket=ticket, kind=kind).exists)
 
             resolved = httpx.patch(f"{server.url}/api/v1/tickets/{number}",
                                    json={"status": "resolved"}, headers=headers)  # fmt: skip
