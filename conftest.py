@@ -5,7 +5,9 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
 from django.test import override_settings
+from pytest_django import DjangoDbBlocker
 
 from kefu.testing import FakeDns, Personas, make_personas, publish_mail_domain
 
@@ -13,6 +15,22 @@ from kefu.testing import FakeDns, Personas, make_personas, publish_mail_domain
 @pytest.fixture
 def personas(db: None) -> Personas:
     return make_personas()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """pytest-django's, and at the end: the threads of this process that served requests (the
+    HTTP pool, channels' database threads) keep their persistent connections, and PostgreSQL
+    refuses to drop a database still in use. The test database is this process's own
+    (``test_kefu_<pid>``): its other sessions are ended before it is dropped."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
