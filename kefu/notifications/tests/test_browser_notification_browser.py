@@ -26,8 +26,7 @@ LIVE_WAIT = 15_000  # ms
 pytestmark = BROWSER_TEST
 
 # Observe (not replace) the browser's Notification: every one constructed is recorded, and
-# counted on <html data-notified> for the test to wait on (the page's CSP refuses an evaluated
-# predicate).
+# counted on <html data-notified>, which the test waits on as on any other attribute.
 RECORD_NOTIFICATIONS = """
 window.__kefuNotified = [];
 if (window.Notification) {
