@@ -24,9 +24,12 @@ def _redis_answers() -> bool:
         return False
 
 
+FRAME_WAIT = 30  # s: a bound for a stuck socket, generous for a loaded machine
+
+
 async def _next(socket, kind: str) -> dict:
     while True:
-        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
+        frame = json.loads(await asyncio.wait_for(socket.recv(), timeout=FRAME_WAIT))
         if frame.get("type") == kind:
             return frame
 
